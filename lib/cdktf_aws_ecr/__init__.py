@@ -1,0 +1,32 @@
+"""Production guardrails for AWS ECR repositories, as a CDK for Terraform library.
+
+Import this package before the AWS provider bindings: it starts them with only
+the submodules a program uses (see :mod:`cdktf_aws_ecr._lean_import`), which
+cuts seconds and hundreds of megabytes from every synth, deploy and test run.
+"""
+
+from ._lean_import import install as _start_provider_bindings
+
+_start_provider_bindings()
+
+from .enums import EncryptionType, ImageTagMutability, ScanFrequency  # noqa: E402
+from .errors import ValidationError  # noqa: E402
+from .policies import PULL_ACTIONS, PUSH_ACTIONS  # noqa: E402
+from .registry import RegistryLocation, RegistryScanning  # noqa: E402
+from .repository import INPUTS, OUTPUTS, Repository  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EncryptionType",
+    "ImageTagMutability",
+    "INPUTS",
+    "OUTPUTS",
+    "PULL_ACTIONS",
+    "PUSH_ACTIONS",
+    "RegistryLocation",
+    "RegistryScanning",
+    "Repository",
+    "ScanFrequency",
+    "ValidationError",
+]

@@ -1,0 +1,98 @@
+"""Facts about a stack that this library reads once and reuses.
+
+Every read of a construct property is a round trip to the jsii process, so
+per-stack facts (path, the default AWS provider's region and account, whether
+the Terraform constraints were written) are looked up once per stack rather
+than once per repository.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Optional
+
+from cdktf import TerraformStack
+from constructs import Construct
+
+#: The provider line these bindings (cdktf-cdktf-provider-aws 19.x) were generated for.
+AWS_PROVIDER_SOURCE = "hashicorp/aws"
+AWS_PROVIDER_CONSTRAINT = "~> 5.0"
+TERRAFORM_CONSTRAINT = ">= 1.5.0"
+
+
+@dataclass
+class StackState:
+    stack: TerraformStack
+    path: str
+    app_key: str
+    region: Optional[str]
+    account_id: Optional[str]
+    constraints_written: bool = False
+
+
+_STATES: Dict[str, StackState] = {}
+
+
+def _plain_string(value: object) -> Optional[str]:
+    from .validation import is_token
+
+    if isinstance(value, str) and value and not is_token(value):
+        return value
+    return None
+
+
+def _default_provider_location(stack: TerraformStack) -> tuple[Optional[str], Optional[str]]:
+    """(region, account) of the stack's default ``aws`` provider, where plainly known."""
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+    for child in stack.node.children:
+        if isinstance(child, AwsProvider) and child.alias is None:
+            region = _plain_string(child.region)
+            accounts = child.allowed_account_ids
+            account = (
+                _plain_string(accounts[0])
+                if isinstance(accounts, list) and len(accounts) == 1
+                else None
+            )
+            return region, account
+    return None, None
+
+
+def state_of(scope: Construct) -> StackState:
+    """The cached facts for the stack that contains ``scope``.
+
+    The provider is read when the stack's first ECR construct is added, so the
+    ``AwsProvider`` should be created before it; otherwise the region and
+    account count as unknown, and unknown is treated as "possibly the same".
+    """
+    stack = TerraformStack.of(scope)
+    key = stack.__jsii_ref__.ref  # type: ignore[attr-defined]
+    state = _STATES.get(key)
+    if state is None:
+        region, account = _default_provider_location(stack)
+        state = StackState(
+            stack=stack,
+            path=stack.node.path,
+            app_key=stack.node.root.__jsii_ref__.ref,  # type: ignore[attr-defined]
+            region=region,
+            account_id=account,
+        )
+        _STATES[key] = state
+    return state
+
+
+def require_terraform_constraints(state: StackState) -> None:
+    """Declare ``hashicorp/aws ~> 5.0`` and Terraform ``>= 1.5.0`` for the stack.
+
+    The bindings would otherwise pin the exact provider version they were
+    generated from (5.99.1), which offline mirrors and most lock files lack.
+    A stack can still narrow these with its own ``add_override`` afterwards.
+    """
+    if state.constraints_written:
+        return
+    state.stack.add_override(
+        "terraform.required_providers.aws",
+        {"source": AWS_PROVIDER_SOURCE, "version": AWS_PROVIDER_CONSTRAINT},
+    )
+    state.stack.add_override("terraform.required_version", TERRAFORM_CONSTRAINT)
+    state.constraints_written = True
