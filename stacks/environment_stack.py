@@ -1,0 +1,162 @@
+"""One environment's stack: provider, state backend, repositories and their outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Dict, List
+
+# The library must come first: it starts the provider bindings lean.
+from cdktf_aws_ecr import RegistryScanning, Repository
+
+from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from constructs import Construct
+
+from .environments import DeploySettings, EnvironmentConfig
+
+REPOSITORY_OUTPUTS = ("id", "name", "arn", "repository_url", "registry_id")
+
+
+def _trust_policy(service: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": service},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+
+
+class EnvironmentStack(TerraformStack):
+    """The provider, backend and shared resources of one environment.
+
+    Repositories are added by :meth:`add_repositories`, after the app has
+    settled which stack owns each registry's settings.
+    """
+
+    def __init__(
+        self, scope: Construct, environment: EnvironmentConfig, settings: DeploySettings
+    ) -> None:
+        super().__init__(scope, environment.name)
+        self.environment = environment
+        AwsProvider(
+            self,
+            "aws",
+            region=environment.region,
+            allowed_account_ids=[environment.account_id] if environment.account_id else None,
+            default_tags=[AwsProviderDefaultTags(tags=dict(environment.default_tags))],
+        )
+        if settings.state_bucket:
+            S3Backend(
+                self,
+                bucket=settings.state_bucket,
+                key=settings.state_key(environment),
+                region=settings.state_region or environment.region,
+                encrypt=True,
+            )
+            # S3 native state locking (Terraform >= 1.10); cdktf 0.20 has no argument for it.
+            self.add_override("terraform.backend.s3.use_lockfile", True)
+        else:
+            LocalBackend(
+                self,
+                path=os.path.join(settings.state_dir, f"terraform.{environment.name}.tfstate"),
+            )
+        self.repositories: Dict[str, Repository] = {}
+        self.push_principals: List[str] = []
+        self.pull_principals: List[str] = []
+        self.kms_key_arn = None
+        if environment.customer_managed_key:
+            self._add_kms_key()
+        if environment.access_roles:
+            self._add_access_roles()
+
+    def _add_kms_key(self) -> None:
+        name = self.environment.name
+        caller = DataAwsCallerIdentity(self, "caller")
+        partition = DataAwsPartition(self, "partition")
+        key_policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    # The account keeps control of its key; IAM policies grant use.
+                    "Sid": "AccountAdministers",
+                    "Effect": "Allow",
+                    "Principal": {
+                        "AWS": f"arn:{partition.partition}:iam::{caller.account_id}:root"
+                    },
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            ],
+        }
+        key = KmsKey(
+            self,
+            "ecr_key",
+            description=f"Encrypts the {name} ECR repositories",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=json.dumps(key_policy),
+        )
+        KmsAlias(self, "ecr_key_alias", name=f"alias/{name}-ecr", target_key_id=key.key_id)
+        self.kms_key_arn = key.arn
+
+    def _add_access_roles(self) -> None:
+        name = self.environment.name
+        ci = IamRole(
+            self,
+            "ci_build_role",
+            name=f"{name}-ci-image-push",
+            description="CI builds that push images",
+            assume_role_policy=_trust_policy("codebuild.amazonaws.com"),
+        )
+        task_execution = IamRole(
+            self,
+            "ecs_task_execution_role",
+            name=f"{name}-ecs-task-execution",
+            description="ECS task execution: pulls images",
+            assume_role_policy=_trust_policy("ecs-tasks.amazonaws.com"),
+        )
+        self.push_principals = [ci.arn]
+        self.pull_principals = [task_execution.arn]
+
+    def add_repositories(self) -> None:
+        environment = self.environment
+        for config in environment.repositories:
+            options = {**environment.repository_defaults, **config.options}
+            if self.kms_key_arn is not None:
+                options["kms_key_arn"] = self.kms_key_arn
+            if self.push_principals:
+                options["push_principal_arns"] = self.push_principals
+            if self.pull_principals:
+                options["pull_principal_arns"] = self.pull_principals
+            repository = Repository(
+                self, config.key, name=environment.repository_name(config), **options
+            )
+            self.repositories[config.key] = repository
+            for attribute in REPOSITORY_OUTPUTS:
+                TerraformOutput(
+                    self,
+                    f"{config.key}_{attribute}",
+                    value=getattr(repository, attribute),
+                    description=f"{attribute} of repository {config.service}",
+                )
+
+    def own_registry(self, members: List["EnvironmentStack"]) -> RegistryScanning:
+        """Own this registry's scanning settings for this stack and ``members``."""
+        owner = RegistryScanning(
+            self, account_id=self.environment.account_id, region=self.environment.region
+        )
+        for member in members:
+            owner.include(member)
+        return owner
