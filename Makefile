@@ -1,0 +1,68 @@
+# Every target sets up what it needs first, so each works on a fresh clone.
+# Python deps: .venv (pinned by constraints.txt). cdktf CLI: node_modules (pinned
+# by package-lock.json). checkov: .venv-checkov (its pins clash with ours).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CDKTF := node_modules/.bin/cdktf
+CHECKOV_VENV := .venv-checkov
+CHECKOV_VERSION := 3.3.30
+
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CHECKPOINT_DISABLE := 1
+export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
+# Terraform CLI config for an offline provider mirror, when there is one
+# ($$TF_PROVIDER_MIRROR, or found on this machine); empty otherwise.
+TF_CONFIG = TF_CLI_CONFIG_FILE="$$($(PY) -m devtools.terraform configure)"
+
+.PHONY: help setup synth test deploy-local destroy-local bench checkov clean
+
+help:
+	@echo "make synth          set up, then synthesize the example app (cdktf synth)"
+	@echo "make test           set up, then run the whole test suite"
+	@echo "make deploy-local   deploy every environment to a local AWS endpoint (moto)"
+	@echo "make destroy-local  destroy what deploy-local deployed"
+	@echo "make bench          benchmark synth and plan; writes docs/benchmark.md"
+	@echo "make checkov        security scan of the synthesized stacks"
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CHECKOV_VENV)/.installed:
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+synth: setup
+	$(TF_CONFIG) $(CDKTF) synth
+
+test: setup $(CHECKOV_VENV)/.installed
+	$(TF_CONFIG) $(PY) -m pytest
+
+deploy-local: setup
+	$(TF_CONFIG) $(PY) -m devtools.rehearse deploy
+
+destroy-local: setup
+	$(TF_CONFIG) $(PY) -m devtools.rehearse destroy
+
+bench: setup
+	$(TF_CONFIG) $(PY) -m devtools.bench
+
+checkov: setup $(CHECKOV_VENV)/.installed
+	$(TF_CONFIG) $(PY) -m devtools.security_scan
+
+clean:
+	rm -rf cdktf.out .cache/rehearsal
