@@ -41,6 +41,8 @@ from typing import Callable, List, Optional
 PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
 JSII_ASSEMBLY = "@cdktf/provider-aws"
 STOCK_IMPORT_ENV = "CDKTF_AWS_ECR_STOCK_IMPORT"
+#: Set to 1 to make a fallback to the stock import an error (for CI that relies on the lean start).
+REQUIRE_LEAN_ENV = "CDKTF_AWS_ECR_REQUIRE_LEAN"
 
 _EAGER_IMPORTS_MARKER = (
     "# Loading modules to ensure their types are registered with the jsii runtime library"
@@ -50,7 +52,7 @@ _SUBMODULE_IMPORT = re.compile(r"from \. import ([a-z0-9_]+)")
 #: How the provider package was started in this process: "lean", "stock"
 #: (fallback or opt-out) or "preloaded" (imported before this library).
 mode: Optional[str] = None
-#: Why the stock import was used, when it was.
+#: Why the lean start was not used, when it was not.
 fallback_reason: Optional[str] = None
 
 
@@ -141,26 +143,33 @@ def _load_lean() -> Optional[str]:
     return None
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0")
+
+
 def install() -> str:
     """Start the provider bindings lean if possible; return the mode used."""
     global mode, fallback_reason
     if mode is not None:
         return mode
     if PROVIDER_PACKAGE in sys.modules:
-        mode = "preloaded"
-    elif os.environ.get(STOCK_IMPORT_ENV, "") not in ("", "0"):
-        fallback_reason = f"{STOCK_IMPORT_ENV} is set"
-        mode = "stock"
+        mode, fallback_reason = "preloaded", f"{PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
+    elif _flag(STOCK_IMPORT_ENV):
+        mode, fallback_reason = "stock", f"{STOCK_IMPORT_ENV} is set"
     else:
         fallback_reason = _load_lean()
         mode = "lean" if fallback_reason is None else "stock"
-        if fallback_reason is not None:
+    if mode != "lean" and _flag(REQUIRE_LEAN_ENV):
+        raise ImportError(
+            f"{REQUIRE_LEAN_ENV} is set, but {PROVIDER_PACKAGE} did not start lean: {fallback_reason}"
+        )
+    if mode == "stock":
+        if not _flag(STOCK_IMPORT_ENV):
             warnings.warn(
                 f"cdktf_aws_ecr: importing {PROVIDER_PACKAGE} the stock (slow) way: "
                 f"{fallback_reason}",
                 LeanImportFallbackWarning,
                 stacklevel=3,
             )
-    if mode == "stock":
         importlib.import_module(PROVIDER_PACKAGE)
     return mode
