@@ -65,13 +65,15 @@ def is_token(value: Any) -> bool:
 
 
 def _type_name(value: Any) -> str:
-    return type(value).__name__
+    """The value's type with its article: "an int", "a str", "a NoneType"."""
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def check_bool(parameter: str, value: Any) -> bool:
     if type(value) is not bool:
         raise ValidationError(
-            parameter, value, "True or False", problem=f"is a {_type_name(value)}, not a bool"
+            parameter, value, "True or False", problem=f"is {_type_name(value)}, not a bool"
         )
     return value
 
@@ -101,7 +103,7 @@ def check_name(parameter: str, value: Any) -> str:
         f"^{REPOSITORY_NAME_PATTERN}$"
     )
     if type(value) is not str:
-        raise ValidationError(parameter, value, allowed, problem=f"is a {_type_name(value)}")
+        raise ValidationError(parameter, value, allowed, problem=f"is {_type_name(value)}")
     if low <= len(value) <= high and _REPOSITORY_NAME.fullmatch(value):
         return value
     if is_token(value):
@@ -123,14 +125,14 @@ def check_count(parameter: str, value: Any, minimum: int) -> Number:
         raise ValidationError(parameter, value, allowed, problem="is out of range")
     if type(value) is float and is_token(value):
         return value
-    raise ValidationError(parameter, value, allowed, problem=f"is a {_type_name(value)}")
+    raise ValidationError(parameter, value, allowed, problem=f"is {_type_name(value)}")
 
 
 def _string_list(parameter: str, value: Any, allowed: str) -> Optional[List[str]]:
     """The list's items, or None when the whole list is an unresolved token."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise ValidationError(
-            parameter, value, allowed, problem=f"is a {_type_name(value)}, not a list"
+            parameter, value, allowed, problem=f"is {_type_name(value)}, not a list"
         )
     items = list(value)
     if len(items) == 1 and isinstance(items[0], str) and items[0].startswith("#{"):
@@ -139,7 +141,7 @@ def _string_list(parameter: str, value: Any, allowed: str) -> Optional[List[str]
     for item in items:
         if type(item) is not str:
             raise ValidationError(
-                parameter, value, allowed, problem=f"holds a {_type_name(item)}: {item!r}"
+                parameter, value, allowed, problem=f"holds {_type_name(item)}: {item!r}"
             )
     duplicates = sorted({item for item in items if items.count(item) > 1})
     if duplicates:
@@ -197,7 +199,7 @@ def check_kms_key_arn(
     if value is None:
         return None
     if type(value) is not str:
-        raise ValidationError(parameter, value, allowed, problem=f"is a {_type_name(value)}")
+        raise ValidationError(parameter, value, allowed, problem=f"is {_type_name(value)}")
     if _KMS_KEY_ARN.fullmatch(value):
         key_region = value.split(":")[3]
         if region and key_region != region:
@@ -233,7 +235,7 @@ def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
     )
     if not isinstance(value, Mapping):
         raise ValidationError(
-            parameter, value, allowed, problem=f"is a {_type_name(value)}, not a mapping"
+            parameter, value, allowed, problem=f"is {_type_name(value)}, not a mapping"
         )
     if len(value) > MAX_TAGS:
         raise ValidationError(parameter, value, allowed, problem=f"has {len(value)} tags")
@@ -249,11 +251,16 @@ def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
         if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH or not _valid_tag_text(key):
             if is_token(key):
                 continue
-            raise ValidationError(parameter, value, allowed, problem=f"has an invalid key {key!r}")
+            raise ValidationError(
+                parameter, value, allowed, problem=f"has an invalid key {key!r} ({len(key)} characters)"
+            )
         if len(text) > MAX_TAG_VALUE_LENGTH or not _valid_tag_text(text):
             if is_token(text):
                 continue
             raise ValidationError(
-                parameter, value, allowed, problem=f"has an invalid value for {key!r}: {text!r}"
+                parameter,
+                value,
+                allowed,
+                problem=f"has an invalid value for {key!r}: {text!r} ({len(text)} characters)",
             )
     return dict(value)

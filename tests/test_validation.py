@@ -1,0 +1,557 @@
+"""Every bad input of Repository fails at construction with one clear error.
+
+Each test reads GIVEN / WHEN / THEN. A rejected input must raise
+``cdktf_aws_ecr.ValidationError`` (a ``ValueError``) whose message names the
+construct, the parameter, the rejected value and what is allowed, and must
+leave nothing behind: no child construct, no new synthesized resource, and the
+same id and name still free for a valid repository afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple
+
+import pytest
+from cdktf import TerraformStack
+from constructs import Construct
+
+from cdktf_aws_ecr import (
+    EncryptionType,
+    ImageTagMutability,
+    Repository,
+    ScanFrequency,
+    ValidationError,
+)
+from conftest import ACCOUNT, only, resources_of, synth_json
+
+KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/{KEY_ID}"
+ECR_LIFECYCLE_POLICY_LIMIT = 30720
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _a(value: Any) -> str:
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _tree(stack: TerraformStack) -> Tuple[List[str], Dict[str, Any]]:
+    return [c.node.id for c in stack.node.children], synth_json(stack)
+
+
+def assert_rejected(
+    stack: TerraformStack,
+    parameter: str,
+    value: Any,
+    allowed: Iterable[str],
+    *,
+    problem: str = "",
+    construct_id: str = "repo",
+    scope: Construct | None = None,
+    **inputs: Any,
+) -> ValidationError:
+    """Build ``Repository(scope or stack, construct_id, **inputs)`` and check the refusal.
+
+    THEN: a ValidationError (a ValueError) that names the construct path, the
+    parameter, the value and every fragment of ``allowed``; and the tree and the
+    synthesized JSON are exactly as before.
+    """
+    scope = scope or stack
+    children_before, synth_before = _tree(stack)
+    scope_children_before = [c.node.id for c in scope.node.children]
+    inputs.setdefault("name", "svc")
+
+    with pytest.raises(ValidationError) as caught:
+        Repository(scope, construct_id, **inputs)
+
+    error = caught.value
+    message = str(error)
+    assert isinstance(error, ValueError)
+    assert error.parameter == parameter
+    assert message.startswith(f"Repository '{scope.node.path}/{construct_id}': "), message
+    assert f" {parameter}=" in f" {message.split(': ', 1)[1]}", message
+    shown = repr(value)
+    assert (shown if len(shown) <= 160 else shown[:157] + "...") in message, message
+    assert "; allowed: " in message, message
+    for fragment in allowed:
+        assert fragment in message.split("; allowed: ", 1)[1], (fragment, message)
+    if problem:
+        assert problem in message, message
+    # Nothing half-built.
+    assert scope.node.try_find_child(construct_id) is None
+    assert [c.node.id for c in scope.node.children] == scope_children_before
+    assert _tree(stack) == (children_before, synth_before)
+    return error
+
+
+def assert_accepted(stack: TerraformStack, construct_id: str = "repo", **inputs: Any) -> Dict[str, Any]:
+    """Build the repository and return its synthesized aws_ecr_repository block."""
+    inputs.setdefault("name", "svc")
+    Repository(stack, construct_id, **inputs)
+    synth = synth_json(stack)
+    repositories = resources_of(synth, "aws_ecr_repository")
+    return next(v for k, v in repositories.items() if k.startswith(f"{construct_id}_"))
+
+
+# --------------------------------------------------------------------------- error type
+
+
+def test_validation_error_is_a_value_error_with_structured_fields(stack: TerraformStack) -> None:
+    # GIVEN a stack  WHEN a repository gets an upper-case name
+    error = assert_rejected(stack, "name", "Payments", ["lowercase"], name="Payments")
+    # THEN the facts are also attributes, for programs
+    assert issubclass(ValidationError, ValueError)
+    assert error.value == "Payments"
+    assert error.where == f"Repository '{stack.node.path}/repo'"
+    assert "lowercase" in error.allowed
+    assert error.problem == "is not a valid repository name"
+
+
+def test_error_names_the_nested_construct_path(stack: TerraformStack) -> None:
+    # GIVEN a repository placed under a grouping construct
+    group = Construct(stack, "team")
+    # WHEN its input is bad  THEN the message names the full construct path
+    assert_rejected(stack, "image_tag_mutability", "immutable", ["'IMMUTABLE'"],
+                    scope=group, image_tag_mutability="immutable")
+
+
+# --------------------------------------------------------------------------- name
+
+NAME_ALLOWED = ["2-256 characters", "lowercase", "^[a-z0-9]+"]
+
+
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("a", "has 1 characters"),
+        ("a" * 257, "has 257 characters"),
+        ("", "has 0 characters"),
+        ("Payments", "is not a valid repository name"),
+        ("payments/Api", "is not a valid repository name"),
+        ("a--b", "is not a valid repository name"),
+        ("a..b", "is not a valid repository name"),
+        ("a_-b", "is not a valid repository name"),
+        ("-ab", "is not a valid repository name"),
+        ("ab-", "is not a valid repository name"),
+        ("ab.", "is not a valid repository name"),
+        ("/ab", "is not a valid repository name"),
+        ("ab/", "is not a valid repository name"),
+        ("a//b", "is not a valid repository name"),
+        ("a/-b", "is not a valid repository name"),
+        ("a b", "is not a valid repository name"),
+        ("a:b", "is not a valid repository name"),
+        ("a*", "is not a valid repository name"),
+        ("caf\u00e9", "is not a valid repository name"),
+        ("ab\n", "is not a valid repository name"),
+    ],
+)
+def test_bad_name_is_rejected(stack: TerraformStack, name: str, problem: str) -> None:
+    assert_rejected(stack, "name", name, NAME_ALLOWED, problem=problem, name=name)
+
+
+@pytest.mark.parametrize("name", [None, 12, b"svc", ["svc"]])
+def test_non_string_name_is_rejected(stack: TerraformStack, name: Any) -> None:
+    assert_rejected(stack, "name", name, NAME_ALLOWED, problem=f"is {_a(name)}", name=name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ab", "a" * 256, "payments/accounts-service", "a.b_c-d/e0/f", "0/1", ("ab/" * 85) + "x"],
+)
+def test_valid_name_is_accepted(stack: TerraformStack, name: str) -> None:
+    assert len(name) <= 256
+    assert assert_accepted(stack, name=name)["name"] == name
+
+
+# --------------------------------------------------------------------------- enumerations
+
+ENUM_CASES = [
+    ("image_tag_mutability", ["'MUTABLE' or 'IMMUTABLE'", "case-sensitive", "ImageTagMutability"],
+     ["immutable", "Immutable", "IMMUTABLE ", "MUTABLE_", "", None, 1, True,
+      ScanFrequency.SCAN_ON_PUSH, EncryptionType.KMS]),
+    ("enhanced_scan_frequency", ["'SCAN_ON_PUSH' or 'CONTINUOUS_SCAN'", "case-sensitive", "ScanFrequency"],
+     ["continuous_scan", "Scan_On_Push", "CONTINUOUS", "MANUAL", "", None, 0,
+      ImageTagMutability.IMMUTABLE]),
+    ("encryption_type", ["'AES256' or 'KMS'", "case-sensitive", "EncryptionType"],
+     ["aes256", "kms", "KMS ", "SSE-KMS", "", None, 256, ImageTagMutability.MUTABLE]),
+]
+
+
+@pytest.mark.parametrize(
+    "parameter, allowed, value",
+    [(p, a, v) for p, a, values in ENUM_CASES for v in values],
+)
+def test_enum_value_outside_the_set_is_rejected(
+    stack: TerraformStack, parameter: str, allowed: List[str], value: Any
+) -> None:
+    # GIVEN a value that is not exactly one of the AWS strings (or a member of the right enum)
+    # WHEN it is passed  THEN it is refused with the exact allowed values
+    assert_rejected(stack, parameter, value, allowed, problem="is not allowed", **{parameter: value})
+
+
+# --------------------------------------------------------------------------- booleans
+
+BOOLS = ["scan_on_push", "enhanced_scanning", "force_delete", "enable_lifecycle_policy", "prevent_destroy"]
+
+
+@pytest.mark.parametrize("parameter", BOOLS)
+@pytest.mark.parametrize("value", [1, 0, "true", "False", None, 1.0])
+def test_bool_given_as_another_type_is_rejected(stack: TerraformStack, parameter: str, value: Any) -> None:
+    assert_rejected(stack, parameter, value, ["True or False"],
+                    problem=f"is {_a(value)}, not a bool", **{parameter: value})
+
+
+# --------------------------------------------------------------------------- counts
+
+COUNTS = ["untagged_image_expiry_days", "max_tagged_image_count"]
+
+
+@pytest.mark.parametrize("parameter", COUNTS)
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        (0, "is out of range"),
+        (-1, "is out of range"),
+        (2**31, "is out of range"),
+        (10**30, "is out of range"),
+        (True, "is a bool"),
+        (False, "is a bool"),
+        (1.5, "is a float"),
+        (14.0, "is a float"),
+        ("14", "is a str"),
+        (None, "is a NoneType"),
+    ],
+)
+def test_bad_count_is_rejected(stack: TerraformStack, parameter: str, value: Any, problem: str) -> None:
+    assert_rejected(stack, parameter, value, ["a whole number from 1 to 2147483647"],
+                    problem=problem, **{parameter: value})
+
+
+@pytest.mark.parametrize("parameter", COUNTS)
+@pytest.mark.parametrize("value", [1, 2**31 - 1])
+def test_count_bounds_are_accepted(stack: TerraformStack, parameter: str, value: int) -> None:
+    Repository(stack, "repo", name="svc", **{parameter: value})
+    policy = json.loads(only(resources_of(synth_json(stack), "aws_ecr_lifecycle_policy"))["policy"])
+    rule = 0 if parameter == "untagged_image_expiry_days" else 1
+    assert policy["rules"][rule]["selection"]["countNumber"] == value
+
+
+# --------------------------------------------------------------------------- lifecycle prefixes
+
+PREFIX_ALLOWED = ["distinct Docker tag prefixes", "1-128 characters"]
+
+
+@pytest.mark.parametrize(
+    "prefixes, problem",
+    [
+        ([], "is empty, and ECR rejects a 'tagged' lifecycle rule without prefixes"),
+        ((), "is empty"),
+        ([""], "holds an invalid prefix ''"),
+        (["v", ""], "holds an invalid prefix ''"),
+        (["-v"], "holds an invalid prefix '-v'"),
+        ([".v"], "holds an invalid prefix '.v'"),
+        (["v*"], "holds an invalid prefix 'v*'"),
+        (["v/1"], "holds an invalid prefix 'v/1'"),
+        (["v 1"], "holds an invalid prefix 'v 1'"),
+        (["a" * 129], "holds an invalid prefix"),
+        (["v", "sha-", "v"], "repeats ['v']"),
+        ("v", "is a str, not a list"),
+        (None, "is a NoneType, not a list"),
+        ({"v": 1}, "not a list"),
+        ([1], "holds an int: 1"),
+        ([None], "holds a NoneType: None"),
+    ],
+)
+def test_bad_tag_prefix_list_is_rejected_while_lifecycle_is_on(
+    stack: TerraformStack, prefixes: Any, problem: str
+) -> None:
+    allowed = PREFIX_ALLOWED + (["at least one while the lifecycle policy is enabled"] if not prefixes else [])
+    assert_rejected(stack, "lifecycle_tag_prefix_list", prefixes, allowed, problem=problem,
+                    lifecycle_tag_prefix_list=prefixes)
+
+
+def test_empty_prefix_list_is_accepted_when_lifecycle_is_off(stack: TerraformStack) -> None:
+    # GIVEN no lifecycle policy  WHEN the prefix list is empty  THEN nothing is refused or emitted
+    assert_accepted(stack, enable_lifecycle_policy=False, lifecycle_tag_prefix_list=[])
+    assert resources_of(synth_json(stack), "aws_ecr_lifecycle_policy") == {}
+
+
+@pytest.mark.parametrize("prefixes", [["v"], ["v", "release-", "sha-", "_x", "1.2"], ["a" * 128]])
+def test_valid_tag_prefixes_are_accepted(stack: TerraformStack, prefixes: List[str]) -> None:
+    Repository(stack, "repo", name="svc", lifecycle_tag_prefix_list=prefixes)
+    policy = json.loads(only(resources_of(synth_json(stack), "aws_ecr_lifecycle_policy"))["policy"])
+    assert policy["rules"][1]["selection"]["tagPrefixList"] == prefixes
+
+
+def _expected_policy_length(prefixes: Sequence[str]) -> int:
+    """Length of the lifecycle policy as Terraform's jsonencode writes it, derived by hand."""
+    rules = {
+        "rules": [
+            {"action": {"type": "expire"},
+             "description": "Expire untagged images older than 14 days", "rulePriority": 1,
+             "selection": {"countNumber": 14, "countType": "sinceImagePushed",
+                           "countUnit": "days", "tagStatus": "untagged"}},
+            {"action": {"type": "expire"},
+             "description": "Keep only the most recent 30 tagged images", "rulePriority": 2,
+             "selection": {"countNumber": 30, "countType": "imageCountMoreThan",
+                           "tagPrefixList": list(prefixes), "tagStatus": "tagged"}},
+        ]
+    }
+    return len(json.dumps(rules, separators=(",", ":")))
+
+
+def test_lifecycle_policy_longer_than_ecr_limit_is_rejected(make_stack: Callable[..., TerraformStack]) -> None:
+    # GIVEN the largest set of 128-character prefixes whose policy still fits in 30720 characters
+    def prefixes(n: int) -> List[str]:
+        return [f"p{i:04d}".ljust(128, "x") for i in range(n)]
+
+    fits = max(n for n in range(400) if _expected_policy_length(prefixes(n)) <= ECR_LIFECYCLE_POLICY_LIMIT)
+    stack = make_stack()
+    # WHEN one more prefix is added  THEN the repository is refused, naming the prefix list
+    error = assert_rejected(
+        stack, "lifecycle_tag_prefix_list", prefixes(fits + 1),
+        ["at most 30720 characters"],
+        problem=f"makes the policy {_expected_policy_length(prefixes(fits + 1))} characters long",
+        lifecycle_tag_prefix_list=prefixes(fits + 1),
+    )
+    assert error.parameter == "lifecycle_tag_prefix_list"
+    # AND the list at the limit is accepted, with a policy within the limit
+    Repository(stack, "repo", name="svc", lifecycle_tag_prefix_list=prefixes(fits))
+    policy = only(resources_of(synth_json(stack), "aws_ecr_lifecycle_policy"))["policy"]
+    assert len(policy) == _expected_policy_length(prefixes(fits)) <= ECR_LIFECYCLE_POLICY_LIMIT
+
+
+# --------------------------------------------------------------------------- principals
+
+PRINCIPAL_ALLOWED = ["IAM principal ARNs", "12-digit account IDs", "no '*' or other wildcards"]
+PRINCIPAL_PARAMETERS = ["pull_principal_arns", "push_principal_arns"]
+
+
+@pytest.mark.parametrize("parameter", PRINCIPAL_PARAMETERS)
+@pytest.mark.parametrize(
+    "principal, problem",
+    [
+        ("*", "holds the wildcard principal '*'"),
+        ("arn:aws:iam::*:root", "holds the wildcard principal 'arn:aws:iam::*:root'"),
+        (f"arn:aws:iam::{ACCOUNT}:role/ci-*", "wildcard principal"),
+        (f"arn:aws:iam::{ACCOUNT}:role/ci-?", "wildcard principal"),
+        (f"arn:aws:iam::{ACCOUNT}:*", "wildcard principal"),
+        ("ecs-tasks.amazonaws.com", "holds 'ecs-tasks.amazonaws.com', which is not an IAM principal ARN"),
+        ("garbage", "which is not an IAM principal ARN or account ID"),
+        ("", "which is not an IAM principal ARN or account ID"),
+        ("12345678901", "not an IAM principal ARN"),
+        ("1234567890123", "not an IAM principal ARN"),
+        (f"arn:aws:iam::{ACCOUNT}:group/devs", "not an IAM principal ARN"),
+        (f"arn:aws:iam::{ACCOUNT}:role/", "not an IAM principal ARN"),
+        (f"arn:aws:s3:::bucket", "not an IAM principal ARN"),
+        (f"arn:azure:iam::{ACCOUNT}:root", "not an IAM principal ARN"),
+        (f" arn:aws:iam::{ACCOUNT}:root", "not an IAM principal ARN"),
+    ],
+)
+def test_bad_principal_is_rejected(stack: TerraformStack, parameter: str, principal: str, problem: str) -> None:
+    value = [f"arn:aws:iam::{ACCOUNT}:role/ok", principal]
+    assert_rejected(stack, parameter, value, PRINCIPAL_ALLOWED, problem=problem, **{parameter: value})
+
+
+@pytest.mark.parametrize("parameter", PRINCIPAL_PARAMETERS)
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        ([ACCOUNT, ACCOUNT], f"repeats ['{ACCOUNT}']"),
+        (f"arn:aws:iam::{ACCOUNT}:root", "is a str, not a list"),
+        ([None], "holds a NoneType"),
+        (None, "not a list"),
+    ],
+)
+def test_bad_principal_list_is_rejected(stack: TerraformStack, parameter: str, value: Any, problem: str) -> None:
+    assert_rejected(stack, parameter, value, PRINCIPAL_ALLOWED, problem=problem, **{parameter: value})
+
+
+GOOD_PRINCIPALS = [
+    ACCOUNT,
+    f"arn:aws:iam::{ACCOUNT}:root",
+    f"arn:aws:iam::{ACCOUNT}:role/ci-build",
+    f"arn:aws:iam::{ACCOUNT}:role/service-role/deep/path/ecs_task+exec=1,a.b@c-d",
+    f"arn:aws:iam::{ACCOUNT}:user/alice",
+    f"arn:aws:sts::{ACCOUNT}:assumed-role/ci-build/session-1",
+    f"arn:aws:sts::{ACCOUNT}:federated-user/bob",
+    f"arn:aws-cn:iam::{ACCOUNT}:role/ci",
+    f"arn:aws-us-gov:iam::{ACCOUNT}:user/alice",
+    f"arn:aws-iso:iam::{ACCOUNT}:root",
+    f"arn:aws-iso-b:iam::{ACCOUNT}:root",
+]
+
+
+@pytest.mark.parametrize("parameter", PRINCIPAL_PARAMETERS)
+def test_every_kind_of_iam_principal_is_accepted(stack: TerraformStack, parameter: str) -> None:
+    # GIVEN accounts, roles (with paths), users, roots, sessions, federated users, other partitions
+    Repository(stack, "repo", name="svc", **{parameter: GOOD_PRINCIPALS})
+    # THEN they all reach the policy statement unchanged and in order
+    statement = only(synth_json(stack)["data"]["aws_iam_policy_document"])["statement"]
+    assert [s["principals"] for s in statement] == [[{"type": "AWS", "identifiers": GOOD_PRINCIPALS}]]
+
+
+# --------------------------------------------------------------------------- KMS key
+
+KMS_ALLOWED = ["ARN of a KMS key", "arn:<partition>:kms:<region>:<account>:key/<key-id>"]
+ALIAS_PROBLEM = "is a KMS alias; ECR stores the key ARN, so an alias would replace the repository"
+
+
+@pytest.mark.parametrize(
+    "kms_key_arn, problem",
+    [
+        ("alias/ecr", ALIAS_PROBLEM),
+        ("alias/aws/ecr", ALIAS_PROBLEM),
+        (f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/ecr", ALIAS_PROBLEM),
+        (KEY_ID, "is not a KMS key ARN"),
+        (f"key/{KEY_ID}", "is not a KMS key ARN"),
+        ("", "is not a KMS key ARN"),
+        (f"arn:aws:kms:us-east-1:{ACCOUNT}:key/not-a-key-id", "is not a KMS key ARN"),
+        (f"arn:aws:kms:us-east-1:{ACCOUNT}:key/{KEY_ID.upper()}", "is not a KMS key ARN"),
+        (f"arn:aws:kms:us-east-1:12345:key/{KEY_ID}", "is not a KMS key ARN"),
+        (f"arn:aws:s3:us-east-1:{ACCOUNT}:key/{KEY_ID}", "is not a KMS key ARN"),
+        (f"arn:aws:kms:us-east-1:{ACCOUNT}:key/mrk-123", "is not a KMS key ARN"),
+        (KEY_ARN + " ", "is not a KMS key ARN"),
+        (123, "is an int"),
+        ([KEY_ARN], "is a list"),
+        (b"arn", "is a bytes"),
+    ],
+)
+def test_bad_kms_key_is_rejected(stack: TerraformStack, kms_key_arn: Any, problem: str) -> None:
+    assert_rejected(stack, "kms_key_arn", kms_key_arn, KMS_ALLOWED + ["in the repository's region us-east-1"],
+                    problem=problem, kms_key_arn=kms_key_arn)
+
+
+def test_kms_key_in_another_region_than_the_provider_is_rejected(stack: TerraformStack) -> None:
+    # GIVEN a provider in us-east-1  WHEN the key lives in eu-west-1
+    key = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/{KEY_ID}"
+    # THEN ECR could not use it, and the error says so
+    assert_rejected(stack, "kms_key_arn", key, ["in the repository's region us-east-1"],
+                    problem="is in eu-west-1, and ECR needs a key in its own region", kms_key_arn=key)
+
+
+def test_kms_key_region_is_not_checked_when_the_provider_region_is_unknown(
+    make_stack: Callable[..., TerraformStack],
+) -> None:
+    # GIVEN a provider whose region is left to the environment
+    stack = make_stack(region=None)
+    key = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/{KEY_ID}"
+    # WHEN the key is in some region  THEN it is accepted
+    encryption = assert_accepted(stack, kms_key_arn=key)["encryption_configuration"]
+    assert encryption == [{"encryption_type": "KMS", "kms_key": key}]
+
+
+@pytest.mark.parametrize(
+    "region, key",
+    [
+        ("us-east-1", KEY_ARN),
+        ("us-east-1", f"arn:aws:kms:us-east-1:{ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab"),
+        ("cn-north-1", f"arn:aws-cn:kms:cn-north-1:{ACCOUNT}:key/{KEY_ID}"),
+        ("us-gov-west-1", f"arn:aws-us-gov:kms:us-gov-west-1:{ACCOUNT}:key/{KEY_ID}"),
+        ("us-iso-east-1", f"arn:aws-iso:kms:us-iso-east-1:{ACCOUNT}:key/{KEY_ID}"),
+        ("eu-central-2", f"arn:aws:kms:eu-central-2:{ACCOUNT}:key/{KEY_ID}"),
+    ],
+)
+def test_kms_key_arn_in_the_provider_region_is_accepted(
+    make_stack: Callable[..., TerraformStack], region: str, key: str
+) -> None:
+    stack = make_stack(region=region)
+    encryption = assert_accepted(stack, kms_key_arn=key)["encryption_configuration"]
+    assert encryption == [{"encryption_type": "KMS", "kms_key": key}]
+
+
+# --------------------------------------------------------------------------- tags
+
+TAGS_ALLOWED = ["at most 50 tags", "keys 1-128", "values 0-256", "must not start with 'aws:'"]
+
+
+@pytest.mark.parametrize(
+    "tags, problem",
+    [
+        ({f"k{i}": "v" for i in range(51)}, "has 51 tags"),
+        ({"k" * 129: "v"}, f"has an invalid key '{'k' * 129}' (129 characters)"),
+        ({"": "v"}, "has an invalid key '' (0 characters)"),
+        ({"team": "v" * 257}, f"has an invalid value for 'team': '{'v' * 257}' (257 characters)"),
+        ({"aws:createdBy": "me"}, "uses the reserved key 'aws:createdBy'"),
+        ({"AWS:x": "me"}, "uses the reserved key 'AWS:x'"),
+        ({"Aws:Name": "me"}, "uses the reserved key 'Aws:Name'"),
+        ({"team!": "payments"}, "has an invalid key 'team!'"),
+        ({"team": "pay#ments"}, "has an invalid value for 'team': 'pay#ments'"),
+        ({"multi\nline": "x"}, "has an invalid key"),
+        ({"team": "a\tb"}, "has an invalid value"),
+        ({"team": 1}, "holds a non-string entry 'team': 1"),
+        ({"team": None}, "holds a non-string entry 'team': None"),
+        ({"team": True}, "holds a non-string entry"),
+        ({1: "x"}, "holds a non-string entry 1: 'x'"),
+        ([("team", "payments")], "is a list, not a mapping"),
+        (None, "is a NoneType, not a mapping"),
+    ],
+)
+def test_bad_tags_are_rejected(stack: TerraformStack, tags: Any, problem: str) -> None:
+    assert_rejected(stack, "tags", tags, TAGS_ALLOWED, problem=problem, tags=tags)
+
+
+def test_tags_at_the_limits_are_accepted(stack: TerraformStack) -> None:
+    # GIVEN 50 tags, a 128-character key, a 256-character value, an empty value, unicode text
+    tags = {f"k{i}": "v" for i in range(46)}
+    tags.update({"k" * 128: "v" * 256, "empty": "", "\u00c9quipe": "donn\u00e9es", "a _.:/=+-@b": "x y_.:/=+-@"})
+    assert len(tags) == 50
+    # THEN they are written unchanged
+    assert assert_accepted(stack, tags=tags)["tags"] == tags
+
+
+# --------------------------------------------------------------------------- construct id, names
+
+
+def test_duplicate_construct_id_is_rejected(stack: TerraformStack) -> None:
+    # GIVEN a repository with id "repo"
+    Repository(stack, "repo", name="first")
+    before = synth_json(stack)
+    # WHEN another one uses the same id
+    with pytest.raises(ValidationError) as caught:
+        Repository(stack, "repo", name="second")
+    # THEN it is refused, and the first one is untouched
+    message = str(caught.value)
+    assert caught.value.parameter == "id"
+    assert message == (
+        f"Repository '{stack.node.path}/repo': id='repo' is taken; "
+        f"allowed: an id not yet used in '{stack.node.path}'"
+    )
+    assert synth_json(stack) == before
+    assert [c.node.id for c in stack.node.children].count("repo") == 1
+
+
+@pytest.mark.parametrize("construct_id", ["", None, 7])
+def test_empty_or_non_string_construct_id_is_rejected(stack: TerraformStack, construct_id: Any) -> None:
+    children = [c.node.id for c in stack.node.children]
+    with pytest.raises(ValidationError) as caught:
+        Repository(stack, construct_id, name="svc")
+    assert caught.value.parameter == "id"
+    assert f"id={construct_id!r} is not allowed; allowed: a non-empty string" in str(caught.value)
+    assert [c.node.id for c in stack.node.children] == children
+
+
+def test_duplicate_repository_name_in_one_registry_is_rejected(stack: TerraformStack) -> None:
+    # GIVEN a repository named "svc"
+    Repository(stack, "first", name="svc")
+    # WHEN a second construct asks for the same name in the same registry
+    # THEN it is refused, naming the first construct
+    assert_rejected(
+        stack, "name", "svc", ["a name not used by another repository of the same registry"],
+        problem=f"is already used by Repository '{stack.node.path}/first'",
+        construct_id="second", name="svc",
+    )
+
+
+# --------------------------------------------------------------------------- first error wins, nothing kept
+
+
+def test_failed_construction_leaves_id_and_name_free(stack: TerraformStack) -> None:
+    # GIVEN a failed construction
+    assert_rejected(stack, "tags", {"aws:x": "y"}, TAGS_ALLOWED, name="svc", tags={"aws:x": "y"})
+    # WHEN the same id and name are used with good input  THEN that works
+    assert assert_accepted(stack, name="svc")["name"] == "svc"
+    assert len(resources_of(synth_json(stack), "aws_ecr_repository")) == 1
