@@ -85,10 +85,9 @@ class RegistryLocation:
         )
 
     def __str__(self) -> str:
-        return (
-            f"account {self.account_id or _UNKNOWN_ACCOUNT}, "
-            f"region {self.region or _UNKNOWN_REGION}"
-        )
+        account = f"account {self.account_id}" if self.account_id else _UNKNOWN_ACCOUNT
+        region = f"region {self.region}" if self.region else _UNKNOWN_REGION
+        return f"{account}, {region}"
 
 
 @dataclass(frozen=True)
@@ -202,6 +201,34 @@ class RegistryScanning(Construct):
         state = state_of(scope)
         owner = _registries(state).owner_by_stack.get(state.path)
         return owner if owner is not None else RegistryScanning(state.stack)
+
+    @staticmethod
+    def _checked_owner(scope: Construct, request: "ScanningRequest") -> "RegistryScanning":
+        """The owner for ``scope``'s stack, once :meth:`check` accepted ``request``.
+
+        An owner created only for this check is removed again when the check
+        fails, so a refused repository leaves nothing in the tree or in the
+        app's registry bookkeeping (the stack can still be ``include``d).
+        """
+        state = state_of(scope)
+        owner = _registries(state).owner_by_stack.get(state.path)
+        if owner is not None:
+            owner.check(request, state.path)
+            return owner
+        owner = RegistryScanning(state.stack)
+        try:
+            owner.check(request, state.path)
+        except ValidationError:
+            owner._withdraw()
+            raise
+        return owner
+
+    def _withdraw(self) -> None:
+        """Undo the construction of an owner that nothing reports to yet."""
+        self._registries.owners.remove(self)
+        for path in self._stack_paths:
+            self._registries.owner_by_stack.pop(path, None)
+        self.node.scope.node.try_remove_child(self.node.id)  # type: ignore[union-attr]
 
     def include(self, stack: TerraformStack) -> None:
         """Let ``stack``'s repositories be configured by this owner.

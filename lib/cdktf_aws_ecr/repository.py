@@ -267,7 +267,6 @@ class Repository(Construct):
                 problem=f"makes the policy {len(policy)} characters long",
                 where=where,
             )
-        scanning = RegistryScanning.of(state.stack)
         request = ScanningRequest(
             name=settings.name,
             scan_on_push=settings.scan_on_push,
@@ -276,7 +275,7 @@ class Repository(Construct):
             ),
             construct_path=f"{scope_path}/{id}",
         )
-        scanning.check(request, state.path)
+        scanning = RegistryScanning._checked_owner(state.stack, request)
 
         super().__init__(scope, id)
         self.settings = settings
