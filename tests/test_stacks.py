@@ -1,0 +1,240 @@
+"""The example app: one stack per environment, each with its own settings and state."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+from cdktf import App, Testing
+
+from cdktf_aws_ecr import PULL_ACTIONS, PUSH_ACTIONS, ValidationError
+from stacks import ENVIRONMENTS, DeploySettings, build_app
+from stacks.environments import registry_groups
+
+from conftest import REPO_ROOT, only, resources_of
+
+ENVIRONMENT_NAMES = ["dev", "prod", "stage"]
+
+
+def synth_app(settings: DeploySettings) -> Dict[str, Dict[str, Any]]:
+    app = Testing.app()
+    stacks = build_app(app, settings)
+    return {name: json.loads(Testing.synth(stack)) for name, stack in stacks.items()}
+
+
+@pytest.fixture(scope="module")
+def default_app() -> Dict[str, Dict[str, Any]]:
+    return synth_app(DeploySettings(state_dir="/var/lib/ecr-state"))
+
+
+@pytest.fixture(scope="module")
+def shared_registry_app() -> Dict[str, Dict[str, Any]]:
+    return synth_app(DeploySettings(region="us-east-1", account_id="123456789012", state_dir="/s"))
+
+
+def repositories(synth: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+    return {r["name"]: r for r in resources_of(synth, "aws_ecr_repository").values()}
+
+
+def test_each_environment_has_its_own_region_default_tags_and_state(default_app) -> None:
+    assert sorted(default_app) == ENVIRONMENT_NAMES
+    regions = {name: synth["provider"]["aws"][0]["region"] for name, synth in default_app.items()}
+    assert regions == {"dev": "us-east-2", "stage": "us-west-2", "prod": "us-east-1"}
+    for name, synth in default_app.items():
+        tags = synth["provider"]["aws"][0]["default_tags"][0]["tags"]
+        assert tags == {"Environment": name, "ManagedBy": "cdktf", "Project": "ecr-guardrails"}
+        assert synth["terraform"]["backend"] == {
+            "local": {"path": f"/var/lib/ecr-state/terraform.{name}.tfstate"}
+        }
+        assert synth["terraform"]["required_providers"]["aws"] == {
+            "source": "hashicorp/aws",
+            "version": "~> 5.0",
+        }
+        assert synth["terraform"]["required_version"] == ">= 1.5.0"
+
+
+def test_s3_backend_is_switched_on_by_configuration() -> None:
+    settings = DeploySettings.from_environ(
+        {"ECR_STATE_BUCKET": "acme-tf-state", "ECR_STATE_REGION": "eu-central-1"}
+    )
+    backends = {name: synth["terraform"]["backend"] for name, synth in synth_app(settings).items()}
+    for name, backend in backends.items():
+        assert backend == {
+            "s3": {
+                "bucket": "acme-tf-state",
+                "key": f"ecr-guardrails/{name}/terraform.tfstate",
+                "region": "eu-central-1",
+                "encrypt": True,
+                "use_lockfile": True,
+            }
+        }
+
+
+def test_settings_come_from_the_environment() -> None:
+    settings = DeploySettings.from_environ(
+        {"ECR_REGION": "eu-west-1", "ECR_ACCOUNT_ID": "111122223333", "ECR_STATE_DIR": "state"}
+    )
+    assert settings.region == "eu-west-1" and settings.account_id == "111122223333"
+    assert settings.state_dir == os.path.abspath("state")
+    assert DeploySettings.from_environ({}).state_bucket is None
+
+
+def test_dev_allows_mutable_tags_and_force_delete(default_app) -> None:
+    for repository in repositories(default_app["dev"]).values():
+        assert repository["image_tag_mutability"] == "MUTABLE"
+        assert repository["force_delete"] is True
+        assert "lifecycle" not in repository
+
+
+def test_prod_is_immutable_encrypted_with_its_own_rotating_key_and_protected(default_app) -> None:
+    prod = default_app["prod"]
+    key_id, key = next(iter(resources_of(prod, "aws_kms_key").items()))
+    assert key["enable_key_rotation"] is True
+    assert sorted(repositories(prod)) == ["prod/accounts-service", "prod/web-frontend"]
+    for repository in repositories(prod).values():
+        assert repository["image_tag_mutability"] == "IMMUTABLE"
+        assert repository["force_delete"] is False
+        assert repository["encryption_configuration"] == [
+            {"encryption_type": "KMS", "kms_key": f"${{aws_kms_key.{key_id}.arn}}"}
+        ]
+        assert repository["lifecycle"] == {"prevent_destroy": True}
+
+
+def test_prod_ci_role_may_push_and_task_execution_role_may_only_pull(default_app) -> None:
+    prod = default_app["prod"]
+    roles = resources_of(prod, "aws_iam_role")
+    role_ids = {role["name"]: role_id for role_id, role in roles.items()}
+    assert sorted(role_ids) == ["prod-ci-image-push", "prod-ecs-task-execution"]
+    documents = prod["data"]["aws_iam_policy_document"].values()
+    assert len(documents) == 2
+    for document in documents:
+        statements = {s["sid"]: s for s in document["statement"]}
+        assert statements["AllowPush"]["actions"] == list(PUSH_ACTIONS)
+        assert statements["AllowPush"]["principals"] == [
+            {"type": "AWS", "identifiers": [f"${{aws_iam_role.{role_ids['prod-ci-image-push']}.arn}}"]}
+        ]
+        assert statements["AllowPull"]["actions"] == list(PULL_ACTIONS)
+        assert statements["AllowPull"]["principals"] == [
+            {
+                "type": "AWS",
+                "identifiers": [f"${{aws_iam_role.{role_ids['prod-ecs-task-execution']}.arn}}"],
+            }
+        ]
+
+
+def test_every_repository_exposes_the_five_outputs(default_app) -> None:
+    for synth in default_app.values():
+        outputs = synth["output"]
+        assert len(outputs) == 5 * 2
+        for key in ("accounts_service", "web_frontend"):
+            repository_id = next(
+                rid for rid in resources_of(synth, "aws_ecr_repository") if rid.startswith(key)
+            )
+            for attribute in ("id", "name", "arn", "repository_url", "registry_id"):
+                assert outputs[f"{key}_{attribute}"]["value"] == (
+                    f"${{aws_ecr_repository.{repository_id}.{attribute}}}"
+                )
+
+
+def test_each_region_owns_its_registry_scanning(default_app) -> None:
+    assert "aws_ecr_registry_scanning_configuration" not in default_app["dev"]["resource"]
+    assert "aws_ecr_registry_scanning_configuration" not in default_app["stage"]["resource"]
+    configuration = only(resources_of(default_app["prod"], "aws_ecr_registry_scanning_configuration"))
+    assert configuration["scan_type"] == "ENHANCED"
+    assert configuration["rule"] == [
+        {
+            "scan_frequency": "CONTINUOUS_SCAN",
+            "repository_filter": [
+                {"filter": "prod/accounts-service", "filter_type": "WILDCARD"},
+                {"filter": "prod/web-frontend", "filter_type": "WILDCARD"},
+            ],
+        }
+    ]
+
+
+def test_environments_sharing_a_registry_have_one_owner_that_keeps_their_scanning(
+    shared_registry_app,
+) -> None:
+    for name in ("dev", "stage"):
+        synth = shared_registry_app[name]
+        assert "aws_ecr_registry_scanning_configuration" not in synth["resource"]
+        assert synth["provider"]["aws"][0]["allowed_account_ids"] == ["123456789012"]
+    configuration = only(
+        resources_of(shared_registry_app["prod"], "aws_ecr_registry_scanning_configuration")
+    )
+    rules = {r["scan_frequency"]: [f["filter"] for f in r["repository_filter"]] for r in configuration["rule"]}
+    assert rules == {
+        "CONTINUOUS_SCAN": ["prod/accounts-service", "prod/web-frontend"],
+        # dev and stage asked for scan_on_push; ENHANCED would otherwise switch it off.
+        "SCAN_ON_PUSH": [
+            "dev/accounts-service",
+            "dev/web-frontend",
+            "stage/accounts-service",
+            "stage/web-frontend",
+        ],
+    }
+
+
+@pytest.mark.parametrize("owners", [(), ("dev", "prod")])
+def test_a_shared_registry_needs_exactly_one_owner(owners) -> None:
+    from dataclasses import replace
+
+    environments = tuple(
+        replace(e, region="eu-west-1", registry_owner=e.name in owners) for e in ENVIRONMENTS
+    )
+    with pytest.raises(ValidationError) as error:
+        registry_groups(environments)
+    assert error.value.parameter == "registry_owner"
+    assert f"marks {len(owners)} owners among environments [dev, prod, stage]" in str(error.value)
+    assert "exactly one environment with registry_owner=True" in str(error.value)
+
+
+def test_pinned_distinct_accounts_do_not_share_a_registry() -> None:
+    from dataclasses import replace
+
+    environments = tuple(
+        replace(e, region="eu-west-1", account_id=f"{i}" * 12) for i, e in enumerate(ENVIRONMENTS, 1)
+    )
+    assert sorted(registry_groups(environments)) == ENVIRONMENT_NAMES
+
+
+@pytest.mark.terraform
+def test_every_stack_of_the_app_is_valid_terraform(tmp_path: Path) -> None:
+    app = App(outdir=str(tmp_path))
+    build_app(app, DeploySettings(state_dir=str(tmp_path / "state")))
+    app.synth()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert sorted(manifest["stacks"]) == ENVIRONMENT_NAMES
+    assert Testing.to_be_valid_terraform(str(tmp_path))
+
+
+@pytest.mark.slow
+def test_cdktf_cli_synth_writes_one_stack_per_environment_with_the_lean_start(tmp_path: Path) -> None:
+    cdktf = REPO_ROOT / "node_modules" / ".bin" / "cdktf"
+    assert cdktf.exists(), "run `make setup` (npm ci) first"
+    env = {
+        **os.environ,
+        "CDKTF_AWS_ECR_REQUIRE_LEAN": "1",  # synth fails if the bindings would start the slow way
+        "ECR_STATE_DIR": str(tmp_path / "state"),
+        "CI": "1",
+    }
+    result = subprocess.run(
+        [str(cdktf), "synth", "--output", str(tmp_path / "out")],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    stacks = sorted(p.name for p in (tmp_path / "out" / "stacks").iterdir())
+    assert stacks == ENVIRONMENT_NAMES
+    for name in stacks:
+        synth = json.loads((tmp_path / "out" / "stacks" / name / "cdk.tf.json").read_text())
+        assert synth["terraform"]["backend"]["local"]["path"] == str(
+            tmp_path / "state" / f"terraform.{name}.tfstate"
+        )
