@@ -13,7 +13,7 @@ import json
 from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple
 
 import pytest
-from cdktf import TerraformStack
+from cdktf import TerraformStack, TerraformVariable
 from constructs import Construct
 
 from cdktf_aws_ecr import (
@@ -555,3 +555,43 @@ def test_failed_construction_leaves_id_and_name_free(stack: TerraformStack) -> N
     # WHEN the same id and name are used with good input  THEN that works
     assert assert_accepted(stack, name="svc")["name"] == "svc"
     assert len(resources_of(synth_json(stack), "aws_ecr_repository")) == 1
+
+
+# --------------------------------------------------------------------------- unresolved tokens skip format checks
+
+
+def test_token_values_skip_format_checks(stack: TerraformStack) -> None:
+    # GIVEN inputs that are only known at apply time
+    variables = {
+        n: TerraformVariable(stack, n, type=t)
+        for n, t in [("mutability", "string"), ("encryption", "string"), ("frequency", "string"),
+                     ("owner", "string"), ("pullers", "list(string)")]
+    }
+    # WHEN they are passed where plain values would be checked
+    repository = assert_accepted(
+        stack,
+        image_tag_mutability=variables["mutability"].string_value,
+        encryption_type=variables["encryption"].string_value,
+        enhanced_scan_frequency=variables["frequency"].string_value,  # unused: enhanced scanning is off
+        tags={"Owner": variables["owner"].string_value, variables["owner"].string_value: "x"},
+        pull_principal_arns=variables["pullers"].list_value,
+    )
+    # THEN they become Terraform references
+    assert repository["image_tag_mutability"] == "${var.mutability}"
+    assert repository["encryption_configuration"] == [{"encryption_type": "${var.encryption}"}]
+    assert repository["tags"] == {"Owner": "${var.owner}", "${var.owner}": "x"}
+    statement = only(synth_json(stack)["data"]["aws_iam_policy_document"])["statement"]
+    assert statement[0]["principals"] == [{"type": "AWS", "identifiers": "${var.pullers}"}]
+
+
+def test_token_scan_frequency_with_enhanced_scanning_is_rejected(stack: TerraformStack) -> None:
+    # GIVEN a frequency known only at apply time  WHEN enhanced scanning is on
+    frequency = TerraformVariable(stack, "frequency", type="string").string_value
+    # THEN it is refused: the registry rules are grouped by frequency at synth time, and a
+    # token would silently leave the repository out of an ENHANCED registry
+    assert_rejected(
+        stack, "enhanced_scan_frequency", frequency,
+        ["'SCAN_ON_PUSH' or 'CONTINUOUS_SCAN' as a plain value while enhanced_scanning is on"],
+        problem="is an unresolved token", enhanced_scanning=True, enhanced_scan_frequency=frequency,
+    )
+    assert resources_of(synth_json(stack), "aws_ecr_registry_scanning_configuration") == {}

@@ -127,6 +127,24 @@ class RepositorySettings:
         return EncryptionType.KMS.value if self.kms_key_arn is not None else self.encryption_type
 
 
+def _check_scan_frequency(value: Any, enhanced_scanning: bool) -> str:
+    """A frequency; a token only while enhanced scanning is off (it is then unused).
+
+    The registry's rules are grouped by frequency at synth time, so a token
+    would match no rule and leave the repository out of an ENHANCED registry.
+    """
+    frequency = check_choice("enhanced_scan_frequency", value, ScanFrequency)
+    if enhanced_scanning is True and frequency not in {m.value for m in ScanFrequency}:
+        raise ValidationError(
+            "enhanced_scan_frequency",
+            value,
+            "'SCAN_ON_PUSH' or 'CONTINUOUS_SCAN' as a plain value while enhanced_scanning "
+            "is on: the registry's scanning rules are grouped by frequency at synth time",
+            problem="is an unresolved token",
+        )
+    return frequency
+
+
 def validate_settings(region: Optional[str] = None, **inputs: Any) -> RepositorySettings:
     """Check every input; raise :class:`ValidationError` on the first bad one."""
     enable_lifecycle = check_bool("enable_lifecycle_policy", inputs["enable_lifecycle_policy"])
@@ -137,8 +155,8 @@ def validate_settings(region: Optional[str] = None, **inputs: Any) -> Repository
         ),
         scan_on_push=check_bool("scan_on_push", inputs["scan_on_push"]),
         enhanced_scanning=check_bool("enhanced_scanning", inputs["enhanced_scanning"]),
-        enhanced_scan_frequency=check_choice(
-            "enhanced_scan_frequency", inputs["enhanced_scan_frequency"], ScanFrequency
+        enhanced_scan_frequency=_check_scan_frequency(
+            inputs["enhanced_scan_frequency"], inputs["enhanced_scanning"]
         ),
         encryption_type=check_choice("encryption_type", inputs["encryption_type"], EncryptionType),
         kms_key_arn=check_kms_key_arn("kms_key_arn", inputs["kms_key_arn"], region),
