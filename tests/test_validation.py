@@ -595,3 +595,10 @@ def test_token_scan_frequency_with_enhanced_scanning_is_rejected(stack: Terrafor
         problem="is an unresolved token", enhanced_scanning=True, enhanced_scan_frequency=frequency,
     )
     assert resources_of(synth_json(stack), "aws_ecr_registry_scanning_configuration") == {}
+
+
+def test_token_tag_key_does_not_exempt_its_value(stack: TerraformStack) -> None:
+    # GIVEN a tag whose key is a token  WHEN its value is invalid  THEN the value is still refused
+    key = TerraformVariable(stack, "tag_key", type="string").string_value
+    tags = {key: "bad#value"}
+    assert_rejected(stack, "tags", tags, TAGS_ALLOWED, problem="has an invalid value for", tags=tags)

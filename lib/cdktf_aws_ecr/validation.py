@@ -248,15 +248,16 @@ def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
             raise ValidationError(
                 parameter, value, allowed, problem=f"uses the reserved key {key!r}"
             )
-        if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH or not _valid_tag_text(key):
-            if is_token(key):
-                continue
+        # A token key skips only the key check: its value is still checked.
+        if (
+            not 1 <= len(key) <= MAX_TAG_KEY_LENGTH or not _valid_tag_text(key)
+        ) and not is_token(key):
             raise ValidationError(
                 parameter, value, allowed, problem=f"has an invalid key {key!r} ({len(key)} characters)"
             )
-        if len(text) > MAX_TAG_VALUE_LENGTH or not _valid_tag_text(text):
-            if is_token(text):
-                continue
+        if (
+            len(text) > MAX_TAG_VALUE_LENGTH or not _valid_tag_text(text)
+        ) and not is_token(text):
             raise ValidationError(
                 parameter,
                 value,
