@@ -1,0 +1,79 @@
+"""Generate README's input and output tables from the library's own specs.
+
+    python -m devtools.docs          # rewrite the tables in README.md
+    python -m devtools.docs --check  # exit 1 if README.md is out of date
+
+The tables live between ``<!-- BEGIN name -->`` / ``<!-- END name -->`` markers.
+A test runs the check, and another compares the specs with ``Repository``'s
+signature, so the README cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Callable, Dict, Optional, Sequence
+
+from .terraform import REPO_ROOT
+
+README = REPO_ROOT / "README.md"
+
+
+def inputs_table() -> str:
+    from cdktf_aws_ecr import INPUTS
+
+    rows = [
+        "| Name | Type | Default | Allowed values | Description |",
+        "|---|---|---|---|---|",
+    ]
+    rows += [
+        f"| `{spec.name}` | `{spec.type}` | `{spec.default}` | {spec.allowed} | {spec.description} |"
+        for spec in INPUTS
+    ]
+    return "\n".join(rows)
+
+
+def outputs_table() -> str:
+    from cdktf_aws_ecr import OUTPUTS
+
+    rows = ["| Attribute | Description |", "|---|---|"]
+    rows += [f"| `{spec.name}` | {spec.description} |" for spec in OUTPUTS]
+    return "\n".join(rows)
+
+
+SECTIONS: Dict[str, Callable[[], str]] = {"inputs": inputs_table, "outputs": outputs_table}
+
+
+def render(text: str, sections: Optional[Dict[str, Callable[[], str]]] = None) -> str:
+    """``text`` with every generated section replaced by its current content."""
+    for name, produce in (sections or SECTIONS).items():
+        pattern = re.compile(
+            rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", flags=re.DOTALL
+        )
+        if not pattern.search(text):
+            raise ValueError(f"README.md has no <!-- BEGIN {name} --> ... <!-- END {name} --> block")
+        text = pattern.sub(lambda m: m.group(1) + produce() + "\n" + m.group(2), text)
+    return text
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devtools.docs")
+    parser.add_argument("--check", action="store_true", help="fail if README.md is out of date")
+    args = parser.parse_args(argv)
+    current = README.read_text(encoding="utf-8")
+    wanted = render(current)
+    if args.check:
+        if current != wanted:
+            print("README.md tables are out of date: run `python -m devtools.docs`", file=sys.stderr)
+            return 1
+        return 0
+    if current != wanted:
+        README.write_text(wanted, encoding="utf-8")
+        print("README.md updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The README's tables and the construct's signature cannot drift apart, or from the seed."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import re
+import typing
+from typing import Any, Dict, Tuple
+
+import pytest
+
+from cdktf_aws_ecr import INPUTS, OUTPUTS, Repository
+from devtools import docs, seed
+
+PARAMETERS = {
+    name: parameter
+    for name, parameter in inspect.signature(Repository.__init__).parameters.items()
+    if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+}
+
+
+def _python_default(parameter: inspect.Parameter) -> Any:
+    default = parameter.default
+    if isinstance(default, typing.Mapping):
+        return dict(default)
+    if isinstance(default, tuple):
+        return list(default)
+    return default
+
+
+def test_readme_tables_are_generated_from_the_code() -> None:
+    readme = docs.README.read_text(encoding="utf-8")
+    assert docs.render(readme) == readme, "run `python -m devtools.docs`"
+    assert docs.inputs_table() in readme and docs.outputs_table() in readme
+
+
+def test_input_specs_match_the_signature_names_order_and_defaults() -> None:
+    assert [spec.name for spec in INPUTS] == list(PARAMETERS)
+    for spec in INPUTS:
+        parameter = PARAMETERS[spec.name]
+        if spec.default == "required":
+            assert parameter.default is inspect.Parameter.empty, spec.name
+        else:
+            documented = ast.literal_eval(spec.default)
+            documented = list(documented) if isinstance(documented, tuple) else documented
+            assert documented == _python_default(parameter), spec.name
+
+
+def test_output_specs_are_attributes_of_the_construct() -> None:
+    assert [spec.name for spec in OUTPUTS] == ["id", "name", "arn", "repository_url", "registry_id"]
+    for spec in OUTPUTS:
+        assert isinstance(inspect.getattr_static(Repository, spec.name), property), spec.name
+
+
+def _seed_variables() -> Dict[str, Tuple[str, Any]]:
+    """{name: (HCL type, default)} of the seed module's variables."""
+    document = seed.seed_document()
+    if document is None:
+        pytest.skip(f"seed module document not found; set {seed.SEED_ENV}")
+    variables_tf = seed.split_module(document.read_text(encoding="utf-8"))["variables.tf"]
+    found = {}
+    for block in re.split(r'(?m)^variable "', variables_tf)[1:]:
+        name = block.split('"', 1)[0]
+        hcl_type = re.search(r"(?m)^type = (.+)$", block).group(1).strip()
+        default = re.search(r"(?m)^default = (.+)$", block)
+        found[name] = (hcl_type, json.loads(default.group(1)) if default else inspect.Parameter.empty)
+    return found
+
+
+PYTHON_TYPES = {
+    "string": str,
+    "bool": bool,
+    "number": int,
+    "list(string)": typing.Sequence[str],
+    "map(string)": typing.Mapping[str, str],
+}
+
+
+def test_keyword_arguments_have_the_seed_variables_names_types_and_defaults() -> None:
+    variables = _seed_variables()
+    assert len(variables) == 15
+    hints = typing.get_type_hints(Repository.__init__)
+    for name, (hcl_type, default) in variables.items():
+        parameter = PARAMETERS[name]
+        if default is inspect.Parameter.empty:
+            assert parameter.default is inspect.Parameter.empty, name
+        else:
+            assert _python_default(parameter) == default, name
+        expected = PYTHON_TYPES[hcl_type]
+        hint = hints[name]
+        accepted = typing.get_args(hint) if typing.get_origin(hint) is typing.Union else (hint,)
+        assert expected in accepted, (name, hint)
+    assert set(PARAMETERS) - set(variables) == {"prevent_destroy"}
