@@ -58,6 +58,8 @@ ENVIRONMENTS: Tuple[EnvironmentConfig, ...] = (
         repository_defaults={
             "image_tag_mutability": "MUTABLE",
             "force_delete": True,
+            # AWS-managed aws/ecr key: encrypted with KMS (checkov CKV_AWS_136) at no key cost.
+            "encryption_type": "KMS",
             "untagged_image_expiry_days": 3,
             "max_tagged_image_count": 10,
             "lifecycle_tag_prefix_list": ["v", "sha-", "dev-"],
