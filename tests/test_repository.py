@@ -542,3 +542,39 @@ def test_seed_usage_example_and_token_inputs_are_valid_terraform(
     }
     # THEN terraform validate accepts the whole stack
     assert Testing.to_be_valid_terraform(Testing.full_synth(stack))
+
+
+# --------------------------------------------------------------------------- coverage of the signature
+
+#: Inputs whose synthesized attribute this file asserts (test names in brackets).
+INPUTS_ASSERTED = {
+    "name": "defaults, token_counts_and_name",
+    "image_tag_mutability": "image_tag_mutability",
+    "scan_on_push": "scan_on_push",
+    "enhanced_scanning": "enhanced_scanning_and_frequency",
+    "enhanced_scan_frequency": "enhanced_scanning_and_frequency",
+    "encryption_type": "encryption",
+    "kms_key_arn": "encryption, kms_key_and_principal_roles_from_the_same_stack",
+    "force_delete": "force_delete",
+    "enable_lifecycle_policy": "lifecycle_policy_can_be_disabled",
+    "untagged_image_expiry_days": "full_lifecycle_policy",
+    "max_tagged_image_count": "full_lifecycle_policy",
+    "lifecycle_tag_prefix_list": "full_lifecycle_policy",
+    "pull_principal_arns": "repository_policy_statements",
+    "push_principal_arns": "repository_policy_statements",
+    "tags": "tags",
+    "prevent_destroy": "prevent_destroy_sets_terraform_lifecycle",
+}
+
+
+def test_every_keyword_argument_has_an_attribute_test() -> None:
+    # A new Repository input fails here until a test above asserts what it synthesizes.
+    import inspect
+
+    parameters = inspect.signature(Repository.__init__).parameters
+    keywords = [p for p, spec in parameters.items() if spec.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert sorted(keywords) == sorted(INPUTS_ASSERTED)
+    tests = {n[len("test_"):] for n in globals() if n.startswith("test_")}
+    for covered_by in INPUTS_ASSERTED.values():
+        for name in covered_by.split(", "):
+            assert any(t.startswith(name) for t in tests), name
