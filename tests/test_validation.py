@@ -602,3 +602,14 @@ def test_token_tag_key_does_not_exempt_its_value(stack: TerraformStack) -> None:
     key = TerraformVariable(stack, "tag_key", type="string").string_value
     tags = {key: "bad#value"}
     assert_rejected(stack, "tags", tags, TAGS_ALLOWED, problem="has an invalid value for", tags=tags)
+
+
+def test_a_repository_outside_any_stack_is_rejected(app) -> None:
+    loose = Construct(app, "loose")
+    for scope, problem in ((app, "is not in any stack"), (loose, "is not in any stack"), (None, "is a NoneType")):
+        with pytest.raises(ValidationError) as error:
+            Repository(scope, "api", name="api")
+        assert error.value.parameter == "scope"
+        assert problem in str(error.value)
+        assert "allowed: a construct inside a cdktf TerraformStack" in str(error.value)
+    assert loose.node.try_find_child("api") is None

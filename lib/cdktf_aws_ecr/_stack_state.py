@@ -65,7 +65,17 @@ def state_of(scope: Construct) -> StackState:
     ``AwsProvider`` should be created before it; otherwise the region and
     account count as unknown, and unknown is treated as "possibly the same".
     """
-    stack = TerraformStack.of(scope)
+    from .errors import ValidationError
+
+    allowed = "a construct inside a cdktf TerraformStack"
+    if not isinstance(scope, Construct):
+        raise ValidationError("scope", scope, allowed, problem=f"is a {type(scope).__name__}")
+    try:
+        stack = TerraformStack.of(scope)
+    except RuntimeError:  # jsii surfaces cdktf's "No stack could be identified" this way
+        raise ValidationError(
+            "scope", scope.node.path or "<app root>", allowed, problem="is not in any stack"
+        ) from None
     key = stack.__jsii_ref__.ref  # type: ignore[attr-defined]
     state = _STATES.get(key)
     if state is None:
