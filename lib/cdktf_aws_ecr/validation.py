@@ -11,6 +11,7 @@ keeps valid input free of round trips to the jsii process.
 from __future__ import annotations
 
 import enum
+import math
 import re
 import unicodedata
 from typing import Any, List, Mapping, Optional, Sequence, Type, TypeVar, Union
@@ -58,10 +59,28 @@ PRINCIPALS_ALLOWED = (
 
 
 def is_token(value: Any) -> bool:
-    """True for an unresolved cdktf token (string, number, list or map)."""
-    from cdktf import Token
+    """True for an unresolved cdktf token (string, number, list or map) of this app.
 
-    return bool(Token.is_unresolved(value))
+    Text or numbers that only look like tokens (``${TfToken[TOKEN.n]}`` with no
+    such token) are not: cdktf would fail on them at synth with a bare
+    RuntimeError. NaN and infinities are never tokens (jsii cannot pass them).
+    """
+    from cdktf import Token, Tokenization
+
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    if not Token.is_unresolved(value):
+        return False
+    try:
+        if isinstance(value, str):
+            Tokenization.reverse_string(value)
+        elif isinstance(value, list):
+            Tokenization.reverse_list(value)
+        elif isinstance(value, float):
+            Tokenization.reverse_number(value)
+    except RuntimeError:  # jsii: "Unrecognized Token Key" / "unknown number Token"
+        return False
+    return True
 
 
 def _type_name(value: Any) -> str:
