@@ -131,7 +131,7 @@ ACCEPTED_FINDINGS: Tuple[AcceptedFinding, ...] = (
 #: and why: the seed module's defaults. Everything else passes.
 DEFAULT_FINDINGS: Tuple[AcceptedFinding, ...] = (
     AcceptedFinding(
-        stack="(defaults)",
+        stack="defaults",
         check_id="CKV_AWS_136",
         check_name="Ensure that ECR repositories are encrypted using KMS",
         resource_type="aws_ecr_repository",
@@ -538,26 +538,30 @@ def violations(
 # README text
 
 
-def _markdown_table(rows: Iterable[AcceptedFinding], first_column: str) -> str:
+def _markdown_table(rows: Iterable[AcceptedFinding], with_stack: bool, last_column: str) -> str:
+    head = ["Stack"] if with_stack else []
     lines = [
-        f"| {first_column} | Check | Resource | Why it is accepted |",
-        "|---|---|---|---|",
+        "| " + " | ".join(head + ["Check", "Resource", last_column]) + " |",
+        "|" + "---|" * (len(head) + 3),
     ]
     for row in rows:
-        lines.append(
-            f"| {row.stack} | `{row.check_id}` {row.check_name} | `{row.resource_type}` | {row.reason} |"
-        )
-    return "\n".join(lines) + "\n"
+        cells = ([row.stack] if with_stack else []) + [
+            f"`{row.check_id}` {row.check_name}",
+            f"`{row.resource_type}`",
+            row.reason,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def accepted_findings_markdown() -> str:
     """The README's table of accepted dev/stage findings, rendered from ACCEPTED_FINDINGS."""
-    return _markdown_table(ACCEPTED_FINDINGS, "Stack")
+    return _markdown_table(ACCEPTED_FINDINGS, True, "Why it is accepted")
 
 
 def default_findings_markdown() -> str:
-    """The README's table of findings a `Repository(name=...)` with defaults gets."""
-    return _markdown_table(DEFAULT_FINDINGS, "Stack")
+    """The README's table of what ``Repository(scope, id, name=...)`` alone fails, and why."""
+    return _markdown_table(DEFAULT_FINDINGS, False, "Why, and how to pass it")
 
 
 # --------------------------------------------------------------------------------------
@@ -614,7 +618,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.markdown:
         print("Accepted findings (dev/stage):\n")
         print(accepted_findings_markdown())
-        print("A repository with only `name` set:\n")
+        print("\nA repository with only `name` set:\n")
         print(default_findings_markdown())
         return 0
     try:

@@ -1,0 +1,329 @@
+"""checkov (an independent scanner) over every synthesized stack.
+
+One checkov run per test module scans, side by side:
+
+* the example app's dev, stage and prod stacks, exactly as ``build_app`` makes them;
+* ``defaults``: a stack holding nothing but ``Repository(name=...)``;
+* ``insecure``: a control built with the raw provider classes (mutable tags, no
+  scan on push, AES256, no lifecycle policy, repository policies open to
+  ``*``), which proves every ECR check this suite relies on really fires.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+from cdktf import App, TerraformStack, Testing, Token
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementPrincipals,
+)
+from cdktf_cdktf_provider_aws.ecr_repository import (
+    EcrRepository,
+    EcrRepositoryEncryptionConfiguration,
+    EcrRepositoryImageScanningConfiguration,
+)
+from cdktf_cdktf_provider_aws.ecr_repository_policy import EcrRepositoryPolicy
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+from cdktf_aws_ecr import Repository, ValidationError
+from devtools import security_scan as scan
+from stacks import DeploySettings, build_app
+
+from conftest import REPO_ROOT
+
+ECR_REPOSITORY_CHECKS = scan.REQUIRED_CHECKS["aws_ecr_repository"]
+APP_STACKS = ("dev", "stage", "prod")
+
+
+def _synth(stack: TerraformStack) -> Dict[str, Any]:
+    return json.loads(Testing.synth(stack))
+
+
+def _defaults_stack(app: App) -> TerraformStack:
+    stack = TerraformStack(app, "defaults")
+    AwsProvider(stack, "aws", region="us-east-1")
+    Repository(stack, "app", name="team/app")
+    return stack
+
+
+def _insecure_stack(app: App) -> TerraformStack:
+    """What the library refuses to build, written with the raw provider classes."""
+    stack = TerraformStack(app, "insecure")
+    AwsProvider(stack, "aws", region="us-east-1")
+    repositories = [
+        EcrRepository(
+            stack,
+            f"repo{i}",
+            name=f"insecure/repo{i}",
+            image_tag_mutability="MUTABLE",
+            image_scanning_configuration=EcrRepositoryImageScanningConfiguration(scan_on_push=False),
+            encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="AES256")],
+        )
+        for i in range(2)
+    ]
+    document = DataAwsIamPolicyDocument(
+        stack,
+        "public_document",
+        statement=[
+            DataAwsIamPolicyDocumentStatement(
+                effect="Allow",
+                principals=[DataAwsIamPolicyDocumentStatementPrincipals(type="AWS", identifiers=["*"])],
+                actions=["ecr:BatchGetImage"],
+            )
+        ],
+    )
+    EcrRepositoryPolicy(stack, "via_document", repository=repositories[0].name, policy=document.json)
+    EcrRepositoryPolicy(
+        stack,
+        "literal",
+        repository=repositories[1].name,
+        policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage", "ecr:PutImage"]}
+                ],
+            }
+        ),
+    )
+    return stack
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Dict[str, Any]]:
+    app = Testing.app()
+    stacks = build_app(app, DeploySettings(state_dir=str(tmp_path_factory.mktemp("state"))))
+    synths = {name: _synth(stack) for name, stack in stacks.items()}
+    # Apps of their own: a registry has one scanning owner per app (prod owns us-east-1).
+    synths["defaults"] = _synth(_defaults_stack(Testing.app()))
+    synths["insecure"] = _synth(_insecure_stack(Testing.app()))
+    return synths
+
+
+@pytest.fixture(scope="module")
+def report(synthesized: Dict[str, Dict[str, Any]], tmp_path_factory) -> scan.ScanReport:
+    """All five stacks in ONE checkov run (its start-up costs seconds)."""
+    return scan.scan(synthesized, tmp_path_factory.mktemp("checkov"))
+
+
+def _failed(stack: scan.StackScan) -> set:
+    return {(r.check_id, r.address) for r in stack.failed}
+
+
+def test_the_pinned_checkov_ran_over_every_stack(report: scan.ScanReport) -> None:
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    pinned = re.search(r"^CHECKOV_VERSION\s*:=\s*(\S+)", makefile, re.M).group(1)
+    assert report.checkov_version == pinned
+    assert sorted(report.stacks) == sorted([*APP_STACKS, "defaults", "insecure"])
+    for name, stack in report.stacks.items():
+        assert stack.parsing_errors == [], name
+        assert len(stack.passed) > 0, name
+    # Only the terraform block's plain values are left out of checkov's copy.
+    assert report.omitted["prod"] == ["terraform.required_version"]
+
+
+def test_prod_has_zero_failed_checks_and_passes_every_ecr_check(report: scan.ScanReport) -> None:
+    prod = report.stacks["prod"]
+    assert prod.failed == []
+    repositories = prod.required_addresses["aws_ecr_repository"]
+    policies = prod.required_addresses["aws_ecr_repository_policy"]
+    documents = prod.required_addresses["data.aws_iam_policy_document"]
+    assert len(repositories) == len(policies) == len(documents) == 2
+    for address in repositories:
+        # immutable tags, KMS, scan on push, lifecycle policy present
+        assert {c: prod.verdicts(address).get(c) for c in ECR_REPOSITORY_CHECKS} == {
+            "CKV_AWS_51": "PASSED",
+            "CKV_AWS_136": "PASSED",
+            "CKV_AWS_163": "PASSED",
+            scan.LIFECYCLE_CHECK_ID: "PASSED",
+        }
+    for address in policies:  # the repository policy is not public
+        assert prod.verdicts(address)["CKV_AWS_32"] == "PASSED"
+    for address in documents:  # its document grants no '*' principal
+        assert prod.verdicts(address)["CKV_AWS_283"] == "PASSED"
+    (key,) = {r.address for r in prod.records if r.address.startswith("aws_kms_key.")}
+    key_verdicts = prod.verdicts(key)
+    assert key_verdicts["CKV_AWS_7"] == "PASSED"  # rotation
+    assert key_verdicts["CKV_AWS_33"] == "PASSED"  # no '*' principal in the key policy
+
+
+def test_dev_and_stage_fail_exactly_the_accepted_checks(report: scan.ScanReport) -> None:
+    for name in ("dev", "stage"):
+        stack = report.stacks[name]
+        failed = {(r.check_id, r.resource_type) for r in stack.failed}
+        accepted = {(a.check_id, a.resource_type) for a in scan.accepted_for(name)}
+        assert failed == accepted, name
+    # The accepted finding is on every dev repository, and nowhere else.
+    dev = report.stacks["dev"]
+    assert {r.address for r in dev.failed} == set(dev.required_addresses["aws_ecr_repository"])
+    app_only = scan.ScanReport({n: report.stacks[n] for n in APP_STACKS}, report.checkov_version, 0)
+    assert scan.violations(app_only) == []
+
+
+def test_defaults_fail_only_what_the_seed_defaults_imply(report: scan.ScanReport) -> None:
+    defaults = report.stacks["defaults"]
+    (repository,) = defaults.required_addresses["aws_ecr_repository"]
+    assert _failed(defaults) == {(f.check_id, repository) for f in scan.DEFAULT_FINDINGS}
+    assert _failed(defaults) == {("CKV_AWS_136", repository)}
+    verdicts = defaults.verdicts(repository)
+    assert {c: verdicts[c] for c in ECR_REPOSITORY_CHECKS if c != "CKV_AWS_136"} == {
+        "CKV_AWS_51": "PASSED",
+        "CKV_AWS_163": "PASSED",
+        scan.LIFECYCLE_CHECK_ID: "PASSED",
+    }
+    # The recorded check titles are checkov's own.
+    names = {r.check_id: r.check_name for s in report.stacks.values() for r in s.records}
+    for entry in (*scan.ACCEPTED_FINDINGS, *scan.DEFAULT_FINDINGS):
+        assert names[entry.check_id] == entry.check_name
+
+
+def test_the_scan_catches_an_insecure_public_repository(report: scan.ScanReport) -> None:
+    insecure = report.stacks["insecure"]
+    repositories = insecure.required_addresses["aws_ecr_repository"]
+    assert _failed(insecure) >= {(c, a) for a in repositories for c in ECR_REPOSITORY_CHECKS}
+    assert _failed(insecure) >= {
+        ("CKV_AWS_32", "aws_ecr_repository_policy.via_document"),
+        ("CKV_AWS_32", "aws_ecr_repository_policy.literal"),
+        ("CKV_AWS_283", "data.aws_iam_policy_document.public_document"),
+    }
+    problems = scan.violations(scan.ScanReport({"insecure": insecure}, "", 0))
+    assert len(problems) == len(insecure.failed) > 0
+
+
+def _record(stack: str, check_id: str, address: str, result: str) -> scan.CheckRecord:
+    return scan.CheckRecord(stack, check_id, check_id, address, result, "terraform_json")
+
+
+def _stack(name: str, records: List[scan.CheckRecord]) -> scan.StackScan:
+    return scan.StackScan(
+        name,
+        records=records,
+        required_addresses={"aws_ecr_repository": ["aws_ecr_repository.r"]},
+    )
+
+
+def test_violations_refuse_new_stale_and_unjudged_findings() -> None:
+    ok = [_record("dev", c, "aws_ecr_repository.r", "PASSED") for c in ECR_REPOSITORY_CHECKS]
+    accepted = scan.AcceptedFinding("dev", "CKV_AWS_51", "t", "aws_ecr_repository", "why")
+    failing_51 = [r if r.check_id != "CKV_AWS_51" else _record("dev", "CKV_AWS_51", r.address, "FAILED") for r in ok]
+
+    def problems(stack: scan.StackScan, accepted_list=(accepted,)) -> List[str]:
+        return scan.violations(scan.ScanReport({stack.name: stack}, "", 0), accepted_list)
+
+    assert problems(_stack("dev", failing_51)) == []
+    assert "no longer occurs" in problems(_stack("dev", ok))[0]  # stale entry
+    new = failing_51 + [_record("dev", "CKV_AWS_999", "aws_ecr_repository.r", "FAILED")]
+    assert "CKV_AWS_999 failed" in problems(_stack("dev", new))[0]
+    unjudged = [r for r in failing_51 if r.check_id != "CKV_AWS_163"]
+    assert "CKV_AWS_163 did not judge aws_ecr_repository.r" in problems(_stack("dev", unjudged))[0]
+    prod_entry = scan.AcceptedFinding("prod", "CKV_AWS_51", "t", "aws_ecr_repository", "why")
+    prod = [_record("prod", r.check_id, r.address, r.result) for r in failing_51]
+    assert len(problems(_stack("prod", prod), (prod_entry,))) == 1
+    assert "prod" in problems(_stack("prod", prod), ())[0]
+
+
+def test_the_policy_shim_renders_the_document_terraform_would() -> None:
+    document = {
+        "statement": [
+            {
+                "sid": "AllowPull",
+                "effect": "Allow",
+                "actions": ["ecr:BatchGetImage"],
+                "principals": [
+                    {"type": "AWS", "identifiers": ["${aws_iam_role.r.arn}", "111122223333"]}
+                ],
+            }
+        ]
+    }
+    assert scan.render_policy_document(document) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AllowPull",
+                "Effect": "Allow",
+                "Action": "ecr:BatchGetImage",
+                "Principal": {"AWS": ["${aws_iam_role.r.arn}", "111122223333"]},
+            }
+        ],
+    }
+    # Anything only Terraform can work out is left unjudged, never guessed.
+    assert scan.render_policy_document({**document, "source_policy_documents": ["x"]}) is None
+    shim = scan.repository_policy_shim(
+        {
+            "data": {"aws_iam_policy_document": {"d": document}},
+            "resource": {
+                "aws_ecr_repository_policy": {
+                    "p": {"repository": "${aws_ecr_repository.r.name}", "policy": "${data.aws_iam_policy_document.d.json}"},
+                    "q": {"repository": "x", "policy": "${jsonencode(local.p)}"},
+                }
+            },
+        }
+    )
+    assert 'resource "aws_ecr_repository_policy" "p"' in shim and '"q"' not in shim
+    assert "$${aws_iam_role.r.arn}" in shim  # literal text, never interpolated
+
+
+def test_readme_shows_the_accepted_findings_rendered_from_the_code() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    for table in (scan.accepted_findings_markdown(), scan.default_findings_markdown()):
+        assert table in readme, (
+            "README.md is out of date; paste the output of "
+            "`python -m devtools.security_scan --markdown`"
+        )
+
+
+# --------------------------------------------------------------------------------------
+# A policy that grants '*' cannot be built through the public API.
+
+FORGED_TOKEN = "${TfToken[TOKEN.987654]}"  # looks like a cdktf token, but no such token exists
+
+WILDCARD_ROUTES = [
+    ["*"],
+    ["arn:aws:iam::*:root"],
+    ["arn:aws:iam::123456789012:*"],
+    ["arn:aws:iam::123456789012:role/*"],
+    ["arn:aws:iam::123456789012:role/ci-*"],
+    ["arn:aws:iam::123456789012:user/?"],
+    ["arn:aws:iam::12345678901?:root"],
+    ["arn:*:iam::123456789012:root"],
+    ["arn:aws:sts::123456789012:assumed-role/*/session"],
+    ["*:*"],
+    ["AWS:*"],
+    [" *"],
+    ["*\n"],
+    ["\u2217"],  # ASTERISK OPERATOR
+    ["\uff0a"],  # FULLWIDTH ASTERISK
+    ["123456789012", "*"],
+    ['${"*"}'],  # a Terraform expression, not a cdktf token
+    ["${*}"],
+    ["#{TfToken[TOKEN.987654]}"],  # a forged list token
+    [FORGED_TOKEN],
+    [f"arn:aws:iam::123456789012:role/{FORGED_TOKEN}"],
+    "*",  # a string, not a list
+    b"*",
+    {"AWS": "*"},
+    [{"AWS": "*"}],
+    [["*"]],
+    {"*"},
+    [None],
+    [b"*"],
+    [Token.as_string("*")],  # a "token" of a literal is just the literal
+]
+
+
+@pytest.mark.parametrize("parameter", ["pull_principal_arns", "push_principal_arns"])
+@pytest.mark.parametrize("principals", WILDCARD_ROUTES, ids=repr)
+def test_a_policy_granting_star_cannot_be_built(make_stack, parameter: str, principals: Any) -> None:
+    stack = make_stack()
+    with pytest.raises(ValidationError) as caught:
+        Repository(stack, "repo", name="team/app", **{parameter: principals})
+    assert caught.value.parameter == parameter and parameter in str(caught.value)
+    assert stack.node.try_find_child("repo") is None  # nothing half-built
+    document = json.loads(Testing.synth(stack))
+    assert "aws_ecr_repository_policy" not in json.dumps(document)
