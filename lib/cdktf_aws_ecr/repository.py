@@ -171,8 +171,12 @@ def validate_settings(region: Optional[str] = None, **inputs: Any) -> Repository
         lifecycle_tag_prefix_list=check_tag_prefixes(
             "lifecycle_tag_prefix_list", inputs["lifecycle_tag_prefix_list"], enable_lifecycle
         ),
-        pull_principal_arns=check_principals("pull_principal_arns", inputs["pull_principal_arns"]),
-        push_principal_arns=check_principals("push_principal_arns", inputs["push_principal_arns"]),
+        pull_principal_arns=check_principals(
+            "pull_principal_arns", inputs["pull_principal_arns"], region
+        ),
+        push_principal_arns=check_principals(
+            "push_principal_arns", inputs["push_principal_arns"], region
+        ),
         tags=check_tags("tags", inputs["tags"]),
         prevent_destroy=check_bool("prevent_destroy", inputs["prevent_destroy"]),
     )

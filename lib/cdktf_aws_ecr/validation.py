@@ -192,12 +192,57 @@ def check_tag_prefixes(parameter: str, value: Any, required: bool) -> Sequence[s
     return items
 
 
-def check_principals(parameter: str, value: Any) -> Sequence[str]:
+# Region name prefix -> AWS partition; every other region is in "aws".
+_REGION_PARTITIONS = (
+    ("cn-", "aws-cn"),
+    ("us-gov-", "aws-us-gov"),
+    ("us-isob-", "aws-iso-b"),
+    ("us-iso-", "aws-iso"),
+    ("eu-isoe-", "aws-iso-e"),
+    ("us-isof-", "aws-iso-f"),
+    ("eusc-", "aws-eusc"),
+)
+#: IAM limits a role or user path ("/" ... "/") to 512 characters.
+MAX_IAM_PATH_LENGTH = 512
+
+
+def partition_of(region: str) -> str:
+    """The AWS partition of a region, e.g. ``cn-north-1`` -> ``aws-cn``."""
+    for prefix, partition in _REGION_PARTITIONS:
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
+def check_principals(parameter: str, value: Any, region: Optional[str] = None) -> Sequence[str]:
     items = _string_list(parameter, value, PRINCIPALS_ALLOWED)
     if items is None:
         return list(value)
+    partition = partition_of(region) if region else None
     for item in items:
-        if _PRINCIPAL.fullmatch(item) or is_token(item):
+        if _PRINCIPAL.fullmatch(item):
+            fields = item.split(":", 5)
+            if len(fields) < 6:
+                continue  # an account ID
+            if partition and fields[1] != partition:
+                raise ValidationError(
+                    parameter,
+                    value,
+                    PRINCIPALS_ALLOWED,
+                    problem=f"holds {item!r}, from partition {fields[1]}, and the repository's "
+                    f"region {region} is in partition {partition}",
+                )
+            path = fields[5].partition("/")[2].rpartition("/")[0]
+            if len(path) + 2 > MAX_IAM_PATH_LENGTH:
+                raise ValidationError(
+                    parameter,
+                    value,
+                    PRINCIPALS_ALLOWED,
+                    problem=f"holds {item[:60]!r}..., whose IAM path is longer than "
+                    f"{MAX_IAM_PATH_LENGTH} characters",
+                )
+            continue
+        if is_token(item):
             continue
         problem = (
             f"holds the wildcard principal {item!r}, which would grant access beyond least privilege"
@@ -220,13 +265,21 @@ def check_kms_key_arn(
     if type(value) is not str:
         raise ValidationError(parameter, value, allowed, problem=f"is {_type_name(value)}")
     if _KMS_KEY_ARN.fullmatch(value):
-        key_region = value.split(":")[3]
+        key_partition, key_region = value.split(":")[1], value.split(":")[3]
         if region and key_region != region:
             raise ValidationError(
                 parameter,
                 value,
                 allowed,
                 problem=f"is in {key_region}, and ECR needs a key in its own region",
+            )
+        if region and key_partition != partition_of(region):
+            raise ValidationError(
+                parameter,
+                value,
+                allowed,
+                problem=f"is in partition {key_partition}, and region {region} is in "
+                f"partition {partition_of(region)}",
             )
         return value
     if is_token(value):
