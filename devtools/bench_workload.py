@@ -110,7 +110,28 @@ def _local_state(stack: Any) -> None:
     LocalBackend(stack, path="terraform.tfstate")
 
 
-def build_fleet(count: int, outdir: str) -> None:
+def _count_round_trips() -> Dict[str, int]:
+    """Count the requests this process sends to the jsii kernel, by type (diagnostics only).
+
+    Uses a private jsii class; if it is not there, nothing is counted.
+    """
+    counts: Dict[str, int] = {}
+    try:
+        from jsii._kernel.providers.process import _NodeProcess
+    except ImportError:  # pragma: no cover - another jsii layout
+        return counts
+    send = _NodeProcess.send
+
+    def counting_send(self: Any, request: Any, response_type: Any) -> Any:
+        name = type(request).__name__.replace("Request", "")
+        counts[name] = counts.get(name, 0) + 1
+        return send(self, request, response_type)
+
+    _NodeProcess.send = counting_send  # type: ignore[method-assign]
+    return counts
+
+
+def build_fleet(count: int, outdir: str, count_round_trips: bool = False) -> None:
     phases = Phases()
     import cdktf  # noqa: F401  (cdktf, constructs, jsii and the node process)
 
@@ -125,14 +146,16 @@ def build_fleet(count: int, outdir: str) -> None:
     stack = TerraformStack(app, STACK_NAME)
     _local_state(stack)
     AwsProvider(stack, "aws", region=REGION)
+    round_trips = _count_round_trips() if count_round_trips else None
     for i, inputs in enumerate(repository_inputs(count)):
         cdktf_aws_ecr.Repository(stack, f"repository_{i}", **inputs)
     phases.mark("build")
+    extra = {} if round_trips is None else {"round_trips": dict(round_trips)}
     app.synth()
     phases.mark("synth")
     from cdktf_aws_ecr import _lean_import
 
-    phases.report(mode=_lean_import.mode, repositories=count)
+    phases.report(mode=_lean_import.mode, repositories=count, **extra)
 
 
 def build_floor(outdir: str) -> None:
@@ -165,6 +188,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     what.add_argument("--floor", action="store_true", help="stock import, empty stack")
     what.add_argument("--print-inputs", type=int, metavar="N", help="print the inputs as JSON")
     parser.add_argument("--outdir", default=os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
+    parser.add_argument("--count-round-trips", action="store_true",
+                        help="count jsii kernel requests while the repositories are built (diagnostics)")
     args = parser.parse_args(argv)
     if args.print_inputs is not None:
         json.dump(repository_inputs(args.print_inputs), sys.stdout, indent=1)
@@ -172,7 +197,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     elif args.floor:
         build_floor(args.outdir)
     else:
-        build_fleet(args.repositories, args.outdir)
+        build_fleet(args.repositories, args.outdir, args.count_round_trips)
     return 0
 
 
