@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, List, Mapping, Optional, Sequence, Union
 
-from cdktf import Fn, TerraformResourceLifecycle, Token
+from cdktf import Fn, Postcondition, TerraformResourceLifecycle, Token
 from constructs import Construct
 
 from ._stack_state import require_terraform_constraints, state_of
@@ -23,6 +24,7 @@ from .policies import (
 )
 from .registry import RegistryScanning, ScanningRequest
 from .validation import (
+    PRINCIPAL_PATTERN,
     check_bool,
     check_choice,
     check_count,
@@ -204,6 +206,34 @@ def _lifecycle_policy(settings: RepositorySettings) -> str:
     )
 
 
+#: Terraform checks this when a principal is only known at apply time (a token):
+#: no identifier of the policy document may hold a wildcard.
+WILDCARD_GUARD_CONDITION = (
+    "${alltrue(flatten([for s in self.statement : [for p in s.principals : "
+    '[for i in p.identifiers : !strcontains(i, "*") && !strcontains(i, "?")]]]))}'
+)
+WILDCARD_GUARD_MESSAGE = (
+    "cdktf_aws_ecr: a repository policy principal resolved to a wildcard ('*' or '?'); "
+    "grant named IAM principals or account IDs only."
+)
+
+
+def _wildcard_guard(principals: Sequence[str]) -> Optional[TerraformResourceLifecycle]:
+    """A postcondition on the policy document, when some principal is a token.
+
+    Plain principals were checked at construction; a token (a role ARN from the
+    same stack, a variable) is only known to Terraform, which then refuses a
+    wildcard before the repository policy is written.
+    """
+    if all(re.fullmatch(PRINCIPAL_PATTERN, p, re.ASCII) for p in principals):
+        return None
+    return TerraformResourceLifecycle(
+        postcondition=[
+            Postcondition(condition=WILDCARD_GUARD_CONDITION, error_message=WILDCARD_GUARD_MESSAGE)
+        ]
+    )
+
+
 class Repository(Construct):
     """A private ECR repository with scan-on-push, encryption, immutable tags,
     lifecycle expiry and a least-privilege repository policy.
@@ -372,7 +402,12 @@ class Repository(Construct):
         self.repository_policy: Optional[EcrRepositoryPolicy] = None
         if statements:
             self.policy_document = DataAwsIamPolicyDocument(
-                self, "policy_document", statement=statements
+                self,
+                "policy_document",
+                statement=statements,
+                lifecycle=_wildcard_guard(
+                    [*settings.pull_principal_arns, *settings.push_principal_arns]
+                ),
             )
             self.repository_policy = EcrRepositoryPolicy(
                 self,
