@@ -451,6 +451,7 @@ def assert_valid_terraform_json(document: Dict[str, Any], kwargs: Dict[str, Any]
     }
     if principals:
         (document_block,) = data["aws_iam_policy_document"].values()
+        assert "lifecycle" not in document_block  # the wildcard guard is for tokens only
         statements = {s["sid"]: s for s in document_block["statement"]}
         assert {sid: s["principals"] for sid, s in statements.items()} == {
             sid: [{"type": "AWS", "identifiers": ids}] for sid, ids in principals.items()

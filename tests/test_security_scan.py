@@ -281,7 +281,7 @@ def test_readme_shows_the_accepted_findings_rendered_from_the_code() -> None:
 # --------------------------------------------------------------------------------------
 # A policy that grants '*' cannot be built through the public API.
 
-FORGED_TOKEN = "${TfToken[TOKEN.987654]}"  # looks like a cdktf token, but no such token exists
+FORGED_TOKEN = "${TfToken[TOKEN.98765432]}"  # looks like a cdktf token, but no such token exists
 
 WILDCARD_ROUTES = [
     ["*"],
@@ -302,7 +302,7 @@ WILDCARD_ROUTES = [
     ["123456789012", "*"],
     ['${"*"}'],  # a Terraform expression, not a cdktf token
     ["${*}"],
-    ["#{TfToken[TOKEN.987654]}"],  # a forged list token
+    ["#{TfToken[TOKEN.98765432]}"],  # a forged list token
     [FORGED_TOKEN],
     [f"arn:aws:iam::123456789012:role/{FORGED_TOKEN}"],
     "*",  # a string, not a list
@@ -327,3 +327,35 @@ def test_a_policy_granting_star_cannot_be_built(make_stack, parameter: str, prin
     assert stack.node.try_find_child("repo") is None  # nothing half-built
     document = json.loads(Testing.synth(stack))
     assert "aws_ecr_repository_policy" not in json.dumps(document)
+
+
+@pytest.mark.terraform
+@pytest.mark.e2e
+def test_a_wildcard_behind_a_token_is_refused_by_terraform_before_any_policy_exists(
+    local_aws, tmp_path: Path
+) -> None:
+    """Tokens cannot be read at synth; Terraform checks what they resolve to."""
+    from cdktf import TerraformVariable
+
+    from cdktf_aws_ecr.repository import WILDCARD_GUARD_MESSAGE
+    from devtools import terraform as tf
+
+    stack = TerraformStack(Testing.app(), "token")
+    AwsProvider(stack, "aws", region="eu-west-3")
+    principal = TerraformVariable(stack, "principal", type="string")
+    Repository(stack, "repo", name="team/app", pull_principal_arns=[principal.string_value])
+    (tmp_path / "cdk.tf.json").write_text(Testing.synth(stack))
+    env = local_aws.environ("eu-west-3")
+    tf.run(["init", "-input=false", "-no-color"], tmp_path, env)
+
+    def plan(value: str):
+        return tf.run(["plan", "-input=false", "-no-color", "-var", f"principal={value}"], tmp_path, env, check=False)
+
+    for wildcard in ("*", "arn:aws:iam::12345678901?:root"):
+        refused = plan(wildcard)
+        assert refused.returncode == 1
+        assert "Resource postcondition failed" in refused.stderr
+        assert " ".join(WILDCARD_GUARD_MESSAGE.split()[:6]) in " ".join(refused.stderr.split())
+    allowed = plan("123456789012")
+    assert allowed.returncode == 0, allowed.stderr
+    assert '+ AWS = "123456789012"' in allowed.stdout
