@@ -238,6 +238,13 @@ def render_policy_document(document: Mapping[str, Any]) -> Optional[Dict[str, An
     """The IAM JSON that an ``aws_iam_policy_document`` data source produces, or
     None when its arguments are not plain enough to render without Terraform
     (source/override documents, dynamic values)."""
+    try:
+        return _render_policy_document(document)
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _render_policy_document(document: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
     if set(document) - _DOCUMENT_KEYS:
         return None
     statements = document.get("statement", [])
@@ -409,7 +416,7 @@ def run_checkov(scan_dir: Path, checks_dir: Path) -> List[Dict[str, Any]]:
         "--skip-download",  # offline: no guideline or policy download from Prisma Cloud
         "--soft-fail",  # findings are judged here, from the JSON
     ]
-    env = dict(os.environ, BC_SKIP_MAPPING="TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2="false")
+    env = dict(os.environ, BC_SKIP_MAPPING="TRUE")  # no Prisma Cloud ID mapping download
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     if result.returncode != 0:
         raise ScanError(f"checkov exited {result.returncode}:\n{result.stderr[-4000:]}")
