@@ -25,13 +25,11 @@ and ``long`` (2,000 examples, random seed), for local runs::
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import string
 import unicodedata
 from collections.abc import Mapping as AbcMapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Dict, List, Optional, Tuple
