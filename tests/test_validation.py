@@ -378,10 +378,13 @@ GOOD_PRINCIPALS = [
     f"arn:aws:iam::{ACCOUNT}:user/alice",
     f"arn:aws:sts::{ACCOUNT}:assumed-role/ci-build/session-1",
     f"arn:aws:sts::{ACCOUNT}:federated-user/bob",
-    f"arn:aws-cn:iam::{ACCOUNT}:role/ci",
-    f"arn:aws-us-gov:iam::{ACCOUNT}:user/alice",
-    f"arn:aws-iso:iam::{ACCOUNT}:root",
-    f"arn:aws-iso-b:iam::{ACCOUNT}:root",
+]
+# Principals of other partitions, each with a region of that partition.
+PARTITION_PRINCIPALS = [
+    ("cn-north-1", f"arn:aws-cn:iam::{ACCOUNT}:role/ci"),
+    ("us-gov-west-1", f"arn:aws-us-gov:iam::{ACCOUNT}:user/alice"),
+    ("us-iso-east-1", f"arn:aws-iso:iam::{ACCOUNT}:root"),
+    ("us-isob-east-1", f"arn:aws-iso-b:iam::{ACCOUNT}:root"),
 ]
 
 
@@ -392,6 +395,28 @@ def test_every_kind_of_iam_principal_is_accepted(stack: TerraformStack, paramete
     # THEN they all reach the policy statement unchanged and in order
     statement = only(synth_json(stack)["data"]["aws_iam_policy_document"])["statement"]
     assert [s["principals"] for s in statement] == [[{"type": "AWS", "identifiers": GOOD_PRINCIPALS}]]
+
+
+@pytest.mark.parametrize("region, principal", PARTITION_PRINCIPALS)
+def test_principals_of_the_regions_partition_are_accepted(
+    make_stack: Callable[..., TerraformStack], region: str, principal: str
+) -> None:
+    stack = make_stack(region=region)
+    Repository(stack, "repo", name="svc", pull_principal_arns=[principal, ACCOUNT])
+    statement = only(synth_json(stack)["data"]["aws_iam_policy_document"])["statement"]
+    assert statement[0]["principals"] == [{"type": "AWS", "identifiers": [principal, ACCOUNT]}]
+
+
+@pytest.mark.parametrize("region, principal", PARTITION_PRINCIPALS)
+def test_principals_of_another_partition_are_rejected(stack: TerraformStack, region: str, principal: str) -> None:
+    # GIVEN a us-east-1 stack (partition aws) WHEN a principal of another partition is granted
+    with pytest.raises(ValidationError) as error:
+        Repository(stack, "repo", name="svc", push_principal_arns=[principal])
+    # THEN the error names the parameter, the principal and both partitions
+    message = str(error.value)
+    assert error.value.parameter == "push_principal_arns"
+    assert principal in message and "region us-east-1 is in partition aws" in message
+    assert stack.node.try_find_child("repo") is None
 
 
 # --------------------------------------------------------------------------- KMS key
