@@ -495,6 +495,7 @@ def evaluate(bench: Bench) -> Dict[str, Any]:
                 "time_ratio_range": (min(_paired_ratios(ours, floor, "seconds")), max(_paired_ratios(ours, floor, "seconds"))),
                 "time_target": time_target,
                 "time_ok": None if time_target is None else time_ratio <= time_target,
+                "cpu_ok": None if time_target is None else cpu_ratio <= time_target,
                 "memory_ok": memory_ratio <= MEMORY_TARGET if count else None,
             }
         )
@@ -546,30 +547,32 @@ def write_report(bench: Bench, info: Dict[str, Any], result: Dict[str, Any], rep
       "policy. Every 4th uses a KMS key ARN. Every 10th asks for enhanced scanning.")
     w("")
     w("| variant | wall, s | CPU, s | peak RSS, MB | wall / floor | CPU / floor | RSS / floor "
-      "| wall target | wall | memory | others' load, cores |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|---:|")
-    w(f"| {floor.label} | {_fmt_s(floor)} | {_fmt_cpu(floor)} | {_fmt_mb(floor)} | 1 | 1 | 1 | | | | "
+      "| time target | wall | CPU | memory | others' load, cores |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|:---:|---:|")
+    w(f"| {floor.label} | {_fmt_s(floor)} | {_fmt_cpu(floor)} | {_fmt_mb(floor)} | 1 | 1 | 1 | | | | | "
       f"{_background(floor)} |")
     for row in rows:
         v: Variant = row["variant"]
         lo, hi = row["time_ratio_range"]
         target = f"≤ {row['time_target']}" if row["time_target"] else ""
         w(f"| {v.label} | {_fmt_s(v)} | {_fmt_cpu(v)} | {_fmt_mb(v)} | **{row['time_ratio']:.2f}** "
-          f"({lo:.2f}–{hi:.2f}) | {row['cpu_ratio']:.2f} | **{row['memory_ratio']:.2f}** | {target} | "
-          f"{_mark(row['time_ok'])} | {_mark(row['memory_ok'])} | {_background(v)} |")
+          f"({lo:.2f}–{hi:.2f}) | **{row['cpu_ratio']:.2f}** | **{row['memory_ratio']:.2f}** | {target} | "
+          f"{_mark(row['time_ok'])} | {_mark(row['cpu_ok'])} | {_mark(row['memory_ok'])} | {_background(v)} |")
     if "app" in by_key:
         app = by_key["app"]
         stacks = ", ".join(app.samples[0].info["stacks"])
         w(f"| {app.label}: {stacks}, {app.samples[0].info['resources']} resources | {_fmt_s(app)} | "
           f"{_fmt_cpu(app)} | {_fmt_mb(app)} | {app.median('seconds') / floor.median('seconds'):.2f} | "
           f"{app.median('cpu_seconds') / floor.median('cpu_seconds'):.2f} | "
-          f"{app.median('peak_rss') / floor.median('peak_rss'):.2f} | | | | {_background(app)} |")
+          f"{app.median('peak_rss') / floor.median('peak_rss'):.2f} | | | | | {_background(app)} |")
     w("")
     w("Ratios are median over median; for wall time, in brackets, the range of the per-round ratios "
-      "(ours and the floor measured in the same round). Targets (issue 4), judged on wall time and peak "
-      "RSS: N=100 at most 0.35 × the floor's time, N=500 at most 0.6 ×, memory no worse than the floor's. "
-      "*CPU* is user + system time of the process and the children it waited for (the `node` process); "
-      "it is less sensitive than wall time to other work on the machine. *Others' load* is how many CPU "
+      "(ours and the floor measured in the same round). Targets (issue 4): N=100 at most 0.35 × the "
+      "floor's time, N=500 at most 0.6 ×, memory (peak RSS) no worse than the floor's. The time targets "
+      "are checked twice: on wall time, as asked, and on *CPU* time, the user + system time of the "
+      "process and the children it waited for (the `node` process). CPU time is much less sensitive to "
+      "other work on the machine, and it is the stricter test here, because our process keeps python "
+      "and `node` busy at once while the floor runs mostly on one core. *Others' load* is how many CPU "
       "cores other processes kept busy, on average, while the variant ran (median over repetitions).")
     w("")
     w(f"![Cold synth time and peak memory against the stock floor]({plot_name})")
@@ -640,17 +643,35 @@ def _notes(bench: Bench, result: Dict[str, Any]) -> List[str]:
     rows = result["rows"]
     empty: Variant = rows[0]["variant"]
     notes = []
-    failed = [r for r in rows if r["time_ok"] is False or r["memory_ok"] is False]
+    def misses(row: Dict[str, Any]) -> List[str]:
+        return [name for name, key in (("wall time", "time_ok"), ("CPU time", "cpu_ok"), ("memory", "memory_ok"))
+                if row[key] is False]
+
+    failed = [r for r in rows if misses(r)]
     missing = [c for c in TIME_TARGETS if c not in bench.sizes]
     if missing:
         notes.append("Not measured in this run (partial run): " + ", ".join(f"N={c}" for c in missing) + ".")
     if failed:
-        notes.append("Missed targets in this run: " + ", ".join(
-            f"N={r['count']} ({'time' if r['time_ok'] is False else ''}"
-            f"{' and ' if r['time_ok'] is False and r['memory_ok'] is False else ''}"
-            f"{'memory' if r['memory_ok'] is False else ''})" for r in failed) + ".")
+        notes.append("**Missed targets in this run**: " + "; ".join(
+            f"N={r['count']}: {', '.join(misses(r))}" for r in failed) + ".")
     elif not missing:
-        notes.append("Every target was met in this run.")
+        notes.append("Every target was met in this run, on wall time, on CPU time and on memory. Margins: "
+                     + "; ".join(f"N={r['count']} at {r['time_ratio']:.2f} (wall) and {r['cpu_ratio']:.2f} "
+                                 f"(CPU) against ≤ {r['time_target']}" for r in rows if r["time_target"])
+                     + ".")
+    every = [s for v in bench.variants for s in v.samples]
+    if every:
+        background = statistics.median(s.background_cores for s in every)
+        busiest = max(s.background_cores for s in every)
+        if background > 0.25:
+            notes.append(
+                f"This run shared the machine with other work: other processes kept a median of "
+                f"{background:.2f} (at most {busiest:.2f}) of the {os.cpu_count()} cores busy while a "
+                "variant ran. That inflates wall times unevenly (see the min–max ranges); the CPU "
+                "columns are the steadier comparison."
+            )
+        else:
+            notes.append(f"The machine was quiet: other processes kept a median of {background:.2f} cores busy.")
     asm = _phase(empty, "import_bindings")
     notes.append(
         f"Not ours: the jsii kernel loading the provider's 34 MB assembly (`@cdktf/provider-aws`) into "
@@ -675,10 +696,6 @@ def _notes(bench: Bench, result: Dict[str, Any]) -> List[str]:
             "which is not ours either."
         )
     notes.append(
-        "Wall times on a shared 2-CPU machine vary by tens of percent between rounds; the interleaving "
-        "exposes ours and the floor to the same conditions, and the per-round ratio range shows the spread."
-    )
-    notes.append(
         "At N=500 the workload keeps scan-on-push only until the registry's SCAN_ON_PUSH rule holds 100 "
         "repository names: AWS allows 100 filters per scanning rule, and once a registry is ENHANCED "
         "the library lists every scan-on-push repository in that rule (it refuses more at synth time)."
@@ -695,48 +712,46 @@ def write_plot(bench: Bench, result: Dict[str, Any], path: Path) -> None:
     floor: Variant = result["floor"]
     rows = [r for r in result["rows"] if r["count"] > 0]
     by_key = result["by_key"]
+    app: Optional[Variant] = by_key.get("app")
     counts = [r["count"] for r in rows]
     plans = [(c, by_key.get(f"plan-ours-{c}"), by_key.get(f"plan-seed-{c}")) for c in bench.plan_sizes]
     plans = [(c, o, s) for c, o, s in plans if o is not None and s is not None]
-    columns = 3 if plans else 2
-    fig, axes = plt.subplots(1, columns, figsize=(5.2 * columns, 4.4))
-
-    for ax, attribute, scale, unit, title in (
-        (axes[0], "seconds", 1, "s", "Cold synth wall time"),
-        (axes[1], "peak_rss", MB, "MB", "Peak RSS, python + node"),
-    ):
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8.4))
+    panels = (
+        (axes[0][0], "seconds", 1, "seconds", "Cold synth: wall time"),
+        (axes[0][1], "cpu_seconds", 1, "CPU seconds", "Cold synth: CPU time (python + node)"),
+        (axes[1][0], "peak_rss", MB, "MB", "Cold synth: peak RSS (python + node)"),
+    )
+    for ax, attribute, scale, unit, title in panels:
         med = [r["variant"].median(attribute) / scale for r in rows]
         lo = [m - r["variant"].low(attribute) / scale for m, r in zip(med, rows)]
         hi = [r["variant"].high(attribute) / scale - m for m, r in zip(med, rows)]
-        ax.errorbar(counts, med, yerr=[lo, hi], marker="o", capsize=4, label="ours (lean start), N repositories")
         f_med = floor.median(attribute) / scale
-        ax.axhline(f_med, color="tab:red", linestyle="--", label="stock floor: empty stack")
-        ax.axhspan(floor.low(attribute) / scale, floor.high(attribute) / scale, color="tab:red", alpha=0.1)
-        if attribute == "seconds":
+        ax.axhspan(floor.low(attribute) / scale, floor.high(attribute) / scale, color="tab:red", alpha=0.08)
+        ax.axhline(f_med, color="tab:red", linestyle="--", label="stock floor: empty stack (band: min–max)")
+        ax.errorbar(counts, med, yerr=[lo, hi], marker="o", capsize=4, color="tab:blue",
+                    label="ours (lean start), N repositories")
+        if attribute != "peak_rss":
             for count, factor in TIME_TARGETS.items():
                 if count in counts:
-                    ax.plot([count], [f_med * factor], marker="v", color="tab:green", linestyle="none",
-                            markersize=9, label=f"target: {factor} × floor" if count == min(TIME_TARGETS) else None)
-            for count, factor in TIME_TARGETS.items():
-                if count in counts:
-                    ax.annotate(f"≤{factor}×", (count, f_med * factor), textcoords="offset points",
-                                xytext=(6, -12), color="tab:green", fontsize=8)
-        if "app" in by_key:
-            app = by_key["app"]
+                    ax.plot([count], [f_med * factor], marker="_", color="tab:green", markersize=22,
+                            markeredgewidth=2.5, linestyle="none",
+                            label="targets: 0.35 × floor at N=100, 0.6 × at N=500" if count == min(TIME_TARGETS) else None)
+        if app is not None:
             ax.axhline(app.median(attribute) / scale, color="tab:gray", linestyle=":",
-                       label="our app: python main.py")
+                       label="our app: python main.py (3 stacks)")
         ax.set_xscale("log")
         ax.set_xticks(counts)
         ax.set_xticklabels([str(c) for c in counts])
+        ax.minorticks_off()
         ax.set_xlabel("repositories in the stack (N)")
         ax.set_ylabel(unit)
-        ax.set_ylim(bottom=0)
-        ax.set_title(title)
+        ax.set_ylim(0, max(floor.high(attribute) / scale, max(m + h for m, h in zip(med, hi))) * 1.08)
+        ax.set_title(title, fontsize=10)
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=7, loc="lower right")
 
+    ax = axes[1][1]
     if plans:
-        ax = axes[2]
         width = 0.38
         xs = list(range(len(plans)))
         for offset, index, label, color in ((-width / 2, 1, "ours (cdktf JSON)", "tab:blue"),
@@ -748,14 +763,18 @@ def write_plot(bench: Bench, result: Dict[str, Any], path: Path) -> None:
                          [v.high("seconds") - m for m, v in zip(med, variants)]], capsize=4)
         ax.set_xticks(xs)
         ax.set_xticklabels([f"N={c}" for c, _, _ in plans])
-        ax.set_ylabel("s")
-        ax.set_title("terraform plan, empty state, local endpoint")
+        ax.set_ylabel("seconds")
+        ax.set_title("terraform plan (wall), empty state, local endpoint", fontsize=10)
         ax.grid(True, axis="y", alpha=0.3)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper left")
+    else:
+        ax.axis("off")
 
-    fig.suptitle("cdktf_aws_ecr benchmark (medians; bars/bands: min–max)", fontsize=11)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False)
+    fig.suptitle("cdktf_aws_ecr benchmark: medians; error bars and bands span min–max", fontsize=11)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
