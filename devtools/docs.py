@@ -1,4 +1,4 @@
-"""Generate README's input and output tables from the library's own specs.
+"""Generate README's tables from the code: inputs, outputs, accepted checkov findings.
 
     python -m devtools.docs          # rewrite the tables in README.md
     python -m devtools.docs --check  # exit 1 if README.md is out of date
@@ -43,7 +43,24 @@ def outputs_table() -> str:
     return "\n".join(rows)
 
 
-SECTIONS: Dict[str, Callable[[], str]] = {"inputs": inputs_table, "outputs": outputs_table}
+def _accepted_findings() -> str:
+    from . import security_scan
+
+    return security_scan.accepted_findings_markdown()
+
+
+def _default_findings() -> str:
+    from . import security_scan
+
+    return security_scan.default_findings_markdown()
+
+
+SECTIONS: Dict[str, Callable[[], str]] = {
+    "inputs": inputs_table,
+    "outputs": outputs_table,
+    "accepted-findings": _accepted_findings,
+    "default-findings": _default_findings,
+}
 
 
 def render(text: str, sections: Optional[Dict[str, Callable[[], str]]] = None) -> str:
