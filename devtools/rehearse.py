@@ -113,6 +113,11 @@ class Paths:
         return self.root / "outputs.json"
 
     @property
+    def incomplete(self) -> Path:
+        """Present while a deploy runs; left behind if it did not finish."""
+        return self.root / "deploy.incomplete"
+
+    @property
     def lock(self) -> Path:
         return self.root / "lock"
 
@@ -282,8 +287,9 @@ def load_snapshot(path: Path) -> int:
     return len(snapshot["backends"])
 
 
-def serve(port: int, snapshot: Path) -> int:
-    """Run moto on 127.0.0.1:``port`` until SIGTERM/SIGINT, then save ``snapshot``."""
+def serve(port: int, snapshot: Path, parent: Optional[int] = None) -> int:
+    """Run moto on 127.0.0.1:``port`` until SIGTERM/SIGINT, or until process
+    ``parent`` is gone, then save ``snapshot``."""
     from moto.server import ThreadedMotoServer
 
     if snapshot.exists():
@@ -297,12 +303,24 @@ def serve(port: int, snapshot: Path) -> int:
     print(f"listening on http://127.0.0.1:{port}", flush=True)
     try:
         while not stop.wait(1):
-            pass
+            if parent is not None and not _alive(parent):
+                print(f"process {parent} is gone; stopping", flush=True)
+                break
     finally:
         server.stop()
         size = save_snapshot(snapshot)
         print(f"saved {size} bytes to {snapshot}", flush=True)
     return 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class RehearsalEndpoint(LocalAws):
@@ -325,7 +343,8 @@ class RehearsalEndpoint(LocalAws):
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "devtools.rehearse", "serve",
-                 "--port", str(self.port), "--snapshot", str(self.snapshot)],
+                 "--port", str(self.port), "--snapshot", str(self.snapshot),
+                 "--parent", str(os.getpid())],
                 cwd=REPO_ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -402,6 +421,31 @@ def _trim_error(lines: List[str], limit: int = 40) -> List[str]:
     return kept[:limit] + ([f"... ({len(kept) - limit} more lines in the log)"] if len(kept) > limit else [])
 
 
+class StackAttribution:
+    """Which stack a cleaned cdktf line belongs to.
+
+    cdktf prefixes a stack's output with its name (``prod  Error: ...``) and
+    indents the continuation lines; anything else is cdktf's own.
+    """
+
+    def __init__(self, stacks: Sequence[str]) -> None:
+        self._prefix = (
+            re.compile(r"^(%s)(?:\s{2,}|$)(.*)$" % "|".join(map(re.escape, stacks))) if stacks else None
+        )
+        self._current: Optional[str] = None
+
+    def __call__(self, line: str) -> tuple:
+        """``(stack or None, text without the prefix)``."""
+        match = self._prefix.match(line) if self._prefix else None
+        if match:
+            self._current = match.group(1)
+            return self._current, match.group(2)
+        if line.startswith(" ") and self._current is not None:
+            return self._current, line.strip()
+        self._current = None
+        return None, line
+
+
 def clean_line(raw: str) -> Optional[str]:
     """One line of cdktf output without colours and spinners, or None if noise."""
     line = _ANSI.sub("", raw).rstrip()
@@ -428,8 +472,7 @@ def run_cdktf(
         raise RehearsalError(f"{CDKTF} is missing; run `make setup` (npm ci) first")
     command = [str(CDKTF), *args]
     run = CdktfRun(command=command)
-    prefix = re.compile(r"^(%s)(?:\s{2,}|$)(.*)$" % "|".join(map(re.escape, stacks))) if stacks else None
-    current: Optional[str] = None
+    attribute = StackAttribution(stacks)
     process = subprocess.Popen(
         command,
         cwd=REPO_ROOT,
@@ -450,14 +493,7 @@ def run_cdktf(
             if line is None:
                 continue
             run.lines.append(line)
-            match = prefix.match(line) if prefix else None
-            if match:
-                current = match.group(1)
-                text = match.group(2)
-            elif line.startswith(" ") and current is not None:
-                text = line.strip()
-            else:
-                current, text = None, line
+            current, text = attribute(line)
             if current is not None:
                 run.by_stack.setdefault(current, []).append(text)
             if progress is not None:
@@ -557,6 +593,98 @@ def _failure(action: str, run: CdktfRun, stacks: Sequence[str]) -> RehearsalErro
     return RehearsalError("\n".join(text))
 
 
+#: Resources whose create call fails if an earlier, interrupted run already made
+#: the object but Terraform never recorded it: (name attribute, import ID = name).
+#: The rest of these stacks either write idempotently (lifecycle and repository
+#: policies, registry scanning: put calls) or cannot be found by name (a KMS key:
+#: an interrupted create leaves a second key, which is reported, not adopted).
+ADOPTABLE_TYPES = ("aws_ecr_repository", "aws_iam_role", "aws_kms_alias")
+
+
+def _exists(client_for: Callable[[str], object], rtype: str, name: str) -> bool:
+    from botocore.exceptions import ClientError
+
+    try:
+        if rtype == "aws_ecr_repository":
+            client_for("ecr").describe_repositories(repositoryNames=[name])
+        elif rtype == "aws_iam_role":
+            client_for("iam").get_role(RoleName=name)
+        elif rtype == "aws_kms_alias":
+            pages = client_for("kms").get_paginator("list_aliases").paginate()
+            return any(a["AliasName"] == name for page in pages for a in page["Aliases"])
+        else:
+            return False
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in ("RepositoryNotFoundException", "NoSuchEntity", "NotFoundException"):
+            return False
+        raise
+    return True
+
+
+def aws_clients(env: Mapping[str, str]) -> Callable[[str], object]:
+    """boto3 clients for the endpoint and region in ``env``."""
+    import boto3
+
+    session = boto3.session.Session(
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        region_name=env["AWS_REGION"],
+    )
+    cache: Dict[str, object] = {}
+
+    def client(service: str) -> object:
+        if service not in cache:
+            cache[service] = session.client(service, endpoint_url=env["AWS_ENDPOINT_URL"])
+        return cache[service]
+
+    return client
+
+
+def adopt_orphans(
+    outdir: Path,
+    stack: str,
+    env: Mapping[str, str],
+    progress: Optional[Progress] = None,
+) -> List[str]:
+    """Import what an interrupted deploy created but never recorded.
+
+    Terraform records a resource only after its create call returns. A deploy
+    killed in between leaves the object in the account and not in the state,
+    and every later deploy fails on it ("already exists"). For each resource of
+    :data:`ADOPTABLE_TYPES` that the stack declares by a literal name, that is
+    missing from the state and that exists at the endpoint, this runs
+    ``terraform import``. Only for the rehearsal's disposable endpoint: in a
+    real account a same-named object may be someone else's (see the README's
+    recovery steps). Returns the imported addresses.
+    """
+    workdir = outdir / "stacks" / stack
+    config = json.loads((workdir / "cdk.tf.json").read_text())
+    listed = tf.run(["state", "list", "-no-color"], workdir, env, check=False)
+    in_state = set(listed.stdout.split()) if listed.returncode == 0 else set()
+    client_for = aws_clients(env)
+    adopted = []
+    for rtype in ADOPTABLE_TYPES:
+        for name, body in config.get("resource", {}).get(rtype, {}).items():
+            address = f"{rtype}.{name}"
+            remote = body.get("name")
+            if address in in_state or not isinstance(remote, str) or "${" in remote:
+                continue
+            if not _exists(client_for, rtype, remote):
+                continue
+            if progress:
+                progress.detail(f"{stack}: adopting {address} ({remote}), created by an interrupted run")
+            try:
+                tf.run(["import", "-input=false", "-no-color", address, remote], workdir, env, timeout=300)
+            except subprocess.CalledProcessError as error:
+                raise RehearsalError(
+                    f"stack {stack}: terraform import {address} {remote} failed:\n"
+                    f"{error.stderr or error.output}"
+                ) from None
+            adopted.append(address)
+    return adopted
+
+
 def deploy_stacks(
     outdir: Path,
     stacks: Sequence[str],
@@ -564,11 +692,16 @@ def deploy_stacks(
     outputs_file: Path,
     progress: Optional[Progress] = None,
     verbose: bool = False,
+    adopt: bool = False,
 ) -> Dict[str, Dict[str, str]]:
     """``cdktf deploy <stacks> --auto-approve --skip-synth`` of an already
     synthesized app; returns the stacks' outputs. Raises :class:`RehearsalError`
-    naming the failing stacks and quoting Terraform's errors."""
+    naming the failing stacks and quoting Terraform's errors. With ``adopt``,
+    first :func:`adopt_orphans` of an interrupted earlier deploy."""
     init_stacks(outdir, stacks, env, progress)
+    if adopt:
+        with ThreadPoolExecutor(max_workers=len(stacks)) as pool:
+            list(pool.map(lambda stack: adopt_orphans(outdir, stack, env, progress), stacks))
     with contextlib.suppress(FileNotFoundError):
         outputs_file.unlink()
     run = run_cdktf(
@@ -679,7 +812,16 @@ def deploy(paths: Paths, verbose: bool = False) -> int:
                     f"cdktf deploy {' '.join(stacks)} --auto-approve "
                     f"(account {ACCOUNT_ID}, region {REGION}; state in {_rel(paths.state_dir)})"
                 )
-                outputs = deploy_stacks(paths.outdir, stacks, env, paths.outputs, progress, verbose)
+                resume = paths.incomplete.exists()
+                if resume:
+                    progress.step(
+                        "the last deploy did not finish: adopting what it created but did not record"
+                    )
+                paths.incomplete.touch()
+                outputs = deploy_stacks(
+                    paths.outdir, stacks, env, paths.outputs, progress, verbose, adopt=resume
+                )
+                paths.incomplete.unlink()
             progress.step(f"deployed {len(stacks)} stacks; outputs (also in {_rel(paths.outputs)}):")
             print_outputs(outputs)
             progress.step(
@@ -725,7 +867,7 @@ def destroy(paths: Paths, verbose: bool = False) -> int:
                     )
                 else:
                     progress.step("the endpoint holds no repositories any more")
-            for path in [paths.snapshot, paths.outputs, *paths.state_files()]:
+            for path in [paths.snapshot, paths.outputs, paths.incomplete, *paths.state_files()]:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
             for backup in paths.state_dir.glob("*.tfstate.backup"):
@@ -745,6 +887,8 @@ def status(paths: Paths) -> int:
     for path in [paths.snapshot, *paths.state_files(), paths.outputs]:
         if path.exists():
             print(f"  {_rel(path)} ({path.stat().st_size} bytes)")
+    if paths.incomplete.exists():
+        print("  the last deploy did not finish; the next deploy adopts what it created")
     for path in paths.state_files():
         state = json.loads(path.read_text() or "{}")
         count = sum(len(r.get("instances", [])) for r in state.get("resources", []) if r.get("mode") == "managed")
@@ -769,10 +913,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     serve_parser = sub.add_parser("serve", help=argparse.SUPPRESS)
     serve_parser.add_argument("--port", type=int, required=True)
     serve_parser.add_argument("--snapshot", type=Path, required=True)
+    serve_parser.add_argument("--parent", type=int)
     args = parser.parse_args(argv)
 
     if args.command == "serve":
-        return serve(args.port, args.snapshot)
+        return serve(args.port, args.snapshot, args.parent)
     paths = Paths(args.dir.resolve())
 
     def interrupted(signum: int, _frame: object) -> None:

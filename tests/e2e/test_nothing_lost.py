@@ -1,0 +1,98 @@
+"""Check 4: nothing is lost by a destroy.
+
+* A repository with ``force_delete = false`` that holds an image cannot be
+  destroyed: the destroy fails and the repository and its image survive.
+* prod's repositories carry ``prevent_destroy`` in the synthesized Terraform,
+  so even planning their destruction fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Iterator, Tuple
+
+import pytest
+
+from .conftest import Deployment, repository_addresses, state_resources
+
+pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
+
+REPOSITORY = "aws_ecr_repository"
+
+#: The smallest manifest ECR accepts: a config blob and no layers.
+MANIFEST = json.dumps(
+    {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": 2,
+            "digest": "sha256:" + hashlib.sha256(b"{}").hexdigest(),
+        },
+        "layers": [],
+    },
+    separators=(",", ":"),
+)
+
+
+def _kept_repository(deployment: Deployment) -> Tuple[str, str, str]:
+    """(stack, repository name, address) of the first repository the app declares
+    with force_delete = false and no prevent_destroy."""
+    for stack, synth in deployment.synth.items():
+        for key, body in synth["resource"].get(REPOSITORY, {}).items():
+            if body.get("force_delete") is False and not body.get("lifecycle", {}).get("prevent_destroy"):
+                return stack, body["name"], f"{REPOSITORY}.{key}"
+    pytest.fail("the example app declares no unprotected repository with force_delete = false")
+
+
+@pytest.fixture
+def image_in_kept_repository(deployment: Deployment) -> Iterator[Tuple[str, str, str, str]]:
+    """Push an image, yield (stack, name, address, digest); afterwards re-apply
+    the stack so the shared deployment is whole again."""
+    stack, name, address = _kept_repository(deployment)
+    ecr = deployment.client("ecr")
+    pushed = ecr.put_image(repositoryName=name, imageManifest=MANIFEST, imageTag="v1.0.0")
+    yield stack, name, address, pushed["image"]["imageId"]["imageDigest"]
+    restored = deployment.terraform(stack, "apply", "-input=false", "-no-color", "-auto-approve")
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert deployment.plan(stack).returncode == 0
+
+
+def test_destroying_a_repository_that_holds_images_fails_and_keeps_them(
+    deployment: Deployment, image_in_kept_repository
+) -> None:
+    stack, name, address, digest = image_in_kept_repository
+    instances = state_resources(deployment.state_file(stack))[address]
+    assert instances[0]["attributes"]["force_delete"] is False
+
+    result = deployment.terraform(
+        stack, "apply", "-destroy", "-input=false", "-no-color", "-auto-approve", f"-target={address}"
+    )
+
+    assert result.returncode != 0, f"destroy of {name} succeeded:\n{result.stdout}"
+    assert "RepositoryNotEmptyException" in result.stderr, result.stderr
+    ecr = deployment.client("ecr")
+    assert [r["repositoryName"] for r in ecr.describe_repositories(repositoryNames=[name])["repositories"]] == [name]
+    images = ecr.describe_images(repositoryName=name)["imageDetails"]
+    assert [(i["imageDigest"], i["imageTags"]) for i in images] == [(digest, ["v1.0.0"])]
+    assert address in state_resources(deployment.state_file(stack)), "the repository left the state"
+
+
+def test_prod_repositories_are_protected_in_the_synthesized_terraform(deployment: Deployment) -> None:
+    repositories = deployment.synth["prod"]["resource"][REPOSITORY]
+    assert repositories
+    for key, body in repositories.items():
+        assert body["lifecycle"] == {"prevent_destroy": True}, key
+        assert body["force_delete"] is False, key
+
+
+def test_planning_to_destroy_prod_is_refused(deployment: Deployment) -> None:
+    result = deployment.plan("prod", "-destroy")
+    assert result.returncode == 1, f"destroy plan of prod did not fail:\n{result.output}"
+    assert "Instance cannot be destroyed" in result.stderr
+    for address in repository_addresses(deployment.synth["prod"]).values():
+        assert address in result.stderr, address
+    ecr = deployment.client("ecr")
+    names = sorted(repository_addresses(deployment.synth["prod"]))
+    assert sorted(r["repositoryName"] for r in ecr.describe_repositories(repositoryNames=names)["repositories"]) == names

@@ -1,0 +1,187 @@
+"""Check 1: every setting of every stack arrived, read back through boto3.
+
+Expected values come from the example app's configuration (stacks/environments.py)
+and the construct's documented defaults, never from the synthesized JSON, so a
+setting lost anywhere between configuration and AWS fails here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any, Dict, List, Tuple
+
+import pytest
+
+from cdktf_aws_ecr import Repository
+from stacks import ENVIRONMENTS, EnvironmentConfig
+
+from .conftest import Deployment
+
+pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
+
+#: ECR actions a pull-only principal gets, and a push principal (the issue's policy).
+PULL = {"ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability"}
+PUSH = PULL | {"ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"}
+
+_DEFAULTS = {
+    name: parameter.default
+    for name, parameter in inspect.signature(Repository.__init__).parameters.items()
+    if parameter.default is not inspect.Parameter.empty
+}
+
+
+def settings(environment: EnvironmentConfig, service_options: Dict[str, Any]) -> Dict[str, Any]:
+    """What the environment asks of one repository: defaults < environment < service."""
+    return {**_DEFAULTS, **environment.repository_defaults, **service_options}
+
+
+def cases() -> List[Tuple[EnvironmentConfig, str, Dict[str, Any]]]:
+    return [
+        (environment, environment.repository_name(repository), settings(environment, dict(repository.options)))
+        for environment in ENVIRONMENTS
+        for repository in environment.repositories
+    ]
+
+
+CASES = cases()
+IDS = [name for _, name, _ in CASES]
+
+
+@pytest.fixture(scope="module")
+def described(deployment: Deployment) -> Dict[str, Dict[str, Any]]:
+    ecr = deployment.client("ecr")
+    repositories = ecr.describe_repositories()["repositories"]
+    return {r["repositoryName"]: r for r in repositories}
+
+
+@pytest.fixture(scope="module")
+def prod_key_arn(deployment: Deployment) -> str:
+    """The ARN of prod's customer-managed key, found through its alias."""
+    kms = deployment.client("kms")
+    return kms.describe_key(KeyId="alias/prod-ecr")["KeyMetadata"]["Arn"]
+
+
+def test_exactly_the_configured_repositories_exist(described) -> None:
+    assert sorted(described) == sorted(IDS)
+
+
+@pytest.mark.parametrize("environment,name,expected", CASES, ids=IDS)
+def test_tag_mutability_and_scan_on_push(described, environment, name, expected) -> None:
+    repository = described[name]
+    assert repository["imageTagMutability"] == expected["image_tag_mutability"]
+    assert repository["imageScanningConfiguration"] == {"scanOnPush": expected["scan_on_push"]}
+
+
+@pytest.mark.parametrize("environment,name,expected", CASES, ids=IDS)
+def test_encryption_type_and_exact_key(described, prod_key_arn, environment, name, expected) -> None:
+    encryption = described[name]["encryptionConfiguration"]
+    if environment.customer_managed_key:
+        assert encryption == {"encryptionType": "KMS", "kmsKey": prod_key_arn}
+    else:
+        assert encryption["encryptionType"] == expected["encryption_type"]
+        # The AWS-managed key (or none): never another environment's CMK.
+        assert encryption.get("kmsKey") != prod_key_arn
+
+
+def test_prod_key_rotates_and_is_the_only_customer_key(deployment: Deployment, prod_key_arn) -> None:
+    kms = deployment.client("kms")
+    assert kms.get_key_rotation_status(KeyId=prod_key_arn)["KeyRotationEnabled"] is True
+    metadata = kms.describe_key(KeyId=prod_key_arn)["KeyMetadata"]
+    assert metadata["KeyState"] == "Enabled"
+    assert metadata["Description"] == "Encrypts the prod ECR repositories"
+
+
+@pytest.mark.parametrize("environment,name,expected", CASES, ids=IDS)
+def test_lifecycle_policy_json(deployment: Deployment, environment, name, expected) -> None:
+    text = deployment.client("ecr").get_lifecycle_policy(repositoryName=name)["lifecyclePolicyText"]
+    assert json.loads(text) == {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "description": f"Expire untagged images older than {expected['untagged_image_expiry_days']} days",
+                "selection": {
+                    "tagStatus": "untagged",
+                    "countType": "sinceImagePushed",
+                    "countUnit": "days",
+                    "countNumber": expected["untagged_image_expiry_days"],
+                },
+                "action": {"type": "expire"},
+            },
+            {
+                "rulePriority": 2,
+                "description": f"Keep only the most recent {expected['max_tagged_image_count']} tagged images",
+                "selection": {
+                    "tagStatus": "tagged",
+                    "tagPrefixList": list(expected["lifecycle_tag_prefix_list"]),
+                    "countType": "imageCountMoreThan",
+                    "countNumber": expected["max_tagged_image_count"],
+                },
+                "action": {"type": "expire"},
+            },
+        ]
+    }
+
+
+def _role_arn(name: str) -> str:
+    return f"arn:aws:iam::123456789012:role/{name}"
+
+
+@pytest.mark.parametrize("environment,name,expected", CASES, ids=IDS)
+def test_repository_policy_principals_and_actions(deployment: Deployment, environment, name, expected) -> None:
+    ecr = deployment.client("ecr")
+    if not environment.access_roles:
+        with pytest.raises(ecr.exceptions.RepositoryPolicyNotFoundException):
+            ecr.get_repository_policy(repositoryName=name)
+        return
+    policy = json.loads(ecr.get_repository_policy(repositoryName=name)["policyText"])
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    assert sorted(statements) == ["AllowPull", "AllowPush"]
+
+    def actions(statement: Dict[str, Any]) -> set:
+        value = statement["Action"]
+        return {value} if isinstance(value, str) else set(value)
+
+    pull, push = statements["AllowPull"], statements["AllowPush"]
+    assert pull["Effect"] == push["Effect"] == "Allow"
+    assert pull["Principal"] == {"AWS": _role_arn(f"{environment.name}-ecs-task-execution")}
+    assert actions(pull) == PULL
+    assert push["Principal"] == {"AWS": _role_arn(f"{environment.name}-ci-image-push")}
+    assert actions(push) == PUSH
+    # The roles the policy names exist, and only their services may assume them.
+    iam = deployment.client("iam")
+    for role, service in (
+        (f"{environment.name}-ecs-task-execution", "ecs-tasks.amazonaws.com"),
+        (f"{environment.name}-ci-image-push", "codebuild.amazonaws.com"),
+    ):
+        trust = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+        trust = json.loads(trust) if isinstance(trust, str) else trust
+        assert [s["Principal"] for s in trust["Statement"]] == [{"Service": service}]
+
+
+def test_registry_scanning_rules_and_filters(deployment: Deployment) -> None:
+    """One configuration for the shared registry, written by prod for all three."""
+    configuration = deployment.client("ecr").get_registry_scanning_configuration()["scanningConfiguration"]
+    wanted: Dict[str, set] = {}
+    for environment, name, expected in CASES:
+        if expected["enhanced_scanning"]:
+            wanted.setdefault(expected["enhanced_scan_frequency"], set()).add(name)
+        elif expected["scan_on_push"]:
+            # The registry is ENHANCED, so basic scan-on-push repositories move to the
+            # enhanced SCAN_ON_PUSH rule instead of silently losing their scans.
+            wanted.setdefault("SCAN_ON_PUSH", set()).add(name)
+    assert configuration["scanType"] == "ENHANCED"
+    rules = {rule["scanFrequency"]: rule["repositoryFilters"] for rule in configuration["rules"]}
+    assert sorted(rules) == sorted(wanted)
+    for frequency, filters in rules.items():
+        assert all(f["filterType"] == "WILDCARD" for f in filters), filters
+        names = [f["filter"] for f in filters]
+        assert len(names) == len(set(names)), f"duplicate filters in {frequency}: {names}"
+        assert set(names) == wanted[frequency], frequency
+
+
+@pytest.mark.parametrize("environment,name,expected", CASES, ids=IDS)
+def test_tags_including_default_tags(deployment: Deployment, described, environment, name, expected) -> None:
+    arn = described[name]["repositoryArn"]
+    tags = deployment.client("ecr").list_tags_for_resource(resourceArn=arn)["tags"]
+    assert {t["Key"]: t["Value"] for t in tags} == {**environment.default_tags, **expected["tags"]}
