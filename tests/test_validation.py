@@ -638,3 +638,21 @@ def test_a_repository_outside_any_stack_is_rejected(app) -> None:
         assert problem in str(error.value)
         assert "allowed: a construct inside a cdktf TerraformStack" in str(error.value)
     assert loose.node.try_find_child("api") is None
+
+
+def test_tags_count_together_with_the_providers_default_tags(make_stack: Callable[..., TerraformStack]) -> None:
+    # GIVEN a provider with 3 default tags, one of which the repository overrides
+    from cdktf_cdktf_provider_aws.provider import AwsProviderDefaultTags
+
+    stack = make_stack(
+        default_tags=[AwsProviderDefaultTags(tags={"Environment": "prod", "Owner": "x", "Team": "y"})]
+    )
+    fits = {f"k{i}": "v" for i in range(47)} | {"Team": "payments"}  # 48 + Environment + Owner = 50
+    Repository(stack, "fits", name="fits", tags=fits)
+    # WHEN one more tag would make 51 on the resource
+    with pytest.raises(ValidationError) as error:
+        Repository(stack, "over", name="over", tags=fits | {"extra": "1"})
+    # THEN the error says so, naming tags
+    assert error.value.parameter == "tags"
+    assert "has 49 tags, 51 together with the provider's default_tags" in str(error.value)
+    assert stack.node.try_find_child("over") is None

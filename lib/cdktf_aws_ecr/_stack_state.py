@@ -9,7 +9,7 @@ than once per repository.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Dict, FrozenSet, Optional, Tuple
 
 from cdktf import TerraformStack
 from constructs import Construct
@@ -27,6 +27,8 @@ class StackState:
     app_key: str
     region: Optional[str]
     account_id: Optional[str]
+    #: Keys of the provider's ``default_tags``; AWS counts them in each resource's 50 tags.
+    default_tag_keys: FrozenSet[str] = frozenset()
     constraints_written: bool = False
 
 
@@ -41,8 +43,11 @@ def _plain_string(value: object) -> Optional[str]:
     return None
 
 
-def _default_provider_location(stack: TerraformStack) -> tuple[Optional[str], Optional[str]]:
-    """(region, account) of the stack's default ``aws`` provider, where plainly known."""
+def _default_provider_facts(
+    stack: TerraformStack,
+) -> Tuple[Optional[str], Optional[str], FrozenSet[str]]:
+    """(region, account, default tag keys) of the stack's default ``aws`` provider,
+    where plainly known."""
     from cdktf_cdktf_provider_aws.provider import AwsProvider
 
     for child in stack.node.children:
@@ -54,16 +59,23 @@ def _default_provider_location(stack: TerraformStack) -> tuple[Optional[str], Op
                 if isinstance(accounts, list) and len(accounts) == 1
                 else None
             )
-            return region, account
-    return None, None
+            default_tags = child.default_tags
+            keys = frozenset(
+                key
+                for block in (default_tags if isinstance(default_tags, list) else ())
+                for key in (getattr(block, "tags", None) or {})
+                if isinstance(key, str)
+            )
+            return region, account, keys
+    return None, None, frozenset()
 
 
 def state_of(scope: Construct) -> StackState:
     """The cached facts for the stack that contains ``scope``.
 
     The provider is read when the stack's first ECR construct is added, so the
-    ``AwsProvider`` should be created before it; otherwise the region and
-    account count as unknown, and unknown is treated as "possibly the same".
+    ``AwsProvider`` should be created before it; otherwise the region, account
+    and default tags count as unknown, and unknown is treated as "possibly the same".
     """
     from .errors import ValidationError
 
@@ -79,13 +91,14 @@ def state_of(scope: Construct) -> StackState:
     key = stack.__jsii_ref__.ref  # type: ignore[attr-defined]
     state = _STATES.get(key)
     if state is None:
-        region, account = _default_provider_location(stack)
+        region, account, default_tag_keys = _default_provider_facts(stack)
         state = StackState(
             stack=stack,
             path=stack.node.path,
             app_key=stack.node.root.__jsii_ref__.ref,  # type: ignore[attr-defined]
             region=region,
             account_id=account,
+            default_tag_keys=default_tag_keys,
         )
         _STATES[key] = state
     return state

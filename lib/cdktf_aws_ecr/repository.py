@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, List, Mapping, Optional, Sequence, Union
+from typing import AbstractSet, Any, List, Mapping, Optional, Sequence, Union
 
 from cdktf import Fn, Postcondition, TerraformResourceLifecycle, Token
 from constructs import Construct
@@ -147,8 +147,15 @@ def _check_scan_frequency(value: Any, enhanced_scanning: bool) -> str:
     return frequency
 
 
-def validate_settings(region: Optional[str] = None, **inputs: Any) -> RepositorySettings:
-    """Check every input; raise :class:`ValidationError` on the first bad one."""
+def validate_settings(
+    region: Optional[str] = None,
+    default_tag_keys: AbstractSet[str] = frozenset(),
+    **inputs: Any,
+) -> RepositorySettings:
+    """Check every input; raise :class:`ValidationError` on the first bad one.
+
+    ``region`` and ``default_tag_keys`` describe the stack's provider, where known.
+    """
     enable_lifecycle = check_bool("enable_lifecycle_policy", inputs["enable_lifecycle_policy"])
     return RepositorySettings(
         name=check_name("name", inputs["name"]),
@@ -179,7 +186,7 @@ def validate_settings(region: Optional[str] = None, **inputs: Any) -> Repository
         push_principal_arns=check_principals(
             "push_principal_arns", inputs["push_principal_arns"], region
         ),
-        tags=check_tags("tags", inputs["tags"]),
+        tags=check_tags("tags", inputs["tags"], default_tag_keys),
         prevent_destroy=check_bool("prevent_destroy", inputs["prevent_destroy"]),
     )
 
@@ -286,6 +293,7 @@ class Repository(Construct):
                 raise ValidationError("id", id, "a non-empty string")
             settings = validate_settings(
                 region=state.region,
+                default_tag_keys=state.default_tag_keys,
                 name=name,
                 image_tag_mutability=image_tag_mutability,
                 scan_on_push=scan_on_push,

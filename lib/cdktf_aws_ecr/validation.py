@@ -14,7 +14,7 @@ import enum
 import math
 import re
 import unicodedata
-from typing import Any, List, Mapping, Optional, Sequence, Type, TypeVar, Union
+from typing import AbstractSet, Any, List, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from .errors import ValidationError
 
@@ -299,7 +299,11 @@ def _valid_tag_text(text: str) -> bool:
     )
 
 
-def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
+def check_tags(
+    parameter: str, value: Any, default_tag_keys: AbstractSet[str] = frozenset()
+) -> Mapping[str, str]:
+    """Tags of one resource. ``default_tag_keys`` are the provider's ``default_tags``,
+    which AWS counts towards the same 50-tag limit."""
     allowed = (
         f"a mapping of at most {MAX_TAGS} tags; keys 1-{MAX_TAG_KEY_LENGTH} and values "
         f"0-{MAX_TAG_VALUE_LENGTH} characters of letters, digits, spaces and _ . : / = + - @; "
@@ -311,6 +315,14 @@ def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
         )
     if len(value) > MAX_TAGS:
         raise ValidationError(parameter, value, allowed, problem=f"has {len(value)} tags")
+    merged = len(set(value) | set(default_tag_keys))
+    if merged > MAX_TAGS:
+        raise ValidationError(
+            parameter,
+            value,
+            allowed,
+            problem=f"has {len(value)} tags, {merged} together with the provider's default_tags",
+        )
     for key, text in value.items():
         if type(key) is not str or type(text) is not str:
             raise ValidationError(
