@@ -13,6 +13,7 @@ from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
@@ -127,6 +128,27 @@ class EnvironmentStack(TerraformStack):
             description="ECS task execution: pulls images",
             assume_role_policy=_trust_policy("ecs-tasks.amazonaws.com"),
         )
+        # The repository policy grants the image actions; logging in to the
+        # registry is account-wide, so each role also needs this identity policy.
+        for key, role in (("ci_build", ci), ("ecs_task_execution", task_execution)):
+            IamRolePolicy(
+                self,
+                f"{key}_registry_login",
+                role=role.id,
+                name="ecr-registry-login",
+                policy=json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": "ecr:GetAuthorizationToken",
+                                "Resource": "*",
+                            }
+                        ],
+                    }
+                ),
+            )
         self.push_principals = [ci.arn]
         self.pull_principals = [task_execution.arn]
 
