@@ -14,6 +14,8 @@ from typing import Iterator, Tuple
 
 import pytest
 
+from stacks import ENVIRONMENTS
+
 from .conftest import Deployment, repository_addresses, state_resources
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
@@ -37,13 +39,19 @@ MANIFEST = json.dumps(
 
 
 def _kept_repository(deployment: Deployment) -> Tuple[str, str, str]:
-    """(stack, repository name, address) of the first repository the app declares
-    with force_delete = false and no prevent_destroy."""
-    for stack, synth in deployment.synth.items():
-        for key, body in synth["resource"].get(REPOSITORY, {}).items():
-            if body.get("force_delete") is False and not body.get("lifecycle", {}).get("prevent_destroy"):
-                return stack, body["name"], f"{REPOSITORY}.{key}"
-    pytest.fail("the example app declares no unprotected repository with force_delete = false")
+    """(stack, repository name, address) of the first repository the example app
+    configures with force_delete = false and without prevent_destroy.
+
+    Chosen from the configuration (stacks/environments.py), not from the
+    synthesized JSON, so a construct that emitted force_delete = true for it
+    would be caught by the destroy below."""
+    for environment in ENVIRONMENTS:
+        for repository in environment.repositories:
+            options = {**environment.repository_defaults, **repository.options}
+            if not options.get("force_delete", False) and not options.get("prevent_destroy", False):
+                name = environment.repository_name(repository)
+                return environment.name, name, repository_addresses(deployment.synth[environment.name])[name]
+    pytest.fail("the example app configures no unprotected repository with force_delete = false")
 
 
 @pytest.fixture
@@ -63,8 +71,6 @@ def test_destroying_a_repository_that_holds_images_fails_and_keeps_them(
     deployment: Deployment, image_in_kept_repository
 ) -> None:
     stack, name, address, digest = image_in_kept_repository
-    instances = state_resources(deployment.state_file(stack))[address]
-    assert instances[0]["attributes"]["force_delete"] is False
 
     result = deployment.terraform(
         stack, "apply", "-destroy", "-input=false", "-no-color", "-auto-approve", f"-target={address}"
@@ -76,7 +82,9 @@ def test_destroying_a_repository_that_holds_images_fails_and_keeps_them(
     assert [r["repositoryName"] for r in ecr.describe_repositories(repositoryNames=[name])["repositories"]] == [name]
     images = ecr.describe_images(repositoryName=name)["imageDetails"]
     assert [(i["imageDigest"], i["imageTags"]) for i in images] == [(digest, ["v1.0.0"])]
-    assert address in state_resources(deployment.state_file(stack)), "the repository left the state"
+    instances = state_resources(deployment.state_file(stack)).get(address)
+    assert instances, "the repository left the state"
+    assert instances[0]["attributes"]["force_delete"] is False
 
 
 def test_prod_repositories_are_protected_in_the_synthesized_terraform(deployment: Deployment) -> None:
