@@ -3,6 +3,7 @@
     python -m devtools.rehearse deploy     # make deploy-local
     python -m devtools.rehearse destroy    # make destroy-local
     python -m devtools.rehearse status     # what a rehearsal left behind
+    python -m devtools.rehearse serve      # its endpoint in the foreground, to look around
 
 ``deploy`` synthesizes the example app with every environment in ONE emulated
 account (123456789012) and ONE region (us-east-1), so dev, stage and prod share
@@ -48,7 +49,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence
+from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
 from devtools import terraform as tf
 from devtools.local_aws import ACCOUNT_ID, LocalAws, free_port
@@ -77,6 +78,10 @@ _PROGRESS = re.compile(
 
 class RehearsalError(Exception):
     """A step failed; the message says which and why."""
+
+
+class RehearsalBusy(RehearsalError):
+    """Another rehearsal command holds the lock; nothing was done."""
 
 
 # --------------------------------------------------------------------------
@@ -287,7 +292,7 @@ def load_snapshot(path: Path) -> int:
     return len(snapshot["backends"])
 
 
-def serve(port: int, snapshot: Path, parent: Optional[int] = None) -> int:
+def serve(port: int, snapshot: Path, parent: Optional[int] = None, verbose: bool = True) -> int:
     """Run moto on 127.0.0.1:``port`` until SIGTERM/SIGINT, or until process
     ``parent`` is gone, then save ``snapshot``."""
     from moto.server import ThreadedMotoServer
@@ -298,7 +303,7 @@ def serve(port: int, snapshot: Path, parent: Optional[int] = None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda *_: stop.set())
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=True)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=verbose)
     server.start()
     print(f"listening on http://127.0.0.1:{port}", flush=True)
     try:
@@ -685,6 +690,33 @@ def adopt_orphans(
     return adopted
 
 
+def unrecorded_keys(env: Mapping[str, str], state_files: Iterable[Path]) -> List[str]:
+    """Customer-managed KMS keys at the endpoint that no state file records.
+
+    A deploy interrupted during ``CreateKey`` leaves such a key behind (the
+    re-run creates another); keys cannot be matched by name, so they are
+    reported rather than adopted.
+    """
+    recorded = set()
+    for path in state_files:
+        text = path.read_text() if path.exists() else ""
+        for resource in json.loads(text or "{}").get("resources", []):
+            if resource.get("type") == "aws_kms_key" and resource.get("mode") == "managed":
+                recorded.update(i["attributes"].get("key_id") for i in resource.get("instances", []))
+    kms = aws_clients(env)("kms")
+    extra = []
+    for page in kms.get_paginator("list_keys").paginate():
+        for key in page["Keys"]:
+            metadata = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+            if (
+                metadata.get("KeyManager") == "CUSTOMER"
+                and metadata.get("KeyState") not in ("PendingDeletion", "PendingReplicaDeletion")
+                and key["KeyId"] not in recorded
+            ):
+                extra.append(key["KeyId"])
+    return sorted(extra)
+
+
 def deploy_stacks(
     outdir: Path,
     stacks: Sequence[str],
@@ -775,7 +807,9 @@ def exclusive(paths: Paths) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RehearsalError(f"another rehearsal is running (lock {_rel(paths.lock)})") from None
+            raise RehearsalBusy(
+                f"another rehearsal command is running (it holds {_rel(paths.lock)}); nothing was done"
+            ) from None
         yield
 
 
@@ -822,6 +856,12 @@ def deploy(paths: Paths, verbose: bool = False) -> int:
                     paths.outdir, stacks, env, paths.outputs, progress, verbose, adopt=resume
                 )
                 paths.incomplete.unlink()
+                extra_keys = unrecorded_keys(env, paths.state_files())
+                if extra_keys:
+                    progress.step(
+                        f"warning: {len(extra_keys)} KMS key(s) at the endpoint are in no state, left by "
+                        f"an interrupted deploy: {', '.join(extra_keys)} (in AWS, schedule their deletion)"
+                    )
             progress.step(f"deployed {len(stacks)} stacks; outputs (also in {_rel(paths.outputs)}):")
             print_outputs(outputs)
             progress.step(
@@ -879,6 +919,22 @@ def destroy(paths: Paths, verbose: bool = False) -> int:
             progress.close()
 
 
+def serve_interactively(paths: Paths, port: int) -> int:
+    """The endpoint in the foreground, holding the rehearsal's resources, for a look around."""
+    if not paths.snapshot.exists():
+        print(f"no rehearsal under {_rel(paths.root)}; `make deploy-local` first", file=sys.stderr)
+        return 1
+    with exclusive(paths):
+        print(
+            f"serving the rehearsal's account on http://127.0.0.1:{port}; Ctrl-C saves and stops.\n"
+            f"  export AWS_ENDPOINT_URL=http://127.0.0.1:{port} AWS_ACCESS_KEY_ID=test "
+            f"AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION={REGION}\n"
+            f"  then e.g.: python -c \"import boto3; print(boto3.client('ecr').describe_repositories())\"",
+            flush=True,
+        )
+        return serve(port, paths.snapshot, verbose=False)
+
+
 def status(paths: Paths) -> int:
     if not paths.snapshot.exists() and not paths.state_files():
         print(f"no rehearsal under {_rel(paths.root)}")
@@ -910,15 +966,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         command = sub.add_parser(name, help=text)
         command.add_argument("-v", "--verbose", action="store_true", help="show all cdktf/terraform output")
     sub.add_parser("status", help="show what the last rehearsal left under .cache/rehearsal")
-    serve_parser = sub.add_parser("serve", help=argparse.SUPPRESS)
-    serve_parser.add_argument("--port", type=int, required=True)
-    serve_parser.add_argument("--snapshot", type=Path, required=True)
-    serve_parser.add_argument("--parent", type=int)
+    serve_parser = sub.add_parser(
+        "serve", help="run the endpoint with the rehearsal's resources in the foreground (Ctrl-C saves and stops)"
+    )
+    serve_parser.add_argument("--port", type=int, default=4566, help="loopback port (default 4566)")
+    serve_parser.add_argument("--snapshot", type=Path, help=argparse.SUPPRESS)  # internal: RehearsalEndpoint
+    serve_parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    if args.command == "serve":
+    if args.command == "serve" and args.snapshot is not None:
         return serve(args.port, args.snapshot, args.parent)
     paths = Paths(args.dir.resolve())
+    configured = os.environ.get("TF_CLI_CONFIG_FILE")
+    if args.command in ("deploy", "destroy") and not (configured and os.path.exists(configured)):
+        tf.configure()  # the offline provider mirror, if this machine has one (as `make` does)
 
     def interrupted(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt(signal.Signals(signum).name)
@@ -931,7 +992,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return deploy(paths, args.verbose)
         if args.command == "destroy":
             return destroy(paths, args.verbose)
+        if args.command == "serve":
+            return serve_interactively(paths, args.port)
         return status(paths)
+    except RehearsalBusy as error:
+        print(f"rehearsal {args.command}: {error}", file=sys.stderr)
+        return 1
     except RehearsalError as error:
         print(f"\nrehearsal {args.command} FAILED: {error}", file=sys.stderr)
         print(f"full cdktf/terraform output: {_rel(paths.run_log)}", file=sys.stderr)

@@ -15,9 +15,7 @@ tests use their own endpoint and state.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor

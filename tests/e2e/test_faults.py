@@ -38,8 +38,6 @@ from devtools import terraform as tf
 from devtools.local_aws import LocalAws, free_port
 
 from .conftest import (
-    REGION,
-    Deployment,
     aws_client,
     parallel,
     plan,
@@ -213,6 +211,12 @@ def test_interrupted_deploys_converge_when_run_again(fault_endpoint, tmp_path: P
         recorded = state_resources(state_file[stack])
         assert set(recorded) == declared, stack
         assert all(len(instances) == 1 for instances in recorded.values()), stack
+
+    # No KMS key outside the state; and a key that is would be reported.
+    assert rehearse.unrecorded_keys(env, state_file.values()) == []
+    stray = kms.create_key(Description="left by an interrupted CreateKey")["KeyMetadata"]["KeyId"]
+    assert rehearse.unrecorded_keys(env, state_file.values()) == [stray]
+    kms.schedule_key_deletion(KeyId=stray, PendingWindowInDays=7)
 
     plans = parallel({s: (lambda s=s: plan(outdir / "stacks" / s, env)) for s in stacks})
     for stack, result in plans.items():

@@ -15,7 +15,6 @@ files, and only planned (read-only), so the shared deployment is untouched.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Dict
 
 import pytest
