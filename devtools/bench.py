@@ -221,7 +221,6 @@ class Bench:
         self.variants: List[Variant] = []
         self.local_aws: Any = None
         self.plan_env: Dict[str, str] = {}
-        self.resource_counts: Dict[str, Dict[str, int]] = {}
         self.round_trips: Dict[str, int] = {}
 
     def _outdir(self) -> Path:
@@ -345,7 +344,6 @@ class Bench:
             if change or destroy:
                 raise RuntimeError(f"plan of an empty state should only add: {match.group(0)}")
             sample.info = {"to_add": add, "data_sources_read": stdout.count("will be read during apply")}
-            self.resource_counts.setdefault(f"{label}-{count}", {})["to_add"] = add
             return sample
 
         return run
