@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, Optional, Tuple
 
 from cdktf import TerraformStack
-from constructs import Construct
+from constructs import Construct, Node
 
 #: The provider line these bindings (cdktf-cdktf-provider-aws 19.x) were generated for.
 AWS_PROVIDER_SOURCE = "hashicorp/aws"
@@ -32,7 +32,10 @@ class StackState:
     constraints_written: bool = False
 
 
+#: Keyed by the jsii reference of the stack and of every scope looked up in it:
+#: a construct never changes stacks, so each scope costs one round trip.
 _STATES: Dict[str, StackState] = {}
+_NODES: Dict[str, Node] = {}
 
 
 def _plain_string(value: object) -> Optional[str]:
@@ -79,6 +82,10 @@ def state_of(scope: Construct) -> StackState:
     """
     from .errors import ValidationError
 
+    scope_key = getattr(getattr(scope, "__jsii_ref__", None), "ref", None)
+    cached = _STATES.get(scope_key) if scope_key else None
+    if cached is not None:
+        return cached
     allowed = "a construct inside a cdktf TerraformStack"
     if not isinstance(scope, Construct):
         raise ValidationError("scope", scope, allowed, problem=f"is a {type(scope).__name__}")
@@ -101,7 +108,17 @@ def state_of(scope: Construct) -> StackState:
             default_tag_keys=default_tag_keys,
         )
         _STATES[key] = state
+    _STATES[scope_key] = state
     return state
+
+
+def node_of(scope: Construct) -> Node:
+    """``scope.node``, read from the jsii process once per scope."""
+    key = scope.__jsii_ref__.ref  # type: ignore[attr-defined]
+    node = _NODES.get(key)
+    if node is None:
+        node = _NODES[key] = scope.node
+    return node
 
 
 def require_terraform_constraints(state: StackState) -> None:

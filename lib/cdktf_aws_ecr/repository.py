@@ -10,7 +10,7 @@ from typing import AbstractSet, Any, List, Mapping, Optional, Sequence, Union
 from cdktf import Fn, Postcondition, TerraformResourceLifecycle, Token
 from constructs import Construct
 
-from ._stack_state import require_terraform_constraints, state_of
+from ._stack_state import node_of, require_terraform_constraints, state_of
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency
 from .errors import ValidationError
 from .policies import (
@@ -286,7 +286,7 @@ class Repository(Construct):
         prevent_destroy: bool = False,
     ) -> None:
         state = state_of(scope)
-        scope_path = state.path if scope is state.stack else scope.node.path
+        scope_path = state.path if scope is state.stack else node_of(scope).path
         where = f"Repository '{scope_path}/{id}'"
         try:
             if not isinstance(id, str) or not id:
@@ -311,7 +311,7 @@ class Repository(Construct):
                 tags=tags,
                 prevent_destroy=prevent_destroy,
             )
-            if scope.node.try_find_child(id) is not None:
+            if node_of(scope).try_find_child(id) is not None:
                 raise ValidationError(
                     "id", id, f"an id not yet used in '{scope_path}'", problem="is taken"
                 )
