@@ -13,7 +13,9 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Type
+
+from .terraform import REPO_ROOT
 
 #: The single emulated account (moto's default).
 ACCOUNT_ID = "123456789012"
@@ -35,29 +37,48 @@ class LocalAws:
         self.log_path = log_path
         self.process: Optional[subprocess.Popen] = None
 
+    #: Raised when the server does not come up.
+    failure: Type[Exception] = RuntimeError
+
+    def command(self) -> List[str]:
+        """How to run the server; subclasses run another server on ``self.port``."""
+        return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
+
     def start(self, timeout: float = 60) -> "LocalAws":
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        if log is not subprocess.DEVNULL:
-            log.close()
+        try:
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=REPO_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        finally:
+            if log is not subprocess.DEVNULL:
+                log.close()
+        see_log = f"; see {self.log_path}" if self.log_path else ""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"moto server exited with code {self.process.returncode} before listening"
+                raise self.failure(
+                    f"the local AWS endpoint exited with code {self.process.returncode} "
+                    f"before listening{see_log}"
                 )
             try:
                 with urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2):
                     return self
             except OSError:
                 time.sleep(0.2)
+        self.abandon()
+        raise self.failure(
+            f"the local AWS endpoint did not answer on {self.url} within {timeout:.0f}s{see_log}"
+        )
+
+    def abandon(self) -> None:
+        """Get rid of a server that did not come up."""
         self.stop()
-        raise RuntimeError(f"moto server did not answer on {self.url} within {timeout:.0f}s")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

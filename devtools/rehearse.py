@@ -341,35 +341,22 @@ class RehearsalEndpoint(LocalAws):
         self.snapshot = snapshot
         self.saved = False
 
-    def start(self, timeout: float = 60) -> "RehearsalEndpoint":
-        import urllib.request
+    failure = RehearsalError
 
+    def command(self) -> List[str]:
+        return [
+            sys.executable, "-m", "devtools.rehearse", "serve",
+            "--port", str(self.port), "--snapshot", str(self.snapshot),
+            "--parent", str(os.getpid()),
+        ]
+
+    def start(self, timeout: float = 60) -> "RehearsalEndpoint":
         self.snapshot.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "devtools.rehearse", "serve",
-                 "--port", str(self.port), "--snapshot", str(self.snapshot),
-                 "--parent", str(os.getpid())],
-                cwd=REPO_ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RehearsalError(
-                    f"the local endpoint exited with code {self.process.returncode} before "
-                    f"listening; see {self.log_path}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2):
-                    return self
-            except OSError:
-                time.sleep(0.2)
+        super().start(timeout)
+        return self
+
+    def abandon(self) -> None:
         self.kill()
-        raise RehearsalError(f"the local endpoint did not answer on {self.url} within {timeout:.0f}s")
 
     def stop(self, timeout: float = 120) -> None:
         """Save the emulated resources and stop; kill the process group if it hangs."""

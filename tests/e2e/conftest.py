@@ -14,6 +14,7 @@ tests use their own endpoint and state.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import time
@@ -32,6 +33,19 @@ from devtools.local_aws import ACCOUNT_ID, LocalAws
 from stacks import ENVIRONMENTS, DeploySettings, EnvironmentConfig, build_app
 
 REGION = rehearse.REGION
+#: The smallest image manifest ECR accepts: a config blob and no layers.
+MANIFEST = json.dumps(
+    {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": 2,
+            "digest": "sha256:" + hashlib.sha256(b"{}").hexdigest(),
+        },
+        "layers": [],
+    }
+)
 
 
 def synthesize(

@@ -8,34 +8,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Iterator, Tuple
 
 import pytest
 
 from stacks import ENVIRONMENTS
 
-from .conftest import Deployment, repository_addresses, state_resources
+from .conftest import MANIFEST, Deployment, repository_addresses, state_resources
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
 REPOSITORY = "aws_ecr_repository"
 
-#: The smallest manifest ECR accepts: a config blob and no layers.
-MANIFEST = json.dumps(
-    {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {
-            "mediaType": "application/vnd.docker.container.image.v1+json",
-            "size": 2,
-            "digest": "sha256:" + hashlib.sha256(b"{}").hexdigest(),
-        },
-        "layers": [],
-    },
-    separators=(",", ":"),
-)
 
 
 def _kept_repository(deployment: Deployment) -> Tuple[str, str, str]:

@@ -5,7 +5,6 @@ rehearsal's own copy of the stacks."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -18,22 +17,10 @@ import pytest
 from devtools import rehearse
 from devtools.local_aws import ACCOUNT_ID
 
-from .conftest import Deployment, aws_client
+from .conftest import MANIFEST, Deployment, aws_client
 
 pytestmark = [pytest.mark.e2e]
 
-MANIFEST = json.dumps(
-    {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {
-            "mediaType": "application/vnd.docker.container.image.v1+json",
-            "size": 2,
-            "digest": "sha256:" + hashlib.sha256(b"{}").hexdigest(),
-        },
-        "layers": [],
-    }
-)
 
 
 def test_endpoint_resources_survive_a_stop_and_start(tmp_path: Path) -> None:
