@@ -211,15 +211,13 @@ class RegistryScanning(Construct):
         app's registry bookkeeping (the stack can still be ``include``d).
         """
         state = state_of(scope)
-        owner = _registries(state).owner_by_stack.get(state.path)
-        if owner is not None:
-            owner.check(request, state.path)
-            return owner
-        owner = RegistryScanning(state.stack)
+        existing = _registries(state).owner_by_stack.get(state.path)
+        owner = existing or RegistryScanning(state.stack)
         try:
             owner.check(request, state.path)
         except ValidationError:
-            owner._withdraw()
+            if existing is None:
+                owner._withdraw()
             raise
         return owner
 
