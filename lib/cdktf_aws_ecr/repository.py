@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import AbstractSet, Any, List, Mapping, Optional, Sequence, Union
@@ -24,7 +23,7 @@ from .policies import (
 )
 from .registry import RegistryScanning, ScanningRequest
 from .validation import (
-    PRINCIPAL_PATTERN,
+    PRINCIPAL_RE,
     check_bool,
     check_choice,
     check_count,
@@ -232,7 +231,7 @@ def _wildcard_guard(principals: Sequence[str]) -> Optional[TerraformResourceLife
     same stack, a variable) is only known to Terraform, which then refuses a
     wildcard before the repository policy is written.
     """
-    if all(re.fullmatch(PRINCIPAL_PATTERN, p, re.ASCII) for p in principals):
+    if all(PRINCIPAL_RE.fullmatch(p) for p in principals):
         return None
     return TerraformResourceLifecycle(
         postcondition=[

@@ -48,7 +48,7 @@ _REPOSITORY_NAME = re.compile(REPOSITORY_NAME_PATTERN, re.ASCII)
 TAG_PREFIX_RE = re.compile(TAG_PREFIX_PATTERN, re.ASCII)
 _KMS_KEY_ARN = re.compile(KMS_KEY_ARN_PATTERN, re.ASCII)
 _KMS_ALIAS = re.compile(rf"(?:arn:{_PARTITION}:kms:[^:]*:\d{{12}}:)?alias/.*", re.ASCII)
-_PRINCIPAL = re.compile(PRINCIPAL_PATTERN, re.ASCII)
+PRINCIPAL_RE = re.compile(PRINCIPAL_PATTERN, re.ASCII)
 _TAG_PUNCTUATION = frozenset(" _.:/=+-@")
 
 PRINCIPALS_ALLOWED = (
@@ -220,7 +220,7 @@ def check_principals(parameter: str, value: Any, region: Optional[str] = None) -
         return list(value)
     partition = partition_of(region) if region else None
     for item in items:
-        if _PRINCIPAL.fullmatch(item):
+        if PRINCIPAL_RE.fullmatch(item):
             fields = item.split(":", 5)
             if len(fields) < 6:
                 continue  # an account ID
