@@ -82,27 +82,27 @@ def state_of(scope: Construct) -> StackState:
     """
     from .errors import ValidationError
 
-    scope_key = getattr(getattr(scope, "__jsii_ref__", None), "ref", None)
-    cached = _STATES.get(scope_key) if scope_key else None
-    if cached is not None:
-        return cached
     allowed = "a construct inside a cdktf TerraformStack"
     if not isinstance(scope, Construct):
         raise ValidationError("scope", scope, allowed, problem=f"is a {type(scope).__name__}")
+    scope_key: str = scope.__jsii_ref__.ref
+    cached = _STATES.get(scope_key)
+    if cached is not None:
+        return cached
     try:
         stack = TerraformStack.of(scope)
     except RuntimeError:  # jsii surfaces cdktf's "No stack could be identified" this way
         raise ValidationError(
             "scope", scope.node.path or "<app root>", allowed, problem="is not in any stack"
         ) from None
-    key = stack.__jsii_ref__.ref  # type: ignore[attr-defined]
+    key = stack.__jsii_ref__.ref
     state = _STATES.get(key)
     if state is None:
         region, account, default_tag_keys = _default_provider_facts(stack)
         state = StackState(
             stack=stack,
             path=stack.node.path,
-            app_key=stack.node.root.__jsii_ref__.ref,  # type: ignore[attr-defined]
+            app_key=stack.node.root.__jsii_ref__.ref,
             region=region,
             account_id=account,
             default_tag_keys=default_tag_keys,
@@ -114,7 +114,7 @@ def state_of(scope: Construct) -> StackState:
 
 def node_of(scope: Construct) -> Node:
     """``scope.node``, read from the jsii process once per scope."""
-    key = scope.__jsii_ref__.ref  # type: ignore[attr-defined]
+    key = scope.__jsii_ref__.ref
     node = _NODES.get(key)
     if node is None:
         node = _NODES[key] = scope.node

@@ -226,7 +226,7 @@ class RegistryScanning(Construct):
         self._registries.owners.remove(self)
         for path in self._stack_paths:
             self._registries.owner_by_stack.pop(path, None)
-        self.node.scope.node.try_remove_child(self.node.id)  # type: ignore[union-attr]
+        self.node.scope.node.try_remove_child(self.node.id)
 
     def include(self, stack: TerraformStack) -> None:
         """Let ``stack``'s repositories be configured by this owner.
