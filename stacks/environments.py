@@ -22,6 +22,9 @@ class RepositoryConfig:
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
+COMMON_TAGS: Mapping[str, str] = {"ManagedBy": "cdktf", "Project": "ecr-guardrails"}
+
+
 @dataclass(frozen=True)
 class EnvironmentConfig:
     name: str
@@ -31,7 +34,8 @@ class EnvironmentConfig:
     #: Keyword arguments of ``Repository`` shared by every repository of the environment.
     repository_defaults: Mapping[str, Any]
     repositories: Tuple[RepositoryConfig, ...]
-    default_tags: Mapping[str, str] = field(default_factory=dict)
+    #: Provider default tags besides ``Environment`` and :data:`COMMON_TAGS`.
+    extra_tags: Mapping[str, str] = field(default_factory=dict)
     #: Own the registry-wide settings when this environment shares an account and
     #: region with others. Exactly one environment of such a group must say so.
     registry_owner: bool = False
@@ -39,6 +43,11 @@ class EnvironmentConfig:
     customer_managed_key: bool = False
     #: Create a CI role that may push and an ECS task-execution role that may only pull.
     access_roles: bool = False
+
+    @property
+    def default_tags(self) -> Dict[str, str]:
+        """The provider's ``default_tags``: on every resource of the stack."""
+        return {"Environment": self.name, **COMMON_TAGS, **self.extra_tags}
 
     def repository_name(self, repository: RepositoryConfig) -> str:
         # Environment-first names keep repositories unique when environments share a registry.
@@ -65,7 +74,6 @@ ENVIRONMENTS: Tuple[EnvironmentConfig, ...] = (
             "lifecycle_tag_prefix_list": ["v", "sha-", "dev-"],
         },
         repositories=SERVICES,
-        default_tags={"Environment": "dev", "ManagedBy": "cdktf", "Project": "ecr-guardrails"},
     ),
     EnvironmentConfig(
         name="stage",
@@ -79,7 +87,6 @@ ENVIRONMENTS: Tuple[EnvironmentConfig, ...] = (
             "lifecycle_tag_prefix_list": ["v", "sha-"],
         },
         repositories=SERVICES,
-        default_tags={"Environment": "stage", "ManagedBy": "cdktf", "Project": "ecr-guardrails"},
     ),
     EnvironmentConfig(
         name="prod",
@@ -95,7 +102,6 @@ ENVIRONMENTS: Tuple[EnvironmentConfig, ...] = (
             "prevent_destroy": True,
         },
         repositories=SERVICES,
-        default_tags={"Environment": "prod", "ManagedBy": "cdktf", "Project": "ecr-guardrails"},
         registry_owner=True,
         customer_managed_key=True,
         access_roles=True,
