@@ -521,6 +521,15 @@ def init_stacks(
     keeps it) deploy only runs ``terraform init``, which the CLI config serves
     from the offline mirror.
     """
+    # The stacks' inits below, and the ones cdktf runs, go in parallel: they
+    # must find the provider already in the shared plugin cache.
+    try:
+        if tf.fill_plugin_cache(env) and progress:
+            progress.detail("provider installed into the plugin cache")
+    except subprocess.CalledProcessError as error:
+        raise RehearsalError(
+            f"terraform init of the provider into the plugin cache failed:\n{error.stderr or error.output}"
+        ) from None
     todo = [s for s in stacks if not (outdir / "stacks" / s / ".terraform.lock.hcl").exists()]
 
     def init(stack: str) -> None:

@@ -8,17 +8,28 @@ Terraform CLI configuration to ``.cache/terraformrc`` that installs providers
 from it, with a shared plugin cache so each ``terraform init`` links the
 provider instead of copying it. Machines that reach the public registry need
 none of this: without a mirror, Terraform's defaults apply.
+
+Terraform's plugin cache is not safe for concurrent writers: two
+``terraform init`` runs that both miss it race to install the same provider
+into it, and one fails with "mkdir ...: file exists". So every init run here
+takes a lock while the cache is cold, and :func:`fill_plugin_cache` fills it
+before the cdktf CLI starts its own inits in parallel.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, Mapping, Optional, Sequence
+import tempfile
+from typing import Dict, Iterator, Mapping, Optional, Sequence, Set
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = REPO_ROOT / ".cache"
@@ -97,6 +108,73 @@ def environ(base: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     return env
 
 
+def _config_setting(env: Mapping[str, str], pattern: str) -> Optional[Path]:
+    config = env.get("TF_CLI_CONFIG_FILE")
+    if not config or not os.path.isfile(config):
+        return None
+    match = re.search(pattern, Path(config).read_text(), re.MULTILINE)
+    return Path(match.group(1)) if match else None
+
+
+def plugin_cache_dir(env: Mapping[str, str]) -> Optional[Path]:
+    """The plugin cache terraform uses under ``env``, if any."""
+    if env.get("TF_PLUGIN_CACHE_DIR"):
+        return Path(env["TF_PLUGIN_CACHE_DIR"])
+    return _config_setting(env, r'^\s*plugin_cache_dir\s*=\s*"([^"]+)"')
+
+
+def _provider_packages(root: Path) -> Set[Path]:
+    """``hashicorp/aws/<version>/<platform>`` folders under ``root`` holding a provider."""
+    base = root / "registry.terraform.io"
+    return {binary.parent.relative_to(base) for binary in root.glob(PROVIDER_GLOB)}
+
+
+def _missing_packages(cache: Path, mirror: Optional[Path]) -> Set[Path]:
+    """Mirror packages the cache lacks (without a known mirror: all, if it is empty)."""
+    cached = _provider_packages(cache)
+    if mirror is None:
+        return set() if cached else {Path("hashicorp/aws")}
+    return _provider_packages(mirror) - cached
+
+
+@contextlib.contextmanager
+def plugin_cache_lock(env: Mapping[str, str]) -> Iterator[Set[Path]]:
+    """Hold an exclusive lock on the plugin cache while it lacks a provider
+    package the mirror holds; yields those packages (empty: warm, not held).
+    A flock works across threads (each opens its own file description) and
+    across processes."""
+    cache = plugin_cache_dir(env)
+    if cache is None:
+        yield set()
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    mirror = _config_setting(env, r'^\s*path\s*=\s*"([^"]+)"')
+    with open(cache / ".install.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        missing = _missing_packages(cache, mirror)
+        if not missing:
+            # Inits that only link cached providers may run side by side.
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield missing
+
+
+def fill_plugin_cache(env: Optional[Mapping[str, str]] = None) -> bool:
+    """Install each provider version the cache lacks with one ``terraform
+    init`` of a scratch configuration pinned to it. Returns whether it had to."""
+    env = environ(env)
+    with plugin_cache_lock(env) as missing:
+        versions = sorted({package.parts[2] for package in missing if len(package.parts) > 2})
+        # Without a known mirror, one unpinned init fills the empty cache.
+        for version in versions or ([None] if missing else []):
+            provider = {"source": "hashicorp/aws", **({"version": version} if version else {})}
+            with tempfile.TemporaryDirectory(prefix="fill-plugin-cache-") as scratch:
+                (Path(scratch) / "main.tf.json").write_text(json.dumps(
+                    {"terraform": {"required_providers": {"aws": provider}}}
+                ))
+                _run_unlocked(["init", "-input=false", "-no-color", "-backend=false"], Path(scratch), env, True, 300)
+        return bool(missing)
+
+
 def terraform_binary() -> str:
     found = shutil.which("terraform")
     if found is None:
@@ -112,10 +190,20 @@ def run(
     timeout: float = 600,
 ) -> subprocess.CompletedProcess:
     """Run ``terraform <args>`` in ``cwd``; on failure raise with its output."""
+    env = environ(env)
+    if args and args[0] == "init":
+        with plugin_cache_lock(env):
+            return _run_unlocked(args, cwd, env, check, timeout)
+    return _run_unlocked(args, cwd, env, check, timeout)
+
+
+def _run_unlocked(
+    args: Sequence[str], cwd: Path, env: Mapping[str, str], check: bool, timeout: float
+) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [terraform_binary(), *args],
         cwd=cwd,
-        env=environ(env),
+        env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
