@@ -84,6 +84,16 @@ class RehearsalBusy(RehearsalError):
     """Another rehearsal command holds the lock; nothing was done."""
 
 
+@contextlib.contextmanager
+def terraform_errors(failure: str) -> Iterator[None]:
+    """Turn a failed ``tf.run`` into a :class:`RehearsalError`: ``failure``,
+    then Terraform's own error output."""
+    try:
+        yield
+    except subprocess.CalledProcessError as error:
+        raise RehearsalError(f"{failure}:\n{error.stderr or error.output}") from None
+
+
 # --------------------------------------------------------------------------
 # Paths, environment, progress
 # --------------------------------------------------------------------------
@@ -523,22 +533,14 @@ def init_stacks(
     """
     # The stacks' inits below, and the ones cdktf runs, go in parallel: they
     # must find the provider already in the shared plugin cache.
-    try:
+    with terraform_errors("terraform init of the provider into the plugin cache failed"):
         if tf.fill_plugin_cache(env) and progress:
             progress.detail("provider installed into the plugin cache")
-    except subprocess.CalledProcessError as error:
-        raise RehearsalError(
-            f"terraform init of the provider into the plugin cache failed:\n{error.stderr or error.output}"
-        ) from None
     todo = [s for s in stacks if not (outdir / "stacks" / s / ".terraform.lock.hcl").exists()]
 
     def init(stack: str) -> None:
-        try:
+        with terraform_errors(f"terraform init failed for stack {stack}"):
             tf.run(["init", "-input=false", "-no-color"], outdir / "stacks" / stack, env, timeout=300)
-        except subprocess.CalledProcessError as error:
-            raise RehearsalError(
-                f"terraform init failed for stack {stack}:\n{error.stderr or error.output}"
-            ) from None
         if progress:
             progress.detail(f"{stack}: terraform init done")
 
@@ -675,13 +677,8 @@ def adopt_orphans(
                 continue
             if progress:
                 progress.detail(f"{stack}: adopting {address} ({remote}), created by an interrupted run")
-            try:
+            with terraform_errors(f"stack {stack}: terraform import {address} {remote} failed"):
                 tf.run(["import", "-input=false", "-no-color", address, remote], workdir, env, timeout=300)
-            except subprocess.CalledProcessError as error:
-                raise RehearsalError(
-                    f"stack {stack}: terraform import {address} {remote} failed:\n"
-                    f"{error.stderr or error.output}"
-                ) from None
             adopted.append(address)
     return adopted
 
