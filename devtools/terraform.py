@@ -21,14 +21,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 import tempfile
+from pathlib import Path
 from typing import Dict, Iterator, Mapping, Optional, Sequence, Set
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -123,24 +124,41 @@ def plugin_cache_dir(env: Mapping[str, str]) -> Optional[Path]:
     return _config_setting(env, r'^\s*plugin_cache_dir\s*=\s*"([^"]+)"')
 
 
-def _provider_packages(root: Path) -> Set[Path]:
-    """``hashicorp/aws/<version>/<platform>`` folders under ``root`` holding a provider."""
-    base = root / "registry.terraform.io"
-    return {binary.parent.relative_to(base) for binary in root.glob(PROVIDER_GLOB)}
+@functools.lru_cache(maxsize=None)
+def terraform_platform() -> str:
+    """``<os>_<arch>`` of the terraform binary: the only platform folder it installs."""
+    shown = subprocess.run(
+        [terraform_binary(), "version", "-json"], capture_output=True, text=True, check=True, timeout=60
+    )
+    return str(json.loads(shown.stdout)["platform"])
 
 
-def _missing_packages(cache: Path, mirror: Optional[Path]) -> Set[Path]:
-    """Mirror packages the cache lacks (without a known mirror: all, if it is empty)."""
-    cached = _provider_packages(cache)
+def _provider_versions(root: Path) -> Set[str]:
+    """AWS provider versions under ``root`` with a package for this platform."""
+    return {
+        binary.parent.parent.name
+        for binary in root.glob(PROVIDER_GLOB)
+        if binary.parent.name == terraform_platform()
+    }
+
+
+# Stands for "whichever version init picks" when no mirror says which exist.
+ANY_VERSION = ""
+
+
+def _missing_versions(cache: Path, mirror: Optional[Path]) -> Set[str]:
+    """Versions the mirror offers this platform that the cache lacks; without
+    a known mirror, any version while the cache is empty."""
+    cached = _provider_versions(cache)
     if mirror is None:
-        return set() if cached else {Path("hashicorp/aws")}
-    return _provider_packages(mirror) - cached
+        return set() if cached else {ANY_VERSION}
+    return _provider_versions(mirror) - cached
 
 
 @contextlib.contextmanager
-def plugin_cache_lock(env: Mapping[str, str]) -> Iterator[Set[Path]]:
+def plugin_cache_lock(env: Mapping[str, str]) -> Iterator[Set[str]]:
     """Hold an exclusive lock on the plugin cache while it lacks a provider
-    package the mirror holds; yields those packages (empty: warm, not held).
+    version the mirror holds; yields those versions (empty: warm, not held).
     A flock works across threads (each opens its own file description) and
     across processes."""
     cache = plugin_cache_dir(env)
@@ -151,7 +169,7 @@ def plugin_cache_lock(env: Mapping[str, str]) -> Iterator[Set[Path]]:
     mirror = _config_setting(env, r'^\s*path\s*=\s*"([^"]+)"')
     with open(cache / ".install.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        missing = _missing_packages(cache, mirror)
+        missing = _missing_versions(cache, mirror)
         if not missing:
             # Inits that only link cached providers may run side by side.
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -163,10 +181,8 @@ def fill_plugin_cache(env: Optional[Mapping[str, str]] = None) -> bool:
     init`` of a scratch configuration pinned to it. Returns whether it had to."""
     env = environ(env)
     with plugin_cache_lock(env) as missing:
-        versions = sorted({package.parts[2] for package in missing if len(package.parts) > 2})
-        # Without a known mirror, one unpinned init fills the empty cache.
-        for version in versions or ([None] if missing else []):
-            provider = {"source": "hashicorp/aws", **({"version": version} if version else {})}
+        for version in sorted(missing):
+            provider = {"source": "hashicorp/aws", **({"version": version} if version != ANY_VERSION else {})}
             with tempfile.TemporaryDirectory(prefix="fill-plugin-cache-") as scratch:
                 (Path(scratch) / "main.tf.json").write_text(json.dumps(
                     {"terraform": {"required_providers": {"aws": provider}}}

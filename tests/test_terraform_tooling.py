@@ -98,3 +98,31 @@ def test_init_waits_for_the_lock_on_a_cold_cache(
         assert waiting.result(timeout=300).returncode == 0
     with tf.plugin_cache_lock(cold_cache_env) as missing:
         assert not missing, "the init that waited filled the cache"
+
+
+@pytest.mark.terraform
+def test_packages_for_other_platforms_do_not_keep_the_cache_cold(
+    cold_cache_env: dict, tmp_path: Path, terraform_available: str
+) -> None:
+    """Terraform installs only its own platform, so a mirror that also holds
+    another platform's packages, even of a version this platform lacks, must
+    read as warm once this platform's packages are cached."""
+    real_mirror = tf.find_mirror()
+    assert real_mirror is not None
+    mirror = tmp_path / "multi-platform-mirror"
+    aws = mirror / "registry.terraform.io" / "hashicorp" / "aws"
+    for package in real_mirror.glob(tf.PROVIDER_GLOB):
+        own = aws / package.parent.parent.name / package.parent.name
+        own.parent.mkdir(parents=True, exist_ok=True)
+        own.symlink_to(package.parent, target_is_directory=True)
+    for version in ("5.100.0", "5.999.0"):
+        other = aws / version / "plan9_mips"
+        other.mkdir(parents=True)
+        (other / "terraform-provider-aws_v0_x5").write_text("not for this platform")
+    config = Path(cold_cache_env["TF_CLI_CONFIG_FILE"])
+    config.write_text(tf.cli_config_text(mirror, tf.plugin_cache_dir(cold_cache_env)))
+
+    assert tf.fill_plugin_cache(cold_cache_env) is True
+    assert tf.fill_plugin_cache(cold_cache_env) is False
+    with tf.plugin_cache_lock(cold_cache_env) as missing:
+        assert missing == set()
