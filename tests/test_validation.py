@@ -490,7 +490,7 @@ def test_kms_key_arn_in_the_provider_region_is_accepted(
 
 # --------------------------------------------------------------------------- tags
 
-TAGS_ALLOWED = ["at most 50 tags", "keys 1-128", "values 0-256", "must not start with 'aws:'"]
+TAGS_ALLOWED = ["at most 50 tags", "keys 1-128", "values 0-256", "must not start with 'aws:' nor be '__proto__'"]
 
 
 @pytest.mark.parametrize(
@@ -503,6 +503,7 @@ TAGS_ALLOWED = ["at most 50 tags", "keys 1-128", "values 0-256", "must not start
         ({"aws:createdBy": "me"}, "uses the reserved key 'aws:createdBy'"),
         ({"AWS:x": "me"}, "uses the reserved key 'AWS:x'"),
         ({"Aws:Name": "me"}, "uses the reserved key 'Aws:Name'"),
+        ({"__proto__": "x"}, "uses the key '__proto__', which cdktf's jsii bridge cannot pass to the provider"),
         ({"team!": "payments"}, "has an invalid key 'team!'"),
         ({"team": "pay#ments"}, "has an invalid value for 'team': 'pay#ments'"),
         ({"multi\nline": "x"}, "has an invalid key"),

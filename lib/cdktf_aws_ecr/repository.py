@@ -86,7 +86,7 @@ INPUTS: tuple[InputSpec, ...] = (
               "Principals allowed to pull (3 read actions)."),
     InputSpec("push_principal_arns", "Sequence[str]", "()", "IAM principal ARNs or 12-digit account IDs; no `*`",
               "Principals allowed to push (the 3 read actions plus 4 upload actions)."),
-    InputSpec("tags", "Mapping[str, str]", "{}", "at most 50 counting the provider's `default_tags`; keys 1-128 chars, values 0-256, no `aws:` prefix",
+    InputSpec("tags", "Mapping[str, str]", "{}", "at most 50 counting the provider's `default_tags`; keys 1-128 chars, values 0-256, no `aws:` prefix, not `__proto__`",
               "Tags on the repository, merged with the provider's `default_tags`."),
     InputSpec("prevent_destroy", "bool", "False", "bool",
               "Not in the seed module. Adds Terraform's `lifecycle.prevent_destroy`, so any plan that would destroy or replace the repository fails."),

@@ -293,6 +293,11 @@ def check_kms_key_arn(
     raise ValidationError(parameter, value, allowed, problem=problem)
 
 
+# AWS allows this tag key, but the jsii kernel refuses it as a map key (it
+# would reach JavaScript's prototype), so it could never get to Terraform.
+JSII_RESERVED_KEY = "__proto__"
+
+
 def _valid_tag_text(text: str) -> bool:
     return all(
         ch in _TAG_PUNCTUATION or unicodedata.category(ch)[0] in "LZN" for ch in text
@@ -307,7 +312,7 @@ def check_tags(
     allowed = (
         f"a mapping of at most {MAX_TAGS} tags; keys 1-{MAX_TAG_KEY_LENGTH} and values "
         f"0-{MAX_TAG_VALUE_LENGTH} characters of letters, digits, spaces and _ . : / = + - @; "
-        "keys must not start with 'aws:'"
+        f"keys must not start with 'aws:' nor be {JSII_RESERVED_KEY!r}"
     )
     if not isinstance(value, Mapping):
         raise ValidationError(
@@ -331,6 +336,11 @@ def check_tags(
         if key.lower().startswith("aws:"):
             raise ValidationError(
                 parameter, value, allowed, problem=f"uses the reserved key {key!r}"
+            )
+        if key == JSII_RESERVED_KEY:
+            raise ValidationError(
+                parameter, value, allowed,
+                problem=f"uses the key {key!r}, which cdktf's jsii bridge cannot pass to the provider",
             )
         # A token key skips only the key check: its value is still checked.
         if (
