@@ -55,6 +55,7 @@ import psutil
 
 from . import terraform as tf
 from .bench_workload import REGION, STACK_NAME, repository_inputs
+from .seed import DEFAULT_SEED, SEED_ENV, seed_document, write_module
 
 REPO_ROOT = tf.REPO_ROOT
 DOCS = REPO_ROOT / "docs"
@@ -285,7 +286,6 @@ class Bench:
 
     def _prepare_plans(self) -> None:
         from .local_aws import LocalAws
-        from .seed import write_module
 
         self.local_aws = LocalAws(log_path=self.workdir / "moto.log").start()
         self.plan_env = tf.environ(self.local_aws.environ(REGION, base=self.env))
@@ -822,6 +822,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     plan_sizes = [] if args.no_plan else sorted({int(s) for s in args.plan_sizes.split(",") if s.strip()})
     if not sizes or min(sizes) < 1:
         parser.error("--sizes must be positive integers")
+    if plan_sizes and seed_document() is None:
+        parser.error(
+            f"the plan comparison needs the seed module document: set {SEED_ENV} or place it at "
+            f"{DEFAULT_SEED}; or pass --no-plan to skip that comparison"
+        )
 
     tf.configure()  # offline provider mirror, when this machine has one
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
