@@ -35,6 +35,13 @@ def synth_json(stack: TerraformStack) -> Dict[str, Any]:
     return json.loads(Testing.synth(stack))
 
 
+def synth_error(stack: TerraformStack) -> "cdktf_aws_ecr.ValidationError":
+    """The ValidationError that synthesizing ``stack`` raises (fails if it synthesizes)."""
+    with pytest.raises(cdktf_aws_ecr.ValidationError) as caught:
+        Testing.synth(stack)
+    return caught.value
+
+
 def resources_of(synth: Dict[str, Any], resource_type: str) -> Dict[str, Any]:
     return synth.get("resource", {}).get(resource_type, {})
 

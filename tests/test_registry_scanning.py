@@ -1,8 +1,10 @@
 """Registry scanning consolidation: one aws_ecr_registry_scanning_configuration per registry.
 
 GIVEN / WHEN / THEN, one fresh app per test (conftest's ``app`` via
-``make_stack``). Refusals must raise ``ValidationError`` naming the parameter
-and leave every stack involved exactly as it was.
+``make_stack``). Refusals raise ``ValidationError`` naming the parameter: at
+construction (leaving every stack involved exactly as it was) for a bad value,
+and at synth for what needs the complete tree (providers, other stacks), so
+the order of calls never matters.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 import pytest
 from cdktf import TerraformStack, TerraformVariable, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from constructs import Construct
 
 from cdktf_aws_ecr import RegistryLocation, RegistryScanning, Repository, ValidationError
-from conftest import ACCOUNT, only, resources_of, synth_json
+from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
 
 CONFIG = "aws_ecr_registry_scanning_configuration"
 OTHER_ACCOUNT = "210987654321"
@@ -62,6 +65,19 @@ def assert_refused(
     for fragment in fragments:
         assert fragment in message, (fragment, message)
     assert snapshot(*stacks) == before
+    return error
+
+
+def assert_synth_refused(
+    stack: TerraformStack, parameter: str, fragments: Sequence[str]
+) -> ValidationError:
+    """Synthesizing ``stack`` raises a ValidationError for ``parameter`` with every fragment."""
+    error = synth_error(stack)
+    message = str(error)
+    assert error.parameter == parameter, message
+    assert f"{parameter}=" in message and "; allowed: " in message, message
+    for fragment in fragments:
+        assert fragment in message, (fragment, message)
     return error
 
 
@@ -152,47 +168,28 @@ def _many(stack: TerraformStack, count: int, prefix: str, **inputs: Any) -> None
         Repository(stack, f"{prefix}{i}", name=f"{prefix}-{i:03d}", enable_lifecycle_policy=False, **inputs)
 
 
-def test_hundred_and_first_continuous_filter_is_refused(stack: TerraformStack) -> None:
+def test_hundred_and_first_continuous_filter_is_refused_at_synth(stack: TerraformStack) -> None:
     # GIVEN 100 enhanced repositories: the AWS maximum for one rule
     _many(stack, 100, "c", enhanced_scanning=True, scan_on_push=False)
     assert len(names_in_rules(stack)["CONTINUOUS_SCAN"]) == 100
-    # WHEN a 101st asks for the same rule  THEN it is refused, naming the parameter and the limit
-    assert_refused(
-        lambda: Repository(stack, "extra", name="extra", enhanced_scanning=True),
-        [stack], "enhanced_scanning",
+    # WHEN a 101st asks for the same rule  THEN synth refuses, naming the rule, the count and the limit
+    Repository(stack, "extra", name="extra", enhanced_scanning=True, scan_on_push=False)
+    assert_synth_refused(
+        stack, "repositories",
         ["would put 101 filters in the CONTINUOUS_SCAN rule", "at most 100 repository filters per registry scanning rule",
-         f"Repository '{stack.node.path}/extra'"],
+         f"RegistryScanning '{stack.node.path}/EcrRegistryScanning'"],
     )
-    # AND repositories that need no rule are still fine
-    Repository(stack, "quiet", name="quiet", scan_on_push=False)
-    # AND the other frequency still has room
-    Repository(stack, "push", name="push", enhanced_scanning=True, enhanced_scan_frequency="SCAN_ON_PUSH")
-    assert names_in_rules(stack)["SCAN_ON_PUSH"] == ["push"]
 
 
-def test_hundred_and_first_scan_on_push_filter_is_refused(stack: TerraformStack) -> None:
-    # GIVEN an ENHANCED registry and 100 basic scan-on-push repositories (moved into SCAN_ON_PUSH)
+def test_hundred_and_first_scan_on_push_filter_names_the_real_cause(stack: TerraformStack) -> None:
+    # GIVEN an ENHANCED registry and 101 basic scan-on-push repositories (moved into SCAN_ON_PUSH)
     Repository(stack, "enhanced", name="enhanced", enhanced_scanning=True, scan_on_push=False)
-    _many(stack, 100, "p", scan_on_push=True)
-    assert len(names_in_rules(stack)["SCAN_ON_PUSH"]) == 100
-    # WHEN one more basic scan-on-push repository is added  THEN it is refused, naming scan_on_push
-    assert_refused(
-        lambda: Repository(stack, "extra", name="extra", scan_on_push=True),
-        [stack], "scan_on_push",
-        ["would put 101 filters in the SCAN_ON_PUSH rule", "at most 100 repository filters"],
-    )
-
-
-def test_enhanced_repository_that_would_overflow_the_scan_on_push_rule_is_refused(stack: TerraformStack) -> None:
-    # GIVEN 101 basic scan-on-push repositories in a BASIC registry (no limit applies yet)
     _many(stack, 101, "p", scan_on_push=True)
-    assert resources_of(synth_json(stack), CONFIG) == {}
-    # WHEN a repository turns enhanced scanning on, which would move all of them into SCAN_ON_PUSH
-    # THEN it is refused, although its own rule (CONTINUOUS_SCAN) would hold only itself
-    assert_refused(
-        lambda: Repository(stack, "enhanced", name="enhanced", enhanced_scanning=True),
-        [stack], "enhanced_scanning",
-        ["would put 101 filters in the SCAN_ON_PUSH rule"],
+    # THEN synth refuses, and says the filters come from basic scan_on_push under ENHANCED
+    assert_synth_refused(
+        stack, "repositories",
+        ["would put 101 filters in the SCAN_ON_PUSH rule; 101 of them asked only for basic scan_on_push, "
+         "which an ENHANCED registry turns into enhanced on-push scanning"],
     )
 
 
@@ -204,15 +201,15 @@ def test_two_stacks_in_one_region_with_enhanced_scanning_are_refused(make_stack:
     first, second = make_stack("first"), make_stack("second")
     Repository(first, "repo", name="first-svc", enhanced_scanning=True)
     # WHEN the second stack also turns enhanced scanning on
-    # THEN it fails at synth time, naming both stacks, the location and the fix; nothing is added
-    assert_refused(
-        lambda: Repository(second, "repo", name="second-svc", enhanced_scanning=True),
-        [first, second], "enhanced_scanning",
-        ["Repository 'second/repo'", "makes stacks 'second'", "and 'first'",
-         "the credentials' account, region us-east-1",
-         "both would write its scanning configuration", *ONE_OWNER_ALLOWED],
-    )
-    assert second.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
+    Repository(second, "repo", name="second-svc", enhanced_scanning=True)
+    # THEN synth of either stack fails, naming both stacks, the location and the fix
+    for stack, other in ((second, first), (first, second)):
+        assert_synth_refused(
+            stack, "enhanced_scanning",
+            [f"Repository '{stack.node.path}/repo'", f"makes stacks '{stack.node.path}'",
+             f"and '{other.node.path}'", "the credentials' account, region us-east-1",
+             "both would write its scanning configuration", *ONE_OWNER_ALLOWED],
+        )
 
 
 def test_enhanced_scanning_next_to_a_stack_relying_on_basic_scanning_is_refused(make_stack: MakeStack) -> None:
@@ -220,20 +217,14 @@ def test_enhanced_scanning_next_to_a_stack_relying_on_basic_scanning_is_refused(
     basic, enhanced = make_stack("basic"), make_stack("enhanced")
     Repository(basic, "repo", name="basic-svc", scan_on_push=True)
     # WHEN another stack in the same region turns enhanced scanning on
+    Repository(enhanced, "repo", name="enhanced-svc", enhanced_scanning=True)
     # THEN it is refused: ENHANCED would silently stop the first stack's basic scans
-    assert_refused(
-        lambda: Repository(enhanced, "repo", name="enhanced-svc", enhanced_scanning=True),
-        [basic, enhanced], "enhanced_scanning",
+    assert_synth_refused(
+        enhanced, "enhanced_scanning",
         ["enhanced scanning here would switch off the basic scan-on-push that repositories of 'basic' rely on"],
     )
-
-
-def test_basic_scanning_next_to_an_enhanced_stack_is_refused(make_stack: MakeStack) -> None:
-    enhanced, basic = make_stack("enhanced"), make_stack("basic")
-    Repository(enhanced, "repo", name="enhanced-svc", enhanced_scanning=True)
-    assert_refused(
-        lambda: Repository(basic, "repo", name="basic-svc", scan_on_push=True),
-        [enhanced, basic], "scan_on_push",
+    assert_synth_refused(
+        basic, "scan_on_push",
         ["enhanced scanning in 'enhanced' would switch off the basic scan-on-push that repositories here rely on"],
     )
 
@@ -246,18 +237,18 @@ def test_unscanned_repository_next_to_an_enhanced_stack_is_fine(make_stack: Make
     assert resources_of(synth_json(quiet), CONFIG) == {}
 
 
-def test_after_a_refusal_the_recommended_include_works(make_stack: MakeStack) -> None:
-    # GIVEN a refused repository in a second stack of the same region
+def test_after_a_refusal_the_recommended_include_works_after_the_fact(make_stack: MakeStack) -> None:
+    # GIVEN a refused app: two stacks of one region both asking for enhanced scanning
     first, second = make_stack("first"), make_stack("second")
     Repository(first, "repo", name="first-svc", enhanced_scanning=True)
-    with pytest.raises(ValidationError):
-        Repository(second, "repo", name="second-svc", enhanced_scanning=True)
-    # WHEN the fix the message recommends is applied
-    RegistryScanning.of(first).include(second)
     Repository(second, "repo", name="second-svc", enhanced_scanning=True)
+    synth_error(second)
+    # WHEN the fix the message recommends is applied, after the repositories exist
+    RegistryScanning.of(first).include(second)
     # THEN the first stack's configuration covers both, and the second writes none
     assert names_in_rules(first) == {"CONTINUOUS_SCAN": ["first-svc", "second-svc"]}
     assert resources_of(synth_json(second), CONFIG) == {}
+    assert second.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
 
 
 @pytest.mark.parametrize(
@@ -300,10 +291,10 @@ def test_stacks_that_may_share_a_registry_are_refused(
     # GIVEN two stacks where an unknown (or not single) account or region may coincide
     first, second = make_stack("first", **first_provider), make_stack("second", **second_provider)
     Repository(first, "repo", name="one", enhanced_scanning=True)
-    # THEN the second enhanced stack is refused, showing what is known about each location
-    assert_refused(
-        lambda: Repository(second, "repo", name="two", enhanced_scanning=True),
-        [first, second], "enhanced_scanning", ["of what may be one registry", shown, *ONE_OWNER_ALLOWED],
+    Repository(second, "repo", name="two", enhanced_scanning=True)
+    # THEN the app is refused at synth, showing what is known about each location
+    assert_synth_refused(
+        second, "enhanced_scanning", ["of what may be one registry", shown, *ONE_OWNER_ALLOWED]
     )
 
 
@@ -357,26 +348,39 @@ def test_repository_name_is_unique_across_included_stacks(make_stack: MakeStack)
     )
 
 
+def test_repository_name_is_unique_when_the_stacks_are_joined_later(make_stack: MakeStack) -> None:
+    # GIVEN two stacks of one region holding the same name, joined by include() afterwards
+    prod, stage = make_stack("prod"), make_stack("stage")
+    Repository(prod, "api", name="api")
+    Repository(stage, "api", name="api")
+    RegistryScanning.of(prod).include(stage)
+    # THEN synth refuses the second, naming the first
+    assert_synth_refused(prod, "name", ["Repository 'stage/api'", "is already used by Repository 'prod/api'"])
+
+
 def test_token_name_in_an_included_stack_is_refused(make_stack: MakeStack) -> None:
     prod, stage = make_stack("prod"), make_stack("stage")
     RegistryScanning(prod).include(stage)
     name = TerraformVariable(stage, "repository_name", type="string")
-    assert_refused(
-        lambda: Repository(stage, "api", name=name.string_value),
-        [prod, stage], "name",
-        ["is an unresolved token", "a plain string", "stack 'prod'", "cross-stack reference"],
+    Repository(stage, "api", name=name.string_value)
+    assert_synth_refused(
+        prod, "name", ["is an unresolved token", "a plain string", "stack 'prod'", "cross-stack reference"],
     )
 
 
-def test_include_after_the_stack_has_repositories_is_refused(make_stack: MakeStack) -> None:
+def test_include_after_the_stack_has_repositories(make_stack: MakeStack) -> None:
+    # GIVEN a stack whose repositories already created their own (implicit) owner
     prod, stage = make_stack("prod"), make_stack("stage")
     owner = RegistryScanning(prod)
-    Repository(stage, "api", name="stage/api")
-    assert_refused(
-        lambda: owner.include(stage), [prod, stage], "stack",
-        ["stack='stage' already reports to RegistryScanning 'stage/EcrRegistryScanning'",
-         "include it before adding repositories to it", "RegistryScanning 'prod/EcrRegistryScanning'"],
-    )
+    Repository(stage, "api", name="stage/api", enhanced_scanning=True)
+    Repository(prod, "api", name="prod/api")
+    # WHEN the stack is included afterwards
+    owner.include(stage)
+    # THEN the implicit owner is gone with its configuration, and the owner covers both stacks
+    assert stage.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
+    assert resources_of(synth_json(stage), CONFIG) == {}
+    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["stage/api"], "SCAN_ON_PUSH": ["prod/api"]}
+    assert RegistryScanning.of(stage) is owner
 
 
 def test_include_twice_or_of_the_owners_own_stack_is_refused(make_stack: MakeStack) -> None:
@@ -390,22 +394,33 @@ def test_include_twice_or_of_the_owners_own_stack_is_refused(make_stack: MakeSta
 
 def test_include_of_a_stack_in_another_region_is_refused(make_stack: MakeStack) -> None:
     prod, europe = make_stack("prod"), make_stack("europe", region="eu-west-1")
-    owner = RegistryScanning(prod)
-    assert_refused(
-        lambda: owner.include(europe), [prod, europe], "stack",
+    RegistryScanning(prod).include(europe)
+    assert_synth_refused(
+        prod, "stack",
         ["stack='europe' deploys to the credentials' account, region eu-west-1",
          "a stack that deploys to this owner's registry (the credentials' account, region us-east-1)"],
     )
-    # AND the refused stack still owns its own registry settings
-    Repository(europe, "api", name="api", enhanced_scanning=True)
-    assert names_in_rules(europe) == {"CONTINUOUS_SCAN": ["api"]}
+
+
+def test_include_of_a_stack_whose_provider_is_created_later_is_checked(app) -> None:
+    # GIVEN an include() of a stack that has no provider yet
+    prod = TerraformStack(app, "prod")
+    AwsProvider(prod, "aws", region="us-east-1")
+    europe = TerraformStack(app, "europe")
+    RegistryScanning(prod).include(europe)
+    Repository(europe, "api", name="api")
+    # WHEN its provider is created afterwards, in a helper construct, in another region
+    helper = Construct(europe, "platform")
+    AwsProvider(helper, "aws", region="eu-west-1")
+    # THEN synth still finds it and refuses the include
+    assert_synth_refused(prod, "stack", ["deploys to the credentials' account, region eu-west-1"])
 
 
 def test_include_of_a_stack_in_another_account_is_refused(make_stack: MakeStack) -> None:
     prod = make_stack("prod", allowed_account_ids=[ACCOUNT])
     other = make_stack("other", allowed_account_ids=[OTHER_ACCOUNT])
-    assert_refused(lambda: RegistryScanning(prod).include(other), [other], "stack",
-                   [f"deploys to account {OTHER_ACCOUNT}, region us-east-1"])
+    RegistryScanning(prod).include(other)
+    assert_synth_refused(prod, "stack", [f"deploys to account {OTHER_ACCOUNT}, region us-east-1"])
 
 
 def test_include_of_a_stack_of_another_app_is_refused(make_stack: MakeStack) -> None:
@@ -448,12 +463,40 @@ def test_bad_owner_arguments_are_refused(
     )
 
 
-def test_owner_created_after_the_first_repository_is_refused(stack: TerraformStack) -> None:
-    Repository(stack, "repo", name="svc")
+def test_owner_created_after_the_first_repository_takes_over(stack: TerraformStack) -> None:
+    # GIVEN a repository whose stack got an implicit owner
+    Repository(stack, "repo", name="svc", enhanced_scanning=True)
+    # WHEN the owner is created explicitly afterwards
+    owner = RegistryScanning(stack, "Explicit", account_id=ACCOUNT)
+    # THEN it replaces the implicit one, with its repositories
+    assert RegistryScanning.of(stack) is owner
+    assert stack.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
+    assert [key.split("_")[0] for key in resources_of(synth_json(stack), CONFIG)] == ["Explicit"]
+    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["svc"]}
+
+
+def test_a_second_explicit_owner_for_one_stack_is_refused(stack: TerraformStack) -> None:
+    RegistryScanning(stack)
     assert_refused(
-        lambda: RegistryScanning(stack, "Explicit"), [stack], "scope",
+        lambda: RegistryScanning(stack, "Second"), [stack], "scope",
         [f"already reports to RegistryScanning '{stack.node.path}/EcrRegistryScanning'",
-         "create RegistryScanning before the stack's first Repository"],
+         "a stack (and provider) with no explicit registry scanning owner yet"],
+    )
+
+
+@pytest.mark.parametrize(
+    "arguments, parameter, known",
+    [({"region": "eu-west-1"}, "region", "us-east-1"),
+     ({"account_id": OTHER_ACCOUNT}, "account_id", ACCOUNT)],
+)
+def test_owner_arguments_that_contradict_the_provider_are_refused(
+    make_stack: MakeStack, arguments: Dict[str, Any], parameter: str, known: str
+) -> None:
+    stack = make_stack(allowed_account_ids=[ACCOUNT])
+    RegistryScanning(stack, **arguments)
+    assert_synth_refused(
+        stack, parameter,
+        [f"contradicts its provider, which deploys to {known}", f"None or {known!r}"],
     )
 
 

@@ -544,6 +544,24 @@ def test_seed_usage_example_and_token_inputs_are_valid_terraform(
     assert Testing.to_be_valid_terraform(Testing.full_synth(stack))
 
 
+def test_provider_is_used_by_every_resource(stack: TerraformStack) -> None:
+    # GIVEN an aliased provider for a second region in the same stack
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+    europe = AwsProvider(stack, "eu", region="eu-west-1", alias="eu")
+    # WHEN a repository with every optional resource uses it
+    Repository(stack, "repo", name="svc", provider=europe, enhanced_scanning=True,
+               pull_principal_arns=[ECS_ROLE])
+    synth = synth_json(stack)
+    # THEN each resource, the policy document and the scanning configuration name that provider
+    emitted = [
+        body for group in (synth["resource"], synth["data"]) for bodies in group.values()
+        for body in bodies.values()
+    ]
+    assert len(emitted) == 5
+    assert all(body["provider"] == "aws.eu" for body in emitted)
+
+
 # --------------------------------------------------------------------------- coverage of the signature
 
 #: Inputs whose synthesized attribute this file asserts (test names in brackets).
@@ -564,6 +582,7 @@ INPUTS_ASSERTED = {
     "push_principal_arns": "repository_policy_statements",
     "tags": "tags",
     "prevent_destroy": "prevent_destroy_sets_terraform_lifecycle",
+    "provider": "provider_is_used_by_every_resource",
 }
 
 

@@ -101,7 +101,13 @@ def test_prod_is_immutable_encrypted_with_its_own_rotating_key_and_protected(def
         assert repository["encryption_configuration"] == [
             {"encryption_type": "KMS", "kms_key": f"${{aws_kms_key.{key_id}.arn}}"}
         ]
-        assert repository["lifecycle"] == {"prevent_destroy": True}
+        assert repository["lifecycle"]["prevent_destroy"] is True
+        # The key is created in the same stack, so Terraform checks it is a key ARN at plan.
+        (key_check,) = repository["lifecycle"]["precondition"]
+        assert key_check["condition"] == (
+            f'${{can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{{12}}:key/", aws_kms_key.{key_id}.arn))}}'
+        )
+        assert key_check["error_message"].startswith("cdktf_aws_ecr: Repository 'prod/")
 
 
 def test_prod_ci_role_may_push_and_task_execution_role_may_only_pull(default_app) -> None:

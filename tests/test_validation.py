@@ -1,10 +1,13 @@
-"""Every bad input of Repository fails at construction with one clear error.
+"""Every bad input of Repository fails with one clear error, never at apply.
 
-Each test reads GIVEN / WHEN / THEN. A rejected input must raise
-``cdktf_aws_ecr.ValidationError`` (a ``ValueError``) whose message names the
-construct, the parameter, the rejected value and what is allowed, and must
-leave nothing behind: no child construct, no new synthesized resource, and the
-same id and name still free for a valid repository afterwards.
+Each test reads GIVEN / WHEN / THEN. A value that is bad on its own is refused
+when the construct is built: ``cdktf_aws_ecr.ValidationError`` (a
+``ValueError``) whose message names the construct, the parameter, the rejected
+value and what is allowed, leaving nothing behind (no child construct, no new
+synthesized resource, the same id and name still free). A value that is bad
+only for its provider (a KMS key of another region, a principal of another
+partition, too many tags with the provider's default tags) is refused at synth
+with the same kind of error, whenever the provider was created.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from cdktf_aws_ecr import (
     ScanFrequency,
     ValidationError,
 )
-from conftest import ACCOUNT, only, resources_of, synth_json
+from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
 
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/{KEY_ID}"
@@ -268,7 +271,8 @@ PREFIX_ALLOWED = ["distinct Docker tag prefixes", "1-128 characters"]
 def test_bad_tag_prefix_list_is_rejected_while_lifecycle_is_on(
     stack: TerraformStack, prefixes: Any, problem: str
 ) -> None:
-    allowed = PREFIX_ALLOWED + (["at least one while the lifecycle policy is enabled"] if not prefixes else [])
+    empty = isinstance(prefixes, (list, tuple)) and not prefixes
+    allowed = PREFIX_ALLOWED + (["at least one while the lifecycle policy is enabled"] if empty else [])
     assert_rejected(stack, "lifecycle_tag_prefix_list", prefixes, allowed, problem=problem,
                     lifecycle_tag_prefix_list=prefixes)
 
@@ -408,15 +412,30 @@ def test_principals_of_the_regions_partition_are_accepted(
 
 
 @pytest.mark.parametrize("region, principal", PARTITION_PRINCIPALS)
-def test_principals_of_another_partition_are_rejected(stack: TerraformStack, region: str, principal: str) -> None:
+def test_principals_of_another_partition_are_rejected_at_synth(
+    stack: TerraformStack, region: str, principal: str
+) -> None:
     # GIVEN a us-east-1 stack (partition aws) WHEN a principal of another partition is granted
-    with pytest.raises(ValidationError) as error:
-        Repository(stack, "repo", name="svc", push_principal_arns=[principal])
-    # THEN the error names the parameter, the principal and both partitions
-    message = str(error.value)
-    assert error.value.parameter == "push_principal_arns"
+    Repository(stack, "repo", name="svc", push_principal_arns=[principal])
+    # THEN synth fails, naming the construct, the parameter, the principal and both partitions
+    error = synth_error(stack)
+    message = str(error)
+    assert error.parameter == "push_principal_arns"
+    assert message.startswith(f"Repository '{stack.node.path}/repo': push_principal_arns=")
     assert principal in message and "region us-east-1 is in partition aws" in message
-    assert stack.node.try_find_child("repo") is None
+
+
+def test_principal_partition_is_checked_against_a_provider_created_later(app) -> None:
+    # GIVEN a repository created before its stack's provider, which is in another partition
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+    stack = TerraformStack(app, "late")
+    Repository(stack, "repo", name="svc", pull_principal_arns=[f"arn:aws:iam::{ACCOUNT}:role/ci"])
+    AwsProvider(stack, "aws", region="cn-north-1")
+    # THEN synth still refuses the principal of partition aws
+    error = synth_error(stack)
+    assert error.parameter == "pull_principal_arns"
+    assert "region cn-north-1 is in partition aws-cn" in str(error)
 
 
 # --------------------------------------------------------------------------- KMS key
@@ -446,16 +465,23 @@ ALIAS_PROBLEM = "is a KMS alias; ECR stores the key ARN, so an alias would repla
     ],
 )
 def test_bad_kms_key_is_rejected(stack: TerraformStack, kms_key_arn: Any, problem: str) -> None:
-    assert_rejected(stack, "kms_key_arn", kms_key_arn, KMS_ALLOWED + ["in the repository's region us-east-1"],
+    assert_rejected(stack, "kms_key_arn", kms_key_arn, KMS_ALLOWED + ["in the repository's region"],
                     problem=problem, kms_key_arn=kms_key_arn)
 
 
-def test_kms_key_in_another_region_than_the_provider_is_rejected(stack: TerraformStack) -> None:
+def test_kms_key_in_another_region_than_the_provider_is_rejected_at_synth(stack: TerraformStack) -> None:
     # GIVEN a provider in us-east-1  WHEN the key lives in eu-west-1
     key = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/{KEY_ID}"
-    # THEN ECR could not use it, and the error says so
-    assert_rejected(stack, "kms_key_arn", key, ["in the repository's region us-east-1"],
-                    problem="is in eu-west-1, and ECR needs a key in its own region", kms_key_arn=key)
+    Repository(stack, "repo", name="svc", kms_key_arn=key)
+    # THEN ECR could not use it, and synth says so, naming the parameter
+    error = synth_error(stack)
+    assert error.parameter == "kms_key_arn" and error.value == key
+    assert str(error) == (
+        f"Repository '{stack.node.path}/repo': kms_key_arn={key!r} is in eu-west-1, and ECR needs "
+        "a key in its own region us-east-1; allowed: None, or the ARN of a KMS key "
+        "(arn:<partition>:kms:<region>:<account>:key/<key-id>) in the repository's region "
+        "us-east-1, or a token"
+    )
 
 
 def test_kms_key_region_is_not_checked_when_the_provider_region_is_unknown(
@@ -490,7 +516,7 @@ def test_kms_key_arn_in_the_provider_region_is_accepted(
 
 # --------------------------------------------------------------------------- tags
 
-TAGS_ALLOWED = ["at most 50 tags", "keys 1-128", "values 0-256", "must not start with 'aws:' nor be '__proto__'"]
+TAGS_ALLOWED = ["at most 50 tags", "keys 1-128", "values 0-256", "must not start with 'aws:' (any case) nor be '__proto__'"]
 
 
 @pytest.mark.parametrize(
@@ -504,10 +530,8 @@ TAGS_ALLOWED = ["at most 50 tags", "keys 1-128", "values 0-256", "must not start
         ({"AWS:x": "me"}, "uses the reserved key 'AWS:x'"),
         ({"Aws:Name": "me"}, "uses the reserved key 'Aws:Name'"),
         ({"__proto__": "x"}, "uses the key '__proto__', which cdktf's jsii bridge cannot pass to the provider"),
-        ({"team!": "payments"}, "has an invalid key 'team!'"),
-        ({"team": "pay#ments"}, "has an invalid value for 'team': 'pay#ments'"),
-        ({"multi\nline": "x"}, "has an invalid key"),
-        ({"team": "a\tb"}, "has an invalid value"),
+        ({"team\ud800": "x"}, "has an invalid key 'team\\ud800' (it holds the unpaired surrogate '\\ud800' at position 4"),
+        ({"team": "a\udfffb"}, "has an invalid value for 'team': 'a\\udfffb' (it holds the unpaired surrogate"),
         ({"team": 1}, "holds a non-string entry 'team': 1"),
         ({"team": None}, "holds a non-string entry 'team': None"),
         ({"team": True}, "holds a non-string entry"),
@@ -518,6 +542,15 @@ TAGS_ALLOWED = ["at most 50 tags", "keys 1-128", "values 0-256", "must not start
 )
 def test_bad_tags_are_rejected(stack: TerraformStack, tags: Any, problem: str) -> None:
     assert_rejected(stack, "tags", tags, TAGS_ALLOWED, problem=problem, tags=tags)
+
+
+def test_any_text_ecr_documents_as_valid_is_accepted(stack: TerraformStack) -> None:
+    # GIVEN tag text that only the AWS-wide naming advice discourages: ECR's Tag type limits
+    # keys and values by length alone (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Tag.html)
+    tags = {"Department": "R&D", "Owners": "a,b", "Ticket": "#1234", "Service": "api (v2)",
+            "Owner": "O'Brien", "team!": "x", "multi\nline": "a\tb", "emoji": "\U0001F680"}
+    # THEN they are written unchanged
+    assert assert_accepted(stack, tags=tags)["tags"] == tags
 
 
 def test_tags_at_the_limits_are_accepted(stack: TerraformStack) -> None:
@@ -626,7 +659,7 @@ def test_token_scan_frequency_with_enhanced_scanning_is_rejected(stack: Terrafor
 def test_token_tag_key_does_not_exempt_its_value(stack: TerraformStack) -> None:
     # GIVEN a tag whose key is a token  WHEN its value is invalid  THEN the value is still refused
     key = TerraformVariable(stack, "tag_key", type="string").string_value
-    tags = {key: "bad#value"}
+    tags = {key: "v" * 257}
     assert_rejected(stack, "tags", tags, TAGS_ALLOWED, problem="has an invalid value for", tags=tags)
 
 
@@ -650,10 +683,11 @@ def test_tags_count_together_with_the_providers_default_tags(make_stack: Callabl
     )
     fits = {f"k{i}": "v" for i in range(47)} | {"Team": "payments"}  # 48 + Environment + Owner = 50
     Repository(stack, "fits", name="fits", tags=fits)
+    synth_json(stack)
     # WHEN one more tag would make 51 on the resource
-    with pytest.raises(ValidationError) as error:
-        Repository(stack, "over", name="over", tags=fits | {"extra": "1"})
-    # THEN the error says so, naming tags
-    assert error.value.parameter == "tags"
-    assert "has 49 tags, 51 together with the provider's default_tags" in str(error.value)
-    assert stack.node.try_find_child("over") is None
+    Repository(stack, "over", name="over", tags=fits | {"extra": "1"})
+    # THEN synth says so, naming tags and the repository
+    error = synth_error(stack)
+    assert error.parameter == "tags"
+    assert f"Repository '{stack.node.path}/over'" in str(error)
+    assert "has 49 tags, 51 together with the provider's default_tags" in str(error)

@@ -9,11 +9,16 @@ from ._lean_import import install as _start_provider_bindings
 
 _start_provider_bindings()
 
+from ._synth_checks import install as _raise_synth_errors_as_validation_errors  # noqa: E402
+
+_raise_synth_errors_as_validation_errors()
+
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency  # noqa: E402
 from .errors import ValidationError  # noqa: E402
 from .policies import PULL_ACTIONS, PUSH_ACTIONS  # noqa: E402
+from .providers import require_provider_versions  # noqa: E402
 from .registry import RegistryLocation, RegistryScanning  # noqa: E402
-from .repository import INPUTS, OUTPUTS, Repository  # noqa: E402
+from .repository import INPUTS, OUTPUTS, Repository, RepositoryProps  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -27,6 +32,8 @@ __all__ = [
     "RegistryLocation",
     "RegistryScanning",
     "Repository",
+    "RepositoryProps",
     "ScanFrequency",
     "ValidationError",
+    "require_provider_versions",
 ]

@@ -16,7 +16,8 @@ What the configuration contains
 
   - ``CONTINUOUS_SCAN``: repositories with ``enhanced_scan_frequency="CONTINUOUS_SCAN"``;
   - ``SCAN_ON_PUSH``: repositories with ``enhanced_scan_frequency="SCAN_ON_PUSH"``,
-    **and every repository of the registry that asked for ``scan_on_push``**.
+    **and every repository of the registry that asked for ``scan_on_push``**
+    (or whose ``scan_on_push`` is a token, which may be true).
     When a registry switches to ENHANCED, AWS stops basic scanning for the
     whole registry; without this, those repositories would silently stop being
     scanned. They are scanned by Amazon Inspector on push instead, which
@@ -27,46 +28,57 @@ How filters match
 A filter with no ``*`` matches every repository whose name *contains* it; a
 filter with ``*`` matches whole names. Filters are the repository names, as in
 the seed module, so enhanced scanning (and its Inspector bill) also reaches
-every other repository in the registry whose name contains one of them: the
-filter ``api`` covers ``payments-api`` and ``api-gateway`` too, including
-repositories this library does not manage. AWS allows 2 rules and 100 filters
-per rule; a configuration past that is refused at synth time.
+every other repository in the registry whose name contains one of them.
 
 One owner per account and region
 --------------------------------
-Within an app, each stack's repositories report to one owner. By default a
-stack owns its registry's settings. Stacks that share an account and region
-must share one owner: create it in one stack and ``include()`` the others
-before adding repositories to them. The account and region come from the
-stack's default ``AwsProvider`` (``allowed_account_ids`` with one entry, and
-``region``) or from the arguments; when either is unknown, two stacks are
-assumed to share it. Two owners whose registries may coincide are refused as
-soon as they would both write the configuration, or one would switch off the
-basic scanning the other relies on.
+Each stack's repositories report to one owner per provider: by default, the
+stack owns the registry settings of each provider its repositories use.
+Stacks (or providers) that share an account and region must share one owner:
+create it in one stack and :meth:`RegistryScanning.include` the others, at any
+point before synth. The account and region come from the owner's provider (or
+the stack's default ``AwsProvider``: ``region``, and ``allowed_account_ids``
+with one entry) or from the arguments; when either is unknown, two owners are
+assumed to share it.
+
+Checked at synth, once the tree is complete (so the order of calls does not
+matter): that the arguments agree with the provider, that included stacks
+deploy to the owner's registry, AWS's rule and filter limits, unique
+repository names per registry across the app, and that no two owners may
+write, or switch off, the scanning of what may be one registry.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
-import jsii
-from cdktf import IAnyProducer, IResolveContext, Lazy, TerraformStack
+from cdktf import TerraformStack
 from constructs import Construct
 
-from ._stack_state import StackState, require_terraform_constraints, state_of
+from ._app_state import RegistryKey, StackState, path_of, state_of
+from ._lazy import lazy_any
+from ._synth_checks import add_synth_check
 from .enums import ScanFrequency
 from .errors import ValidationError
+from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
 from .validation import is_token
 
-MAX_RULES = 2
+if TYPE_CHECKING:
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
 MAX_FILTERS_PER_RULE = 100
 FILTER_TYPE = "WILDCARD"
 _ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d", re.ASCII)
 _UNKNOWN_ACCOUNT = "the credentials' account"
 _UNKNOWN_REGION = "the provider's default region"
+_ONE_OWNER = (
+    "one registry scanning owner per account and region: call "
+    "RegistryScanning.of(<owner stack>).include(<other stack>), or pin distinct "
+    "accounts/regions with AwsProvider(allowed_account_ids=[...], region=...)"
+)
 
 
 @dataclass(frozen=True)
@@ -95,62 +107,82 @@ class ScanningRequest:
     """What one repository needs from its registry's scanning configuration."""
 
     name: str
-    scan_on_push: bool
+    #: True, False, or a token (which may be either, so it counts as True).
+    scan_on_push: Any
     enhanced_frequency: Optional[str]
     construct_path: str
+    stack_path: str
+
+    @property
+    def wants_scan_on_push(self) -> bool:
+        return self.scan_on_push is not False
 
     def rule_frequency(self, registry_enhanced: bool) -> Optional[str]:
         """The rule that must list this repository, if any."""
         if self.enhanced_frequency is not None:
             return self.enhanced_frequency
-        if registry_enhanced and self.scan_on_push:
+        if registry_enhanced and self.wants_scan_on_push:
             return ScanFrequency.SCAN_ON_PUSH.value
         return None
 
     @property
-    def parameter(self) -> str:
-        return "enhanced_scanning" if self.enhanced_frequency else "scan_on_push"
+    def where(self) -> str:
+        return f"Repository '{self.construct_path}'"
 
 
-class _AppRegistries:
-    """Every scanning owner of one app, and which owner serves which stack."""
-
-    def __init__(self) -> None:
-        self.owners: List["RegistryScanning"] = []
-        self.owner_by_stack: Dict[str, "RegistryScanning"] = {}
-
-
-_APPS: Dict[str, _AppRegistries] = {}
+def registry_key(state: StackState, provider: Optional["AwsProvider"]) -> RegistryKey:
+    """Which owner a stack's repositories report to: one per stack and provider."""
+    if provider is None or alias_of(provider) is None:
+        return (state.path, None)
+    return (state.path, provider)
 
 
-def _registries(state: StackState) -> _AppRegistries:
-    return _APPS.setdefault(state.app_key, _AppRegistries())
+def duplicate_name_error(request: ScanningRequest, first: ScanningRequest) -> ValidationError:
+    return ValidationError(
+        "name",
+        request.name,
+        "a name not used by another repository of the same registry",
+        problem=f"is already used by {first.where}",
+        where=request.where,
+    )
 
 
-@jsii.implements(IAnyProducer)
-class _RulesProducer:
-    def __init__(self, owner: "RegistryScanning") -> None:
-        self._owner = owner
+@dataclass
+class _Member:
+    """A stack (and provider) whose repositories report to an owner."""
 
-    def produce(self, context: IResolveContext) -> Any:
-        return self._owner.rules()
+    state: StackState
+    provider: Optional["AwsProvider"]
+
+    def facts(self) -> ProviderFacts:
+        return self.state.book.provider_facts(self.state, self.provider)
 
 
 class RegistryScanning(Construct):
     """The single owner of one registry's scanning configuration.
 
-    You rarely create one: the first :class:`~cdktf_aws_ecr.Repository` in a
-    stack creates it. Create it yourself to state the account and region
-    explicitly, or to let several stacks that share a registry report to one
-    owner (see :meth:`include`). Either must happen before the stack's first
-    repository.
+    You rarely create one: each stack's first :class:`~cdktf_aws_ecr.Repository`
+    (per provider) creates one. Create it yourself to state the account and
+    region explicitly, or to let several stacks that share a registry report to
+    one owner (see :meth:`include`). Either may happen before or after
+    repositories are added; an owner created implicitly is then replaced, and
+    its repositories report to the explicit one.
 
     :param account_id: 12-digit account of the registry. Default: the single
-        entry of the stack's ``AwsProvider(allowed_account_ids=[...])``, else unknown.
-    :param region: Region of the registry. Default: the ``AwsProvider`` region, else unknown.
+        entry of the provider's ``allowed_account_ids``, else unknown.
+    :param region: Region of the registry. Default: the provider's region, else unknown.
+    :param provider: The ``AwsProvider`` of the registry, for example an aliased
+        provider of a second region. Default: the stack's default provider.
+        The configuration is written through it.
+
+    The arguments are checked against the provider at synth, when every
+    provider of the stack exists.
     """
 
     DEFAULT_ID = "EcrRegistryScanning"
+    #: False for an owner a repository created for its stack; such an owner
+    #: gives way to an explicit one.
+    explicit: bool
 
     def __init__(
         self,
@@ -159,108 +191,114 @@ class RegistryScanning(Construct):
         *,
         account_id: Optional[str] = None,
         region: Optional[str] = None,
+        provider: Optional["AwsProvider"] = None,
     ) -> None:
         state = state_of(scope)
-        where = f"RegistryScanning '{state.path}/{id}'"
-        if account_id is not None and not (
-            isinstance(account_id, str) and _ACCOUNT_ID.fullmatch(account_id)
-        ):
-            raise ValidationError(
-                "account_id", account_id, "None or a 12-digit AWS account ID", where=where
-            )
-        if region is not None and not (isinstance(region, str) and _REGION.fullmatch(region)):
-            raise ValidationError(
-                "region", region, "None or an AWS region code such as 'eu-west-1'", where=where
-            )
-        registries = _registries(state)
-        current = registries.owner_by_stack.get(state.path)
-        if current is not None:
-            raise ValidationError(
-                "scope",
-                state.path,
-                "a stack with no registry scanning owner yet; create RegistryScanning "
-                "before the stack's first Repository",
-                problem=f"already reports to RegistryScanning '{current.node.path}'",
-                where=where,
-            )
-        super().__init__(scope, id)
-        self.location = RegistryLocation(
-            account_id or state.account_id, region or state.region
-        )
-        self._state = state
-        self._registries = registries
-        self._requests: List[ScanningRequest] = []
-        self._stack_paths: List[str] = [state.path]
-        self._configuration: Optional[Any] = None
-        registries.owners.append(self)
-        registries.owner_by_stack[state.path] = self
-
-    @staticmethod
-    def of(scope: Construct) -> "RegistryScanning":
-        """The owner that the stack containing ``scope`` reports to (created if none)."""
-        state = state_of(scope)
-        owner = _registries(state).owner_by_stack.get(state.path)
-        return owner if owner is not None else RegistryScanning(state.stack)
-
-    @staticmethod
-    def _checked_owner(scope: Construct, request: "ScanningRequest") -> "RegistryScanning":
-        """The owner for ``scope``'s stack, once :meth:`check` accepted ``request``.
-
-        An owner created only for this check is removed again when the check
-        fails, so a refused repository leaves nothing in the tree or in the
-        app's registry bookkeeping (the stack can still be ``include``d).
-        """
-        state = state_of(scope)
-        existing = _registries(state).owner_by_stack.get(state.path)
-        owner = existing or RegistryScanning(state.stack)
+        where = f"RegistryScanning '{path_of(scope, state)}/{id}'"
         try:
-            owner.check(request, state.path)
-        except ValidationError:
-            if existing is None:
-                owner._withdraw()
-            raise
+            if account_id is not None and not (
+                isinstance(account_id, str) and _ACCOUNT_ID.fullmatch(account_id)
+            ):
+                raise ValidationError("account_id", account_id, "None or a 12-digit AWS account ID")
+            if region is not None and not (isinstance(region, str) and _REGION.fullmatch(region)):
+                raise ValidationError(
+                    "region", region, "None or an AWS region code such as 'eu-west-1'"
+                )
+            check_provider("provider", provider)
+            check_same_stack("provider", provider, state)
+            key = registry_key(state, provider)
+            current = state.book.owner_by_key.get(key)
+            if current is not None and current.explicit:
+                raise ValidationError(
+                    "scope",
+                    state.path,
+                    "a stack (and provider) with no explicit registry scanning owner yet",
+                    problem=f"already reports to RegistryScanning '{current.node.path}'",
+                )
+        except ValidationError as error:
+            raise error.located(where) from None
+        super().__init__(scope, id)
+        self.explicit = True
+        self._state = state
+        self._provider = provider
+        self._account_id = account_id
+        self._region = region
+        self._members: List[_Member] = [_Member(state, provider)]
+        self._requests: List[ScanningRequest] = []
+        self._names: Dict[str, ScanningRequest] = {}
+        self._configuration: Optional[Any] = None
+        state.book.owners.append(self)
+        state.book.owner_by_key[key] = self
+        add_synth_check(state, self._check)
+        require_provider_versions(state.stack)
+        if current is not None:
+            self._absorb(current)
+
+    @staticmethod
+    def of(scope: Construct, provider: Optional["AwsProvider"] = None) -> "RegistryScanning":
+        """The owner that ``scope``'s stack (with ``provider``) reports to, created if none."""
+        state = state_of(scope)
+        owner = state.book.owner_by_key.get(registry_key(state, provider))
+        return owner if owner is not None else RegistryScanning._implicit(state, provider)
+
+    @staticmethod
+    def _implicit(state: StackState, provider: Optional["AwsProvider"]) -> "RegistryScanning":
+        alias = alias_of(provider) if provider is not None else None
+        owner_id = RegistryScanning.DEFAULT_ID + (f"-{alias}" if alias else "")
+        owner = RegistryScanning(state.stack, owner_id, provider=provider if alias else None)
+        owner.explicit = False
         return owner
 
-    def _withdraw(self) -> None:
-        """Undo the construction of an owner that nothing reports to yet."""
-        self._registries.owners.remove(self)
-        for path in self._stack_paths:
-            self._registries.owner_by_stack.pop(path, None)
-        self.node.scope.node.try_remove_child(self.node.id)
-
-    def include(self, stack: TerraformStack) -> None:
-        """Let ``stack``'s repositories be configured by this owner.
+    def include(self, stack: TerraformStack, *, provider: Optional["AwsProvider"] = None) -> None:
+        """Let ``stack``'s repositories (those using ``provider``) be configured by this owner.
 
         Use it for stacks that deploy to the same account and region as this
-        owner's stack. ``stack`` then writes no scanning configuration of its own.
+        owner. ``stack`` then writes no scanning configuration of its own. It
+        may be called before or after repositories are added to ``stack``.
+        Whether ``stack`` really deploys to this owner's registry is checked at
+        synth.
         """
-        state = state_of(stack)
         where = f"RegistryScanning '{self.node.path}'"
-        current = self._registries.owner_by_stack.get(state.path)
-        if state.app_key != self._state.app_key or current is not None:
-            raise ValidationError(
-                "stack",
-                state.path,
-                "a stack of the same app that has no registry scanning owner yet "
-                "(include it before adding repositories to it)",
-                problem=(
-                    "belongs to another app"
-                    if current is None
-                    else f"already reports to RegistryScanning '{current.node.path}'"
-                ),
-                where=where,
-            )
-        member = RegistryLocation(state.account_id, state.region)
-        if not member.may_coincide_with(self.location):
-            raise ValidationError(
-                "stack",
-                state.path,
-                f"a stack that deploys to this owner's registry ({self.location})",
-                problem=f"deploys to {member}",
-                where=where,
-            )
-        self._registries.owner_by_stack[state.path] = self
-        self._stack_paths.append(state.path)
+        try:
+            state = state_of(stack)
+            check_provider("provider", provider)
+            check_same_stack("provider", provider, state)
+            key = registry_key(state, provider)
+            current = state.book.owner_by_key.get(key)
+            allowed = "a stack of the same app that has no explicit registry scanning owner"
+            if state.book is not self._state.book:
+                raise ValidationError("stack", state.path, allowed, problem="belongs to another app")
+            if current is not None and current.explicit:
+                raise ValidationError(
+                    "stack",
+                    state.path,
+                    allowed,
+                    problem=f"already reports to RegistryScanning '{current.node.path}'",
+                )
+        except ValidationError as error:
+            raise error.located(where) from None
+        state.book.owner_by_key[key] = self
+        self._members.append(_Member(state, provider))
+        if current is not None:
+            self._absorb(current)
+
+    def _absorb(self, other: "RegistryScanning") -> None:
+        """Take over the repositories of an implicit owner, and remove it."""
+        book = self._state.book
+        book.owners.remove(other)
+        for key, owner in list(book.owner_by_key.items()):
+            if owner is other:
+                book.owner_by_key[key] = self
+        book.checks[other._state.path].remove(other._check)
+        other.node.scope.node.try_remove_child(other.node.id)
+        for request in other._requests:
+            self.add(request)
+
+    @property
+    def location(self) -> RegistryLocation:
+        """The registry's account and region, as far as known (read from the tree)."""
+        facts = self._members[0].facts()
+        return RegistryLocation(self._account_id or facts.account_id, self._region or facts.region)
 
     @property
     def enhanced(self) -> bool:
@@ -268,13 +306,13 @@ class RegistryScanning(Construct):
         return any(r.enhanced_frequency for r in self._requests)
 
     def _relies_on_basic_scanning(self) -> bool:
-        return not self.enhanced and any(r.scan_on_push for r in self._requests)
+        return not self.enhanced and any(r.wants_scan_on_push for r in self._requests)
 
-    def _filters(self, requests: List[ScanningRequest]) -> Dict[str, List[str]]:
-        enhanced = any(r.enhanced_frequency for r in requests)
+    def _filters(self) -> Dict[str, List[str]]:
+        enhanced = self.enhanced
         filters: Dict[str, List[str]] = {}
         for frequency in (ScanFrequency.CONTINUOUS_SCAN.value, ScanFrequency.SCAN_ON_PUSH.value):
-            names = [r.name for r in requests if r.rule_frequency(enhanced) == frequency]
+            names = [r.name for r in self._requests if r.rule_frequency(enhanced) == frequency]
             if names:
                 filters[frequency] = names
         return filters
@@ -288,94 +326,154 @@ class RegistryScanning(Construct):
                     {"filter": name, "filter_type": FILTER_TYPE} for name in names
                 ],
             }
-            for frequency, names in self._filters(self._requests).items()
+            for frequency, names in self._filters().items()
         ]
 
-    def check(self, request: ScanningRequest, stack_path: str) -> None:
-        """Raise :class:`ValidationError` if adding ``request`` would break a registry rule."""
-        where = f"Repository '{request.construct_path}'"
-        if stack_path != self._state.path and is_token(request.name):
-            raise ValidationError(
-                "name",
-                request.name,
-                "a plain string, because the registry scanning owner of this stack is in "
-                f"stack '{self._state.path}' and a token would become a cross-stack reference",
-                problem="is an unresolved token",
-                where=where,
-            )
-        if any(r.name == request.name for r in self._requests):
-            raise ValidationError(
-                "name",
-                request.name,
-                "a name not used by another repository of the same registry",
-                problem=(
-                    f"is already used by Repository "
-                    f"'{next(r.construct_path for r in self._requests if r.name == request.name)}'"
-                ),
-                where=where,
-            )
-        for frequency, names in self._filters(self._requests + [request]).items():
-            if len(names) > MAX_FILTERS_PER_RULE:
-                raise ValidationError(
-                    request.parameter,
-                    True,
-                    f"at most {MAX_FILTERS_PER_RULE} repository filters per registry "
-                    f"scanning rule (AWS limit); split repositories across registries "
-                    f"or turn scanning off for some",
-                    problem=f"would put {len(names)} filters in the {frequency} rule",
-                    where=where,
-                )
-        claims = self.enhanced or request.enhanced_frequency is not None
-        relies = not claims and (request.scan_on_push or self._relies_on_basic_scanning())
-        for other in self._registries.owners:
-            if other is self or not other.location.may_coincide_with(self.location):
-                continue
-            if claims and (other.enhanced or other._relies_on_basic_scanning()):
-                reason = (
-                    "both would write its scanning configuration"
-                    if other.enhanced
-                    else "enhanced scanning here would switch off the basic scan-on-push "
-                    f"that repositories of '{other._state.path}' rely on"
-                )
-            elif relies and other.enhanced:
-                reason = (
-                    f"enhanced scanning in '{other._state.path}' would switch off the basic "
-                    "scan-on-push that repositories here rely on"
-                )
-            else:
-                continue
-            raise ValidationError(
-                request.parameter,
-                True,
-                "one registry scanning owner per account and region: call "
-                f"RegistryScanning.of(<owner stack>).include(<other stack>) before adding "
-                "repositories to the other stack, or pin distinct accounts/regions with "
-                "AwsProvider(allowed_account_ids=[...], region=...)",
-                problem=(
-                    f"makes stacks '{self._state.path}' ({self.location}) and "
-                    f"'{other._state.path}' ({other.location}) both own the ECR registry "
-                    f"settings of what may be one registry: {reason}"
-                ),
-                where=where,
-            )
+    def check_new(self, request: ScanningRequest) -> None:
+        """Refuse a repository whose name this registry already holds."""
+        first = self._names.get(request.name)
+        if first is not None:
+            raise duplicate_name_error(request, first)
 
     def add(self, request: ScanningRequest) -> None:
-        """Record a checked request; writes the configuration once enhanced scanning is on."""
+        """Record a repository; writes the configuration once enhanced scanning is on."""
         self._requests.append(request)
+        self._names.setdefault(request.name, request)
         if request.enhanced_frequency is not None and self._configuration is None:
             from cdktf_cdktf_provider_aws.ecr_registry_scanning_configuration import (
                 EcrRegistryScanningConfiguration,
             )
 
-            require_terraform_constraints(self._state)
             self._configuration = EcrRegistryScanningConfiguration(
                 self,
                 "configuration",
                 scan_type="ENHANCED",
-                rule=Lazy.any_value(_RulesProducer(self)),
+                rule=lazy_any(self.rules),
+                provider=self._provider,
             )
 
     @property
     def configuration(self) -> Optional[Any]:
         """The ``EcrRegistryScanningConfiguration`` resource, once one is needed."""
         return self._configuration
+
+    # ------------------------------------------------------------------ synth-time checks
+
+    def _check(self) -> None:
+        where = f"RegistryScanning '{self.node.path}'"
+        facts = self._members[0].facts()
+        for parameter, given, known in (
+            ("region", self._region, facts.region),
+            ("account_id", self._account_id, facts.account_id),
+        ):
+            if given is not None and known is not None and given != known:
+                raise ValidationError(
+                    parameter,
+                    given,
+                    f"None or {known!r}, the {parameter} of the provider it configures",
+                    problem=f"contradicts its provider, which deploys to {known}",
+                    where=where,
+                )
+        location = self.location
+        for member in self._members[1:]:
+            member_facts = member.facts()
+            member_location = RegistryLocation(member_facts.account_id, member_facts.region)
+            if not member_location.may_coincide_with(location):
+                raise ValidationError(
+                    "stack",
+                    member.state.path,
+                    f"a stack that deploys to this owner's registry ({location})",
+                    problem=f"deploys to {member_location}",
+                    where=where,
+                )
+        for request in self._requests:
+            if request.stack_path != self._state.path and is_token(request.name):
+                raise ValidationError(
+                    "name",
+                    request.name,
+                    "a plain string, because the registry scanning owner of this repository is "
+                    f"in stack '{self._state.path}' and a token would become a cross-stack reference",
+                    problem="is an unresolved token",
+                    where=request.where,
+                )
+        self._check_limits(where)
+        for other in self._state.book.owners:
+            if other is not self and other.location.may_coincide_with(location):
+                self._check_against(other)
+        self._check_names_against(self)
+
+    def _check_limits(self, where: str) -> None:
+        for frequency, names in self._filters().items():
+            if len(names) > MAX_FILTERS_PER_RULE:
+                basic = [
+                    r.name for r in self._requests
+                    if r.enhanced_frequency is None and r.rule_frequency(True) == frequency
+                ]
+                cause = (
+                    f"; {len(basic)} of them asked only for basic scan_on_push, which an ENHANCED "
+                    "registry turns into enhanced on-push scanning"
+                    if basic
+                    else ""
+                )
+                raise ValidationError(
+                    "repositories",
+                    names,
+                    f"at most {MAX_FILTERS_PER_RULE} repository filters per registry scanning "
+                    "rule (AWS limit); split the repositories across registries or turn scanning "
+                    "off for some",
+                    problem=f"would put {len(names)} filters in the {frequency} rule{cause}",
+                    where=where,
+                )
+
+    def _check_names_against(self, other: "RegistryScanning") -> None:
+        seen: Dict[str, ScanningRequest] = {} if other is self else dict(other._names)
+        for request in self._requests:
+            first = seen.setdefault(request.name, request)
+            if first is not request and not is_token(request.name):
+                raise duplicate_name_error(request, first)
+
+    def _check_against(self, other: "RegistryScanning") -> None:
+        """Refuse two owners of what may be one registry that would both configure it."""
+        self._check_names_against(other)
+        claims = self.enhanced
+        if claims and (other.enhanced or other._relies_on_basic_scanning()):
+            reason = (
+                "both would write its scanning configuration"
+                if other.enhanced
+                else "enhanced scanning here would switch off the basic scan-on-push "
+                f"that repositories of '{other._state.path}' rely on"
+            )
+        elif self._relies_on_basic_scanning() and other.enhanced:
+            reason = (
+                f"enhanced scanning in '{other._state.path}' would switch off the basic "
+                "scan-on-push that repositories here rely on"
+            )
+        else:
+            return
+        trigger = next(
+            r for r in self._requests
+            if (r.enhanced_frequency if claims else r.wants_scan_on_push)
+        )
+        raise ValidationError(
+            "enhanced_scanning" if claims else "scan_on_push",
+            True,
+            _ONE_OWNER,
+            problem=(
+                f"makes stacks '{self._state.path}' ({self.location}) and "
+                f"'{other._state.path}' ({other.location}) both own the ECR registry "
+                f"settings of what may be one registry: {reason}"
+            ),
+            where=trigger.where,
+        )
+
+
+def check_same_stack(parameter: str, provider: Optional["AwsProvider"], state: StackState) -> None:
+    """Terraform resources can only use a provider configured in their own stack."""
+    if provider is not None and TerraformStack.of(provider) is not state.stack:
+        raise ValidationError(
+            parameter,
+            provider.node.path,
+            f"an AwsProvider of stack '{state.path}'",
+            problem=f"belongs to stack '{TerraformStack.of(provider).node.path}'",
+        )
+

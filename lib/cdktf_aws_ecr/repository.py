@@ -4,14 +4,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import AbstractSet, Any, List, Mapping, Optional, Sequence, Union
+from typing import (
+    Annotated,
+    Any,
+    Callable,
+    List,
+    Mapping,
+    Optional,
+    Required,
+    Sequence,
+    TypedDict,
+    Union,
+    Unpack,
+)
 
-from cdktf import Fn, Postcondition, TerraformResourceLifecycle, Token
+from cdktf import (
+    Fn,
+    IResolvable,
+    Op,
+    Postcondition,
+    Precondition,
+    TerraformResourceLifecycle,
+    Token,
+)
+from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from ._stack_state import node_of, require_terraform_constraints, state_of
+from ._app_state import path_of, state_of
+from ._lazy import lazy_string
+from ._synth_checks import add_synth_check
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency
 from .errors import ValidationError
+from .inputs import Input, InputSpec, checked_inputs, expand_keyword_arguments, input_specs
 from .policies import (
     MAX_LIFECYCLE_POLICY_LENGTH,
     PULL_ACTIONS,
@@ -21,32 +45,172 @@ from .policies import (
     lifecycle_policy_json,
     lifecycle_rules,
 )
-from .registry import RegistryScanning, ScanningRequest
+from .providers import ProviderFacts, check_provider, require_provider_versions
+from .registry import RegistryScanning, ScanningRequest, check_same_stack, registry_key
 from .validation import (
+    KMS_KEY_ALLOWED,
+    MAX_COUNT,
+    MAX_TAG_KEY_LENGTH,
+    MAX_TAG_VALUE_LENGTH,
+    MAX_TAGS,
     PRINCIPAL_RE,
+    PRINCIPALS_ALLOWED,
+    REPOSITORY_NAME_LENGTH,
+    REPOSITORY_NAME_PATTERN,
+    RESERVED_TAG_PREFIX,
+    TAG_PREFIX_RE,
+    TAG_PREFIXES_ALLOWED,
+    TAGS_ALLOWED,
     check_bool,
     check_choice,
     check_count,
     check_kms_key_arn,
+    check_kms_key_region,
     check_name,
+    check_plain_bool,
+    check_principal_partitions,
     check_principals,
     check_tag_prefixes,
+    check_tag_total,
     check_tags,
-    TAG_PREFIX_RE,
+    is_token,
 )
+
+Number = Union[int, float]
+#: A boolean, or a boolean token (``TerraformVariable(type="bool").boolean_value``).
+BoolOrToken = Union[bool, IResolvable]
 
 _NO_TAGS: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class InputSpec:
-    """One keyword argument of :class:`Repository`, as documented in the README."""
+class RepositoryProps(TypedDict, total=False):
+    """The keyword arguments of :class:`Repository`: the seed module's variables,
+    with the same names, types and defaults, plus ``prevent_destroy`` and ``provider``.
 
-    name: str
-    type: str
-    default: str
-    allowed: str
-    description: str
+    Enumerations accept the enum member or its exact, case-sensitive string.
+    """
+
+    name: Required[Annotated[str, Input(
+        description="Repository name, e.g. `payments/accounts-service`. Unique per registry.",
+        allowed="2-256 chars, `^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$`; or a token",
+        check=check_name,
+    )]]
+    image_tag_mutability: Annotated[Union[str, ImageTagMutability], Input(
+        description="`IMMUTABLE` stops a pushed tag (`:v1.4.2`, `:latest`) from being moved to another image.",
+        allowed="`MUTABLE`, `IMMUTABLE`; or a token",
+        check=lambda parameter, value: check_choice(parameter, value, ImageTagMutability),
+        default="IMMUTABLE",
+    )]
+    scan_on_push: Annotated[BoolOrToken, Input(
+        description="Basic scan of every pushed image. Under an ENHANCED registry the repository "
+        "is put in the enhanced `SCAN_ON_PUSH` rule instead, so it stays scanned (a token counts as on).",
+        allowed="bool; or a boolean token",
+        check=check_bool,
+        default=True,
+    )]
+    enhanced_scanning: Annotated[bool, Input(
+        description="Amazon Inspector enhanced scanning through the registry's single scanning configuration.",
+        allowed="bool (not a token: the registry's configuration is laid out at synth)",
+        check=lambda parameter, value: check_plain_bool(
+            parameter, value, "the registry's scanning configuration is laid out at synth"
+        ),
+        default=False,
+    )]
+    enhanced_scan_frequency: Annotated[Union[str, ScanFrequency], Input(
+        description="Enhanced scanning frequency, used when `enhanced_scanning` is on.",
+        allowed="`SCAN_ON_PUSH`, `CONTINUOUS_SCAN`; a token only while `enhanced_scanning` is off",
+        check=lambda parameter, value: check_choice(parameter, value, ScanFrequency),
+        default="CONTINUOUS_SCAN",
+    )]
+    encryption_type: Annotated[Union[str, EncryptionType], Input(
+        description="Used when `kms_key_arn` is None; `KMS` then means the AWS-managed `aws/ecr` "
+        "key. Fixed at creation.",
+        allowed="`AES256`, `KMS`; or a token",
+        check=lambda parameter, value: check_choice(parameter, value, EncryptionType),
+        default="AES256",
+    )]
+    kms_key_arn: Annotated[Optional[str], Input(
+        description="Customer-managed key; forces `encryption_type` to `KMS`. Aliases are refused "
+        "(they replace the repository on every plan).",
+        allowed="KMS *key* ARN in the repository's region (checked at synth); or a token "
+        "(a Terraform precondition refuses a non-key ARN)",
+        check=check_kms_key_arn,
+        default=None,
+    )]
+    force_delete: Annotated[BoolOrToken, Input(
+        description="Let a destroy delete a repository that still holds images.",
+        allowed="bool; or a boolean token",
+        check=check_bool,
+        default=False,
+    )]
+    enable_lifecycle_policy: Annotated[BoolOrToken, Input(
+        description="Attach the lifecycle policy that expires untagged and surplus tagged images.",
+        allowed="bool; or a boolean token (the policy then gets a Terraform `count`)",
+        check=check_bool,
+        default=True,
+    )]
+    untagged_image_expiry_days: Annotated[Number, Input(
+        description="Expire untagged images older than this many days.",
+        allowed="1 to 2147483647; or a number token (checked by a Terraform precondition)",
+        check=check_count,
+        default=14,
+    )]
+    max_tagged_image_count: Annotated[Number, Input(
+        description="Keep the newest this many images whose tags match every listed prefix.",
+        allowed="1 to 2147483647; or a number token (checked by a Terraform precondition)",
+        check=check_count,
+        default=30,
+    )]
+    lifecycle_tag_prefix_list: Annotated[Sequence[str], Input(
+        description="Tag prefixes of the tagged-image rule. As in ECR, several prefixes mean AND: "
+        "an image is selected only if its tags match every one of them.",
+        allowed="distinct Docker tag prefixes, at least one while the lifecycle policy is on; "
+        "or a list token (checked by a Terraform precondition)",
+        check=check_tag_prefixes,
+        default=("v",),
+    )]
+    pull_principal_arns: Annotated[Sequence[str], Input(
+        description="Principals allowed to pull (3 read actions).",
+        allowed="IAM principal ARNs or 12-digit account IDs, no `*`; or tokens",
+        check=check_principals,
+        default=(),
+    )]
+    push_principal_arns: Annotated[Sequence[str], Input(
+        description="Principals allowed to push (the 3 read actions plus 4 upload actions).",
+        allowed="IAM principal ARNs or 12-digit account IDs, no `*`; or tokens",
+        check=check_principals,
+        default=(),
+    )]
+    tags: Annotated[Mapping[str, str], Input(
+        description="Tags on the repository, merged with the provider's `default_tags`.",
+        allowed="at most 50 counting the provider's `default_tags`; keys 1-128 and values 0-256 "
+        "characters of any kind ECR allows; no `aws:` key prefix, not `__proto__`; or a map "
+        "token, or tokens as keys or values (checked by a Terraform precondition)",
+        check=check_tags,
+        default=_NO_TAGS,
+    )]
+    prevent_destroy: Annotated[bool, Input(
+        description="Not in the seed module. Adds Terraform's `lifecycle.prevent_destroy`, so any "
+        "plan that would destroy or replace the repository fails.",
+        allowed="bool (not a token: Terraform needs a literal here)",
+        check=lambda parameter, value: check_plain_bool(
+            parameter, value, "Terraform's lifecycle.prevent_destroy must be a literal"
+        ),
+        default=False,
+    )]
+    provider: Annotated[Optional[AwsProvider], Input(
+        description="Not in the seed module. The `AwsProvider` every resource of the repository "
+        "uses, e.g. an aliased provider of a second region; its account and region decide the "
+        "registry the repository reports to.",
+        allowed="None (the stack's default provider, wherever and whenever it is created), or an "
+        "`AwsProvider` of the same stack",
+        check=check_provider,
+        default=None,
+    )]
+
+
+#: The construct's inputs, in signature order. README's table is generated from these.
+INPUTS: tuple[InputSpec, ...] = input_specs(RepositoryProps)
 
 
 @dataclass(frozen=True)
@@ -54,43 +218,6 @@ class OutputSpec:
     name: str
     description: str
 
-
-#: The construct's inputs, in signature order. The README tables are generated
-#: from these, and a test checks them against the signature and defaults.
-INPUTS: tuple[InputSpec, ...] = (
-    InputSpec("name", "str", "required", "2-256 chars, `^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$`",
-              "Repository name, e.g. `payments/accounts-service`. Unique per registry."),
-    InputSpec("image_tag_mutability", "str \\| ImageTagMutability", '"IMMUTABLE"', "`MUTABLE`, `IMMUTABLE`",
-              "`IMMUTABLE` stops a pushed tag (`:v1.4.2`, `:latest`) from being moved to another image."),
-    InputSpec("scan_on_push", "bool", "True", "bool",
-              "Basic scan of every pushed image. Under an ENHANCED registry the repository is put in the enhanced `SCAN_ON_PUSH` rule instead, so it stays scanned."),
-    InputSpec("enhanced_scanning", "bool", "False", "bool",
-              "Amazon Inspector enhanced scanning through the registry's single scanning configuration."),
-    InputSpec("enhanced_scan_frequency", "str \\| ScanFrequency", '"CONTINUOUS_SCAN"', "`SCAN_ON_PUSH`, `CONTINUOUS_SCAN`",
-              "Enhanced scanning frequency, used when `enhanced_scanning` is on."),
-    InputSpec("encryption_type", "str \\| EncryptionType", '"AES256"', "`AES256`, `KMS`",
-              "Used when `kms_key_arn` is None; `KMS` then means the AWS-managed `aws/ecr` key. Fixed at creation."),
-    InputSpec("kms_key_arn", "str \\| None", "None", "KMS *key* ARN in the repository's region, or a token",
-              "Customer-managed key; forces `encryption_type` to `KMS`. Aliases are refused (they replace the repository on every plan)."),
-    InputSpec("force_delete", "bool", "False", "bool",
-              "Let a destroy delete a repository that still holds images."),
-    InputSpec("enable_lifecycle_policy", "bool", "True", "bool",
-              "Attach the lifecycle policy that expires untagged and surplus tagged images."),
-    InputSpec("untagged_image_expiry_days", "int", "14", "1 to 2147483647",
-              "Expire untagged images older than this many days."),
-    InputSpec("max_tagged_image_count", "int", "30", "1 to 2147483647",
-              "Keep at most this many images whose tag starts with a listed prefix."),
-    InputSpec("lifecycle_tag_prefix_list", "Sequence[str]", '("v",)', "distinct Docker tag prefixes; non-empty while the lifecycle policy is on",
-              "Tag prefixes the tagged-image rule applies to, e.g. `(\"v\", \"release-\")`."),
-    InputSpec("pull_principal_arns", "Sequence[str]", "()", "IAM principal ARNs or 12-digit account IDs; no `*`",
-              "Principals allowed to pull (3 read actions)."),
-    InputSpec("push_principal_arns", "Sequence[str]", "()", "IAM principal ARNs or 12-digit account IDs; no `*`",
-              "Principals allowed to push (the 3 read actions plus 4 upload actions)."),
-    InputSpec("tags", "Mapping[str, str]", "{}", "at most 50 counting the provider's `default_tags`; keys 1-128 chars, values 0-256, no `aws:` prefix, not `__proto__`",
-              "Tags on the repository, merged with the provider's `default_tags`."),
-    InputSpec("prevent_destroy", "bool", "False", "bool",
-              "Not in the seed module. Adds Terraform's `lifecycle.prevent_destroy`, so any plan that would destroy or replace the repository fails."),
-)
 
 OUTPUTS: tuple[OutputSpec, ...] = (
     OutputSpec("id", "Repository identifier (the repository name)."),
@@ -101,100 +228,32 @@ OUTPUTS: tuple[OutputSpec, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class RepositorySettings:
-    """Validated, normalised inputs."""
-
-    name: str
-    image_tag_mutability: str
-    scan_on_push: bool
-    enhanced_scanning: bool
-    enhanced_scan_frequency: str
-    encryption_type: str
-    kms_key_arn: Optional[str]
-    force_delete: bool
-    enable_lifecycle_policy: bool
-    untagged_image_expiry_days: Union[int, float]
-    max_tagged_image_count: Union[int, float]
-    lifecycle_tag_prefix_list: Sequence[str]
-    pull_principal_arns: Sequence[str]
-    push_principal_arns: Sequence[str]
-    tags: Mapping[str, str]
-    prevent_destroy: bool
-
-    @property
-    def effective_encryption_type(self) -> str:
-        """A key ARN forces KMS, as in the seed module."""
-        return EncryptionType.KMS.value if self.kms_key_arn is not None else self.encryption_type
-
-
-def _check_scan_frequency(value: Any, enhanced_scanning: bool) -> str:
-    """A frequency; a token only while enhanced scanning is off (it is then unused).
-
-    The registry's rules are grouped by frequency at synth time, so a token
-    would match no rule and leave the repository out of an ENHANCED registry.
-    """
-    frequency = check_choice("enhanced_scan_frequency", value, ScanFrequency)
-    if enhanced_scanning is True and frequency not in {m.value for m in ScanFrequency}:
+def _check_combinations(settings: Mapping[str, Any], given: Mapping[str, Any]) -> None:
+    """Checks of inputs that depend on each other (errors show the values as ``given``)."""
+    frequency = settings["enhanced_scan_frequency"]
+    if settings["enhanced_scanning"] and frequency not in {m.value for m in ScanFrequency}:
         raise ValidationError(
             "enhanced_scan_frequency",
-            value,
+            given["enhanced_scan_frequency"],
             "'SCAN_ON_PUSH' or 'CONTINUOUS_SCAN' as a plain value while enhanced_scanning "
             "is on: the registry's scanning rules are grouped by frequency at synth time",
             problem="is an unresolved token",
         )
-    return frequency
+    prefixes = settings["lifecycle_tag_prefix_list"]
+    if settings["enable_lifecycle_policy"] is not False and not prefixes:
+        raise ValidationError(
+            "lifecycle_tag_prefix_list",
+            given.get("lifecycle_tag_prefix_list", prefixes),
+            TAG_PREFIXES_ALLOWED + "; at least one while the lifecycle policy is enabled",
+            problem="is empty, and ECR rejects a 'tagged' lifecycle rule without prefixes",
+        )
 
 
-def validate_settings(
-    region: Optional[str] = None,
-    default_tag_keys: AbstractSet[str] = frozenset(),
-    **inputs: Any,
-) -> RepositorySettings:
-    """Check every input; raise :class:`ValidationError` on the first bad one.
-
-    ``region`` and ``default_tag_keys`` describe the stack's provider, where known.
-    """
-    enable_lifecycle = check_bool("enable_lifecycle_policy", inputs["enable_lifecycle_policy"])
-    return RepositorySettings(
-        name=check_name("name", inputs["name"]),
-        image_tag_mutability=check_choice(
-            "image_tag_mutability", inputs["image_tag_mutability"], ImageTagMutability
-        ),
-        scan_on_push=check_bool("scan_on_push", inputs["scan_on_push"]),
-        enhanced_scanning=check_bool("enhanced_scanning", inputs["enhanced_scanning"]),
-        enhanced_scan_frequency=_check_scan_frequency(
-            inputs["enhanced_scan_frequency"], inputs["enhanced_scanning"]
-        ),
-        encryption_type=check_choice("encryption_type", inputs["encryption_type"], EncryptionType),
-        kms_key_arn=check_kms_key_arn("kms_key_arn", inputs["kms_key_arn"], region),
-        force_delete=check_bool("force_delete", inputs["force_delete"]),
-        enable_lifecycle_policy=enable_lifecycle,
-        untagged_image_expiry_days=check_count(
-            "untagged_image_expiry_days", inputs["untagged_image_expiry_days"], 1
-        ),
-        max_tagged_image_count=check_count(
-            "max_tagged_image_count", inputs["max_tagged_image_count"], 1
-        ),
-        lifecycle_tag_prefix_list=check_tag_prefixes(
-            "lifecycle_tag_prefix_list", inputs["lifecycle_tag_prefix_list"], enable_lifecycle
-        ),
-        pull_principal_arns=check_principals(
-            "pull_principal_arns", inputs["pull_principal_arns"], region
-        ),
-        push_principal_arns=check_principals(
-            "push_principal_arns", inputs["push_principal_arns"], region
-        ),
-        tags=check_tags("tags", inputs["tags"], default_tag_keys),
-        prevent_destroy=check_bool("prevent_destroy", inputs["prevent_destroy"]),
-    )
-
-
-def _lifecycle_policy(settings: RepositorySettings) -> str:
-    days = settings.untagged_image_expiry_days
-    count = settings.max_tagged_image_count
-    prefixes = settings.lifecycle_tag_prefix_list
-    # Validated floats and non-matching prefixes can only be unresolved tokens.
+def _lifecycle_policy(settings: Mapping[str, Any]) -> str:
+    days = settings["untagged_image_expiry_days"]
+    count = settings["max_tagged_image_count"]
+    prefixes = settings["lifecycle_tag_prefix_list"]
+    # Checked floats and prefixes that are not prefixes can only be unresolved tokens.
     if not (
         isinstance(days, float)
         or isinstance(count, float)
@@ -240,6 +299,91 @@ def _wildcard_guard(principals: Sequence[str]) -> Optional[TerraformResourceLife
     )
 
 
+class _TokenChecks:
+    """Terraform preconditions for inputs that are tokens, with this library's messages."""
+
+    def __init__(self, where: str) -> None:
+        self._where = where
+        self.repository: List[Precondition] = []
+        self.lifecycle_policy: List[Precondition] = []
+        self.repository_policy: List[Precondition] = []
+
+    def add(self, into: List[Precondition], parameter: str, condition: Any, allowed: str) -> None:
+        into.append(
+            Precondition(
+                condition=condition,
+                error_message=f"cdktf_aws_ecr: {self._where}: {parameter} is not allowed; "
+                f"allowed: {allowed}",
+            )
+        )
+
+    def collect(self, settings: Mapping[str, Any], tag_total: Callable[[str], str]) -> None:
+        name = settings["name"]
+        if is_token(name):
+            low, high = REPOSITORY_NAME_LENGTH
+            self.add(
+                self.repository, "name",
+                Op.and_(
+                    Fn.can(Fn.regex(f"^(?:{REPOSITORY_NAME_PATTERN})$", name)),
+                    Op.and_(Op.gte(Fn.length_of(name), low), Op.lte(Fn.length_of(name), high)),
+                ),
+                f"{low}-{high} characters matching ^{REPOSITORY_NAME_PATTERN}$",
+            )
+        key = settings["kms_key_arn"]
+        if key is not None and is_token(key):
+            self.add(
+                self.repository, "kms_key_arn",
+                Fn.can(Fn.regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/", key)),
+                KMS_KEY_ALLOWED,
+            )
+        tags = settings["tags"]
+        if is_token(tags) or any(is_token(k) or is_token(v) for k, v in tags.items()):
+            # A for expression has no cdktf builder; cdktf resolves the tokens inside it.
+            merged = Token.as_string(Fn.merge([tags]))
+            self.add(
+                self.repository, "tags",
+                f"${{alltrue([for k, v in {merged} : length(k) >= 1 && "
+                f"length(k) <= {MAX_TAG_KEY_LENGTH} && length(v) <= {MAX_TAG_VALUE_LENGTH} && "
+                f'!startswith(lower(k), "{RESERVED_TAG_PREFIX}")]) && {tag_total(merged)}}}',
+                TAGS_ALLOWED,
+            )
+        if settings["enable_lifecycle_policy"] is not False:
+            for parameter in ("untagged_image_expiry_days", "max_tagged_image_count"):
+                number = settings[parameter]
+                if isinstance(number, float):
+                    self.add(
+                        self.lifecycle_policy, parameter,
+                        Op.and_(
+                            Op.and_(Op.gte(number, 1), Op.lte(number, MAX_COUNT)),
+                            Op.eq(Fn.floor(number), number),
+                        ),
+                        f"a whole number from 1 to {MAX_COUNT}",
+                    )
+            prefixes = settings["lifecycle_tag_prefix_list"]
+            if is_token(prefixes):
+                self.add(
+                    self.lifecycle_policy, "lifecycle_tag_prefix_list",
+                    Op.gte(Fn.length_of(prefixes), 1),
+                    TAG_PREFIXES_ALLOWED + "; at least one",
+                )
+        for parameter in ("pull_principal_arns", "push_principal_arns"):
+            principals = settings[parameter]
+            if principals and is_token(principals):
+                self.add(
+                    self.repository_policy, parameter,
+                    Op.gte(Fn.length_of(principals), 1),
+                    PRINCIPALS_ALLOWED + "; at least one when given as a list token",
+                )
+
+
+def _lifecycle(
+    preconditions: List[Precondition], **arguments: Any
+) -> Optional[TerraformResourceLifecycle]:
+    if not preconditions and not any(arguments.values()):
+        return None
+    return TerraformResourceLifecycle(precondition=preconditions or None, **arguments)
+
+
 class Repository(Construct):
     """A private ECR repository with scan-on-push, encryption, immutable tags,
     lifecycle expiry and a least-privilege repository policy.
@@ -253,96 +397,67 @@ class Repository(Construct):
     * its share of the registry's single ``aws_ecr_registry_scanning_configuration``
       (see :class:`~cdktf_aws_ecr.RegistryScanning`).
 
-    Every input is checked before anything is added to the construct tree; a
-    bad one raises :class:`~cdktf_aws_ecr.ValidationError` naming the
-    parameter, the value and what is allowed. The stack's ``AwsProvider`` is
-    not part of the construct; create it in the stack, before the first
-    repository, so its region and account are known to the checks.
-
-    See :data:`INPUTS` for each keyword argument's constraint and default.
+    Every input's format is checked when the construct is built, before anything
+    is added to the tree; a bad one raises :class:`~cdktf_aws_ecr.ValidationError`
+    naming the parameter, the value and what is allowed. Checks that need the
+    provider run at synth (``app.synth()``, ``cdktf synth`` or a ``Testing``
+    synth), when the tree is complete, and raise the same error: the KMS key's
+    region, the principals' partition, the tag count with the provider's
+    ``default_tags``, and unique names per registry across the app's stacks.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        name: str,
-        image_tag_mutability: Union[str, ImageTagMutability] = "IMMUTABLE",
-        scan_on_push: bool = True,
-        enhanced_scanning: bool = False,
-        enhanced_scan_frequency: Union[str, ScanFrequency] = "CONTINUOUS_SCAN",
-        encryption_type: Union[str, EncryptionType] = "AES256",
-        kms_key_arn: Optional[str] = None,
-        force_delete: bool = False,
-        enable_lifecycle_policy: bool = True,
-        untagged_image_expiry_days: int = 14,
-        max_tagged_image_count: int = 30,
-        lifecycle_tag_prefix_list: Sequence[str] = ("v",),
-        pull_principal_arns: Sequence[str] = (),
-        push_principal_arns: Sequence[str] = (),
-        tags: Mapping[str, str] = _NO_TAGS,
-        prevent_destroy: bool = False,
-    ) -> None:
+    @expand_keyword_arguments(RepositoryProps)
+    def __init__(self, scope: Construct, id: str, **inputs: Unpack[RepositoryProps]) -> None:
         state = state_of(scope)
-        scope_path = state.path if scope is state.stack else node_of(scope).path
+        scope_path = path_of(scope, state)
         where = f"Repository '{scope_path}/{id}'"
         try:
             if not isinstance(id, str) or not id:
                 raise ValidationError("id", id, "a non-empty string")
-            settings = validate_settings(
-                region=state.region,
-                default_tag_keys=state.default_tag_keys,
-                name=name,
-                image_tag_mutability=image_tag_mutability,
-                scan_on_push=scan_on_push,
-                enhanced_scanning=enhanced_scanning,
-                enhanced_scan_frequency=enhanced_scan_frequency,
-                encryption_type=encryption_type,
-                kms_key_arn=kms_key_arn,
-                force_delete=force_delete,
-                enable_lifecycle_policy=enable_lifecycle_policy,
-                untagged_image_expiry_days=untagged_image_expiry_days,
-                max_tagged_image_count=max_tagged_image_count,
-                lifecycle_tag_prefix_list=lifecycle_tag_prefix_list,
-                pull_principal_arns=pull_principal_arns,
-                push_principal_arns=push_principal_arns,
-                tags=tags,
-                prevent_destroy=prevent_destroy,
-            )
-            if node_of(scope).try_find_child(id) is not None:
+            settings = checked_inputs(RepositoryProps, inputs, "Repository")
+            _check_combinations(settings, inputs)
+            provider: Optional[AwsProvider] = settings["provider"]
+            check_same_stack("provider", provider, state)
+            if scope.node.try_find_child(id) is not None:
                 raise ValidationError(
                     "id", id, f"an id not yet used in '{scope_path}'", problem="is taken"
                 )
+            policy = (
+                _lifecycle_policy(settings) if settings["enable_lifecycle_policy"] is not False else None
+            )
+            if policy is not None and len(policy) > MAX_LIFECYCLE_POLICY_LENGTH:
+                raise ValidationError(
+                    "lifecycle_tag_prefix_list",
+                    inputs.get("lifecycle_tag_prefix_list"),
+                    f"a list short enough for a lifecycle policy of at most "
+                    f"{MAX_LIFECYCLE_POLICY_LENGTH} characters",
+                    problem=f"makes the policy {len(policy)} characters long",
+                )
+            request = ScanningRequest(
+                name=settings["name"],
+                scan_on_push=settings["scan_on_push"],
+                enhanced_frequency=(
+                    settings["enhanced_scan_frequency"] if settings["enhanced_scanning"] else None
+                ),
+                construct_path=f"{scope_path}/{id}",
+                stack_path=state.path,
+            )
+            owner = state.book.owner_by_key.get(registry_key(state, provider))
+            if owner is not None:
+                owner.check_new(request)
         except ValidationError as error:
             raise error.located(where) from None
-        policy = _lifecycle_policy(settings) if settings.enable_lifecycle_policy else None
-        if policy is not None and len(policy) > MAX_LIFECYCLE_POLICY_LENGTH:
-            raise ValidationError(
-                "lifecycle_tag_prefix_list",
-                lifecycle_tag_prefix_list,
-                f"a list short enough for a lifecycle policy of at most "
-                f"{MAX_LIFECYCLE_POLICY_LENGTH} characters",
-                problem=f"makes the policy {len(policy)} characters long",
-                where=where,
-            )
-        request = ScanningRequest(
-            name=settings.name,
-            scan_on_push=settings.scan_on_push,
-            enhanced_frequency=(
-                settings.enhanced_scan_frequency if settings.enhanced_scanning else None
-            ),
-            construct_path=f"{scope_path}/{id}",
-        )
-        scanning = RegistryScanning._checked_owner(state.stack, request)
 
         super().__init__(scope, id)
-        self.settings = settings
-        require_terraform_constraints(state)
+        self.settings: Mapping[str, Any] = MappingProxyType(settings)
+        self._where = where
+        self._state = state
+        require_provider_versions(state.stack)
         self._build(settings, policy)
-        scanning.add(request)
+        (owner or RegistryScanning._implicit(state, provider)).add(request)
+        add_synth_check(state, self._check_with_provider)
 
-    def _build(self, settings: RepositorySettings, lifecycle_policy: Optional[str]) -> None:
+    def _build(self, settings: Mapping[str, Any], lifecycle_policy: Optional[str]) -> None:
         # Bindings are imported here, after cdktf_aws_ecr set up their lean start.
         from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
             DataAwsIamPolicyDocument,
@@ -357,35 +472,45 @@ class Repository(Construct):
         )
         from cdktf_cdktf_provider_aws.ecr_repository_policy import EcrRepositoryPolicy
 
-        encryption = settings.effective_encryption_type
+        provider = settings["provider"]
+        token_checks = _TokenChecks(self._where)
+        token_checks.collect(settings, self._tag_total_condition)
+        key = settings["kms_key_arn"]
+        encryption = EncryptionType.KMS.value if key is not None else settings["encryption_type"]
         self.repository = EcrRepository(
             self,
             "repository",
-            name=settings.name,
-            image_tag_mutability=settings.image_tag_mutability,
-            force_delete=settings.force_delete,
+            name=settings["name"],
+            image_tag_mutability=settings["image_tag_mutability"],
+            force_delete=settings["force_delete"],
             image_scanning_configuration=EcrRepositoryImageScanningConfiguration(
-                scan_on_push=settings.scan_on_push
+                scan_on_push=settings["scan_on_push"]
             ),
             encryption_configuration=[
                 EcrRepositoryEncryptionConfiguration(
                     encryption_type=encryption,
-                    kms_key=settings.kms_key_arn if encryption == EncryptionType.KMS.value else None,
+                    kms_key=key if encryption == EncryptionType.KMS.value else None,
                 )
             ],
-            tags=dict(settings.tags),
-            lifecycle=(
-                TerraformResourceLifecycle(prevent_destroy=True)
-                if settings.prevent_destroy
-                else None
+            tags=settings["tags"],
+            lifecycle=_lifecycle(
+                token_checks.repository, prevent_destroy=settings["prevent_destroy"] or None
             ),
+            provider=provider,
         )
         repository_name = self.repository.name
 
         self.lifecycle_policy: Optional[EcrLifecyclePolicy] = None
         if lifecycle_policy is not None:
+            enabled = settings["enable_lifecycle_policy"]
             self.lifecycle_policy = EcrLifecyclePolicy(
-                self, "lifecycle_policy", repository=repository_name, policy=lifecycle_policy
+                self,
+                "lifecycle_policy",
+                repository=repository_name,
+                policy=lifecycle_policy,
+                count=None if enabled is True else Token.as_number(Fn.conditional(enabled, 1, 0)),
+                lifecycle=_lifecycle(token_checks.lifecycle_policy),
+                provider=provider,
             )
 
         statements: List[DataAwsIamPolicyDocumentStatement] = [
@@ -400,8 +525,8 @@ class Repository(Construct):
                 actions=list(actions),
             )
             for sid, principals, actions in (
-                (PULL_STATEMENT_SID, settings.pull_principal_arns, PULL_ACTIONS),
-                (PUSH_STATEMENT_SID, settings.push_principal_arns, PUSH_ACTIONS),
+                (PULL_STATEMENT_SID, settings["pull_principal_arns"], PULL_ACTIONS),
+                (PUSH_STATEMENT_SID, settings["push_principal_arns"], PUSH_ACTIONS),
             )
             if principals
         ]
@@ -413,15 +538,45 @@ class Repository(Construct):
                 "policy_document",
                 statement=statements,
                 lifecycle=_wildcard_guard(
-                    [*settings.pull_principal_arns, *settings.push_principal_arns]
+                    [*settings["pull_principal_arns"], *settings["push_principal_arns"]]
                 ),
+                provider=provider,
             )
             self.repository_policy = EcrRepositoryPolicy(
                 self,
                 "repository_policy",
                 repository=repository_name,
                 policy=self.policy_document.json,
+                lifecycle=_lifecycle(token_checks.repository_policy),
+                provider=provider,
             )
+
+    def _provider_facts(self) -> ProviderFacts:
+        return self._state.book.provider_facts(self._state, self.settings["provider"])
+
+    def _tag_total_condition(self, tags_expression: str) -> str:
+        """``length(<tags> plus the provider's default tag keys) <= 50``, decided at synth."""
+
+        def produce() -> str:
+            keys = sorted(self._provider_facts().default_tag_keys)
+            quoted = ", ".join(f'"{key}"' for key in keys)
+            return f"length(setunion(keys({tags_expression}), [{quoted}])) <= {MAX_TAGS}"
+
+        return lazy_string(produce)
+
+    def _check_with_provider(self) -> None:
+        """The checks that need the provider's facts (run at synth)."""
+        facts = self._provider_facts()
+        settings = self.settings
+        try:
+            if facts.region is not None:
+                check_kms_key_region("kms_key_arn", settings["kms_key_arn"], facts.region)
+                for parameter in ("pull_principal_arns", "push_principal_arns"):
+                    if not is_token(settings[parameter]):
+                        check_principal_partitions(parameter, settings[parameter], facts.region)
+            check_tag_total("tags", settings["tags"], facts.default_tag_keys)
+        except ValidationError as error:
+            raise error.located(self._where) from None
 
     @property
     def id(self) -> str:
@@ -447,4 +602,3 @@ class Repository(Construct):
     def registry_id(self) -> str:
         """Account ID of the registry that holds the repository."""
         return self.repository.registry_id
-

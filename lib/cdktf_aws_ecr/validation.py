@@ -1,11 +1,17 @@
-"""Input checks that run at construction time, before anything reaches AWS.
+"""Input checks, each returning the normalised value or raising :class:`ValidationError`.
 
-Each check returns the normalised value or raises :class:`ValidationError`
-naming the parameter, the value and what is allowed. Values that are
-unresolved cdktf tokens (for example ``aws_kms_key.arn`` of a key created in
-the same stack) cannot be inspected until apply, so format checks skip them.
-A value is asked whether it is a token only after it failed a check, which
-keeps valid input free of round trips to the jsii process.
+Format checks see one value and run when a construct is built. Checks that
+depend on the registry's region or the provider's default tags
+(:func:`check_kms_key_region`, :func:`check_principal_partitions`,
+:func:`check_tag_total`) run at synth, once the whole tree, providers
+included, exists.
+
+Values that are unresolved cdktf tokens (``KmsKey(...).arn``, a
+``TerraformVariable``, ``Fn.merge(...)``) are only known at apply; format
+checks skip them, and the construct moves the checks that matter into
+Terraform conditions. A value is asked whether it is a token only after it
+failed a check, which keeps valid input free of round trips to the jsii
+process.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ from __future__ import annotations
 import enum
 import math
 import re
-import unicodedata
 from typing import AbstractSet, Any, List, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from .errors import ValidationError
@@ -26,30 +31,40 @@ REPOSITORY_NAME_PATTERN = r"[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-
 REPOSITORY_NAME_LENGTH = (2, 256)
 # ECR stores countNumber as a 32-bit integer.
 MAX_COUNT = 2**31 - 1
+# Tag limits of ECR: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Tag.html
+# gives keys 1-128 and values 0-256 characters and, unlike services such as ECS, no
+# character pattern; the 50-tag limit and the reserved "aws:" key prefix are AWS-wide
+# (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
 MAX_TAGS = 50
 MAX_TAG_KEY_LENGTH = 128
 MAX_TAG_VALUE_LENGTH = 256
+RESERVED_TAG_PREFIX = "aws:"
 # A Docker tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}; a prefix is any non-empty start of one.
 TAG_PREFIX_PATTERN = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
-_PARTITION = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?|-eusc)?"
+PARTITION_PATTERN = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?|-eusc)?"
 KMS_KEY_ARN_PATTERN = (
-    rf"arn:{_PARTITION}:kms:[a-z]{{2}}(?:-[a-z]+)+-\d:\d{{12}}:"
+    rf"arn:{PARTITION_PATTERN}:kms:[a-z]{{2}}(?:-[a-z]+)+-\d:\d{{12}}:"
     r"key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
 )
-_IAM_NAME = r"[\w+=,.@-]{1,64}"
+# IAM names: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+MAX_IAM_NAME_LENGTH = 64
+_IAM_NAME_CHARACTERS = r"\w+=,.@-"
+_IAM_NAME = rf"[{_IAM_NAME_CHARACTERS}]{{1,{MAX_IAM_NAME_LENGTH}}}"
 PRINCIPAL_PATTERN = (
     r"\d{12}"
-    rf"|arn:{_PARTITION}:iam::\d{{12}}:(?:root|(?:role|user)/(?:[\w+=,.@-]+/)*{_IAM_NAME})"
-    rf"|arn:{_PARTITION}:sts::\d{{12}}:(?:assumed-role/{_IAM_NAME}/[\w+=,.@-]{{2,64}}"
-    rf"|federated-user/[\w+=,.@-]{{2,32}})"
+    rf"|arn:{PARTITION_PATTERN}:iam::\d{{12}}:(?:root|(?:role|user)/(?:[{_IAM_NAME_CHARACTERS}]+/)*{_IAM_NAME})"
+    rf"|arn:{PARTITION_PATTERN}:sts::\d{{12}}:(?:assumed-role/{_IAM_NAME}/[{_IAM_NAME_CHARACTERS}]{{2,64}}"
+    rf"|federated-user/[{_IAM_NAME_CHARACTERS}]{{2,32}})"
 )
 
 _REPOSITORY_NAME = re.compile(REPOSITORY_NAME_PATTERN, re.ASCII)
 TAG_PREFIX_RE = re.compile(TAG_PREFIX_PATTERN, re.ASCII)
 _KMS_KEY_ARN = re.compile(KMS_KEY_ARN_PATTERN, re.ASCII)
-_KMS_ALIAS = re.compile(rf"(?:arn:{_PARTITION}:kms:[^:]*:\d{{12}}:)?alias/.*", re.ASCII)
+_KMS_ALIAS = re.compile(rf"(?:arn:{PARTITION_PATTERN}:kms:[^:]*:\d{{12}}:)?alias/.*", re.ASCII)
 PRINCIPAL_RE = re.compile(PRINCIPAL_PATTERN, re.ASCII)
-_TAG_PUNCTUATION = frozenset(" _.:/=+-@")
+_PARTITION_RE = re.compile(PARTITION_PATTERN, re.ASCII)
+_ARN_FIELDS = re.compile(r"arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)", re.DOTALL)
+_IAM_NAME_CHARACTER = re.compile(rf"[{_IAM_NAME_CHARACTERS}]", re.ASCII)
 
 PRINCIPALS_ALLOWED = (
     "IAM principal ARNs (arn:<partition>:iam::<account>:root|role/...|user/..., "
@@ -58,16 +73,36 @@ PRINCIPALS_ALLOWED = (
 )
 
 
-def is_token(value: Any) -> bool:
-    """True for an unresolved cdktf token (string, number, list or map) of this app.
+# Every cdktf token encodes as text holding this marker ("${TfToken[TOKEN.1]}", or
+# "#{...}" in lists and "&{...}" as map keys), except numbers and objects.
+_TOKEN_MARKER = "TfToken["
 
-    Text or numbers that only look like tokens (``${TfToken[TOKEN.n]}`` with no
-    such token) are not: cdktf would fail on them at synth with a bare
+
+def _may_hold_token(value: Any) -> bool:
+    """False when ``value`` certainly holds no token: a check without a jsii round trip."""
+    if isinstance(value, (bool, int, bytes)):
+        return False
+    if isinstance(value, str):
+        return _TOKEN_MARKER in value
+    if isinstance(value, (list, tuple)):
+        return any(_may_hold_token(item) for item in value)
+    if isinstance(value, Mapping):
+        return any(_may_hold_token(k) or _may_hold_token(v) for k, v in value.items())
+    return value is not None
+
+
+def is_token(value: Any) -> bool:
+    """True for an unresolved cdktf token (string, number, list, map or object) of this app.
+
+    Text, numbers or maps that only look like tokens (``${TfToken[TOKEN.n]}``
+    with no such token) are not: cdktf would fail on them at synth with a bare
     RuntimeError. NaN and infinities are never tokens (jsii cannot pass them).
     """
     from cdktf import Token, Tokenization
 
     if isinstance(value, float) and not math.isfinite(value):
+        return False
+    if not _may_hold_token(value):
         return False
     if not Token.is_unresolved(value):
         return False
@@ -78,9 +113,20 @@ def is_token(value: Any) -> bool:
             Tokenization.reverse_list(value)
         elif isinstance(value, float):
             Tokenization.reverse_number(value)
+        elif isinstance(value, Mapping):
+            Tokenization.reverse_map(value)
     except RuntimeError:  # jsii: "Unrecognized Token Key" / "unknown number Token"
         return False
     return True
+
+
+def is_map_token(value: Any) -> bool:
+    """True for a whole map that is a token (``TerraformLocal(...).as_string_map``),
+    as opposed to a plain mapping whose keys or values are tokens."""
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return False
+    (key,) = value
+    return isinstance(key, str) and key.startswith("&{") and is_token(dict(value))
 
 
 def _type_name(value: Any) -> str:
@@ -89,12 +135,34 @@ def _type_name(value: Any) -> str:
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
-def check_bool(parameter: str, value: Any) -> bool:
-    if type(value) is not bool:
+def check_bool(parameter: str, value: Any) -> Any:
+    """``True``/``False``, or a boolean token (``TerraformVariable(type="bool").boolean_value``)."""
+    if type(value) is bool:
+        return value
+    if not isinstance(value, (str, int, float, bytes)) and value is not None and is_token(value):
+        return value
+    raise ValidationError(
+        parameter,
+        value,
+        "True or False, or a boolean token",
+        problem=f"is {_type_name(value)}, not a bool",
+    )
+
+
+def check_plain_bool(parameter: str, value: Any, why_plain: str) -> bool:
+    """``True``/``False`` only: a token is refused, for the reason ``why_plain``."""
+    if type(value) is bool:
+        return value
+    if value is not None and not isinstance(value, (str, int, float, bytes)) and is_token(value):
         raise ValidationError(
-            parameter, value, "True or False", problem=f"is {_type_name(value)}, not a bool"
+            parameter,
+            value,
+            f"True or False as a plain value: {why_plain}",
+            problem="is an unresolved token",
         )
-    return value
+    raise ValidationError(
+        parameter, value, "True or False", problem=f"is {_type_name(value)}, not a bool"
+    )
 
 
 def check_choice(parameter: str, value: Any, choices: Type[E]) -> str:
@@ -135,9 +203,9 @@ def check_name(parameter: str, value: Any) -> str:
     raise ValidationError(parameter, value, allowed, problem=problem)
 
 
-def check_count(parameter: str, value: Any, minimum: int) -> Number:
-    """A whole number in [minimum, 2**31-1]; a bool is not a number here."""
-    allowed = f"a whole number from {minimum} to {MAX_COUNT}"
+def check_count(parameter: str, value: Any, minimum: int = 1) -> Number:
+    """A whole number in [minimum, 2**31-1], or a number token; a bool is not a number here."""
+    allowed = f"a whole number from {minimum} to {MAX_COUNT}, or a number token"
     if type(value) is int:
         if minimum <= value <= MAX_COUNT:
             return value
@@ -168,26 +236,20 @@ def _string_list(parameter: str, value: Any, allowed: str) -> Optional[List[str]
     return items
 
 
-def check_tag_prefixes(parameter: str, value: Any, required: bool) -> Sequence[str]:
-    allowed = (
-        "a list of distinct Docker tag prefixes, each 1-128 characters of letters, digits, "
-        "_ . - not starting with . or -"
-        + ("; at least one while the lifecycle policy is enabled" if required else "")
-    )
-    items = _string_list(parameter, value, allowed)
+TAG_PREFIXES_ALLOWED = (
+    "a list of distinct Docker tag prefixes, each 1-128 characters of letters, digits, "
+    "_ . - not starting with . or -, or a list token"
+)
+
+
+def check_tag_prefixes(parameter: str, value: Any) -> Sequence[str]:
+    items = _string_list(parameter, value, TAG_PREFIXES_ALLOWED)
     if items is None:
         return list(value)
-    if required and not items:
-        raise ValidationError(
-            parameter,
-            value,
-            allowed,
-            problem="is empty, and ECR rejects a 'tagged' lifecycle rule without prefixes",
-        )
     for item in items:
         if not TAG_PREFIX_RE.fullmatch(item) and not is_token(item):
             raise ValidationError(
-                parameter, value, allowed, problem=f"holds an invalid prefix {item!r}"
+                parameter, value, TAG_PREFIXES_ALLOWED, problem=f"holds an invalid prefix {item!r}"
             )
     return items
 
@@ -204,6 +266,7 @@ _REGION_PARTITIONS = (
 )
 #: IAM limits a role or user path ("/" ... "/") to 512 characters.
 MAX_IAM_PATH_LENGTH = 512
+_PRINCIPAL_RESOURCE_TYPES = ("root", "role/", "user/", "assumed-role/", "federated-user/")
 
 
 def partition_of(region: str) -> str:
@@ -214,25 +277,60 @@ def partition_of(region: str) -> str:
     return "aws"
 
 
-def check_principals(parameter: str, value: Any, region: Optional[str] = None) -> Sequence[str]:
+def _iam_name_problem(kind: str, name: str) -> Optional[str]:
+    if len(name) > MAX_IAM_NAME_LENGTH:
+        return f"its {kind} name {name!r} has {len(name)} characters, and IAM allows at most {MAX_IAM_NAME_LENGTH}"
+    for character in name:
+        if not _IAM_NAME_CHARACTER.fullmatch(character):
+            return (
+                f"its {kind} name {name!r} holds the character {character!r}, and IAM names "
+                "allow only letters, digits and + = , . @ _ -"
+            )
+    return None
+
+
+def _principal_problem(item: str) -> str:
+    """Why ``item`` is not a principal this library accepts, as specifically as can be said."""
+    if "*" in item or "?" in item:
+        return f"holds the wildcard principal {item!r}, which would grant access beyond least privilege"
+    base = f"holds {item!r}, which is not an IAM principal ARN or account ID"
+    if item != item.strip():
+        return f"{base}: it has leading or trailing whitespace"
+    if item.isdigit():
+        return f"{base}: an account ID has 12 digits, not {len(item)}"
+    fields = _ARN_FIELDS.fullmatch(item)
+    if fields is None:
+        return base
+    partition, service, region, account, resource = fields.groups()
+    if not _PARTITION_RE.fullmatch(partition):
+        return f"{base}: {partition!r} is not an AWS partition"
+    if service not in ("iam", "sts"):
+        return f"{base}: it names the service {service!r}, and principals are iam or sts ARNs"
+    if region:
+        return f"{base}: IAM ARNs have no region, and it has {region!r}"
+    if not (len(account) == 12 and account.isdigit()):
+        return f"{base}: the account {account!r} is not 12 digits"
+    kind = next((k for k in _PRINCIPAL_RESOURCE_TYPES if resource.startswith(k)), None)
+    if kind is None:
+        return (
+            f"{base}: {resource.split('/')[0]!r} cannot be a principal; "
+            "allowed are root, role/, user/, assumed-role/ and federated-user/"
+        )
+    name = resource[len(kind):].rsplit("/", 1)[-1] if kind in ("role/", "user/") else ""
+    problem = _iam_name_problem(kind.rstrip("/"), name) if name else None
+    if problem:
+        return f"{base}: {problem}"
+    return f"{base}: {resource!r} is not a valid {kind.rstrip('/')} reference"
+
+
+def check_principals(parameter: str, value: Any) -> Sequence[str]:
+    """IAM principal ARNs or account IDs (tokens pass); wildcards never."""
     items = _string_list(parameter, value, PRINCIPALS_ALLOWED)
     if items is None:
         return list(value)
-    partition = partition_of(region) if region else None
     for item in items:
         if PRINCIPAL_RE.fullmatch(item):
-            fields = item.split(":", 5)
-            if len(fields) < 6:
-                continue  # an account ID
-            if partition and fields[1] != partition:
-                raise ValidationError(
-                    parameter,
-                    value,
-                    PRINCIPALS_ALLOWED,
-                    problem=f"holds {item!r}, from partition {fields[1]}, and the repository's "
-                    f"region {region} is in partition {partition}",
-                )
-            path = fields[5].partition("/")[2].rpartition("/")[0]
+            path = item.split(":", 5)[-1].partition("/")[2].rpartition("/")[0]
             if len(path) + 2 > MAX_IAM_PATH_LENGTH:
                 raise ValidationError(
                     parameter,
@@ -244,45 +342,39 @@ def check_principals(parameter: str, value: Any, region: Optional[str] = None) -
             continue
         if is_token(item):
             continue
-        problem = (
-            f"holds the wildcard principal {item!r}, which would grant access beyond least privilege"
-            if "*" in item or "?" in item
-            else f"holds {item!r}, which is not an IAM principal ARN or account ID"
-        )
-        raise ValidationError(parameter, value, PRINCIPALS_ALLOWED, problem=problem)
+        raise ValidationError(parameter, value, PRINCIPALS_ALLOWED, problem=_principal_problem(item))
     return items
 
 
-def check_kms_key_arn(
-    parameter: str, value: Any, region: Optional[str] = None
-) -> Optional[str]:
-    allowed = (
-        "None, or the ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<key-id>)"
-        + (f" in the repository's region {region}" if region else "")
-    )
+def check_principal_partitions(parameter: str, principals: Sequence[str], region: str) -> None:
+    """Every plain principal ARN is in the partition of the registry's ``region``."""
+    partition = partition_of(region)
+    for item in principals:
+        if not PRINCIPAL_RE.fullmatch(item) or ":" not in item:
+            continue  # a token or an account ID
+        principal_partition = item.split(":")[1]
+        if principal_partition != partition:
+            raise ValidationError(
+                parameter,
+                principals,
+                PRINCIPALS_ALLOWED + f", in partition {partition}",
+                problem=f"holds {item!r}, from partition {principal_partition}, and the "
+                f"repository's region {region} is in partition {partition}",
+            )
+
+
+KMS_KEY_ALLOWED = (
+    "None, or the ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<key-id>) "
+    "in the repository's region, or a token"
+)
+
+
+def check_kms_key_arn(parameter: str, value: Any) -> Optional[str]:
     if value is None:
         return None
     if type(value) is not str:
-        raise ValidationError(parameter, value, allowed, problem=f"is {_type_name(value)}")
-    if _KMS_KEY_ARN.fullmatch(value):
-        key_partition, key_region = value.split(":")[1], value.split(":")[3]
-        if region and key_region != region:
-            raise ValidationError(
-                parameter,
-                value,
-                allowed,
-                problem=f"is in {key_region}, and ECR needs a key in its own region",
-            )
-        if region and key_partition != partition_of(region):
-            raise ValidationError(
-                parameter,
-                value,
-                allowed,
-                problem=f"is in partition {key_partition}, and region {region} is in "
-                f"partition {partition_of(region)}",
-            )
-        return value
-    if is_token(value):
+        raise ValidationError(parameter, value, KMS_KEY_ALLOWED, problem=f"is {_type_name(value)}")
+    if _KMS_KEY_ARN.fullmatch(value) or is_token(value):
         return value
     problem = (
         "is a KMS alias; ECR stores the key ARN, so an alias would replace the repository "
@@ -290,72 +382,108 @@ def check_kms_key_arn(
         if _KMS_ALIAS.fullmatch(value)
         else "is not a KMS key ARN"
     )
-    raise ValidationError(parameter, value, allowed, problem=problem)
+    raise ValidationError(parameter, value, KMS_KEY_ALLOWED, problem=problem)
+
+
+def check_kms_key_region(parameter: str, key: Optional[str], region: str) -> None:
+    """ECR encrypts with a key of its own region and partition."""
+    if key is None or not _KMS_KEY_ARN.fullmatch(key):
+        return
+    allowed = KMS_KEY_ALLOWED.replace("the repository's region", f"the repository's region {region}")
+    _, key_partition, _, key_region = key.split(":")[:4]
+    if key_region != region:
+        raise ValidationError(
+            parameter,
+            key,
+            allowed,
+            problem=f"is in {key_region}, and ECR needs a key in its own region {region}",
+        )
+    if key_partition != partition_of(region):
+        raise ValidationError(
+            parameter,
+            key,
+            allowed,
+            problem=f"is in partition {key_partition}, and region {region} is in "
+            f"partition {partition_of(region)}",
+        )
 
 
 # AWS allows this tag key, but the jsii kernel refuses it as a map key (it
 # would reach JavaScript's prototype), so it could never get to Terraform.
 JSII_RESERVED_KEY = "__proto__"
+TAGS_ALLOWED = (
+    f"a mapping of at most {MAX_TAGS} tags counting the provider's default_tags, or a map "
+    f"token; keys 1-{MAX_TAG_KEY_LENGTH} and values 0-{MAX_TAG_VALUE_LENGTH} characters "
+    f"representable in UTF-8; keys must not start with {RESERVED_TAG_PREFIX!r} "
+    f"(any case) nor be {JSII_RESERVED_KEY!r}"
+)
 
 
-def _valid_tag_text(text: str) -> bool:
-    return all(
-        ch in _TAG_PUNCTUATION or unicodedata.category(ch)[0] in "LZN" for ch in text
-    )
+def _text_problem(text: str, low: int, high: int) -> Optional[str]:
+    """Why ``text`` cannot be a tag key or value, or None."""
+    if not low <= len(text) <= high:
+        return f"({len(text)} characters)"
+    for position, character in enumerate(text):
+        if 0xD800 <= ord(character) <= 0xDFFF:
+            return (
+                f"(it holds the unpaired surrogate {character!r} at position {position}, "
+                "which UTF-8 cannot represent)"
+            )
+    return None
 
 
-def check_tags(
-    parameter: str, value: Any, default_tag_keys: AbstractSet[str] = frozenset()
-) -> Mapping[str, str]:
-    """Tags of one resource. ``default_tag_keys`` are the provider's ``default_tags``,
-    which AWS counts towards the same 50-tag limit."""
-    allowed = (
-        f"a mapping of at most {MAX_TAGS} tags; keys 1-{MAX_TAG_KEY_LENGTH} and values "
-        f"0-{MAX_TAG_VALUE_LENGTH} characters of letters, digits, spaces and _ . : / = + - @; "
-        f"keys must not start with 'aws:' nor be {JSII_RESERVED_KEY!r}"
-    )
+def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
+    """Tags of one resource, on their own; :func:`check_tag_total` adds the provider's."""
+    if is_map_token(value) or (isinstance(value, str) and is_token(value)):
+        return value  # a map token (TerraformLocal.as_string_map) or Fn.merge(...)
     if not isinstance(value, Mapping):
         raise ValidationError(
-            parameter, value, allowed, problem=f"is {_type_name(value)}, not a mapping"
+            parameter, value, TAGS_ALLOWED, problem=f"is {_type_name(value)}, not a mapping"
         )
     if len(value) > MAX_TAGS:
-        raise ValidationError(parameter, value, allowed, problem=f"has {len(value)} tags")
-    merged = len(set(value) | set(default_tag_keys))
-    if merged > MAX_TAGS:
-        raise ValidationError(
-            parameter,
-            value,
-            allowed,
-            problem=f"has {len(value)} tags, {merged} together with the provider's default_tags",
-        )
+        raise ValidationError(parameter, value, TAGS_ALLOWED, problem=f"has {len(value)} tags")
     for key, text in value.items():
         if type(key) is not str or type(text) is not str:
             raise ValidationError(
-                parameter, value, allowed, problem=f"holds a non-string entry {key!r}: {text!r}"
+                parameter, value, TAGS_ALLOWED, problem=f"holds a non-string entry {key!r}: {text!r}"
             )
-        if key.lower().startswith("aws:"):
+        if key.lower().startswith(RESERVED_TAG_PREFIX):
             raise ValidationError(
-                parameter, value, allowed, problem=f"uses the reserved key {key!r}"
+                parameter, value, TAGS_ALLOWED, problem=f"uses the reserved key {key!r}"
             )
         if key == JSII_RESERVED_KEY:
             raise ValidationError(
-                parameter, value, allowed,
+                parameter, value, TAGS_ALLOWED,
                 problem=f"uses the key {key!r}, which cdktf's jsii bridge cannot pass to the provider",
             )
         # A token key skips only the key check: its value is still checked.
-        if (
-            not 1 <= len(key) <= MAX_TAG_KEY_LENGTH or not _valid_tag_text(key)
-        ) and not is_token(key):
+        key_problem = _text_problem(key, 1, MAX_TAG_KEY_LENGTH)
+        if key_problem and not is_token(key):
             raise ValidationError(
-                parameter, value, allowed, problem=f"has an invalid key {key!r} ({len(key)} characters)"
+                parameter, value, TAGS_ALLOWED, problem=f"has an invalid key {key!r} {key_problem}"
             )
-        if (
-            len(text) > MAX_TAG_VALUE_LENGTH or not _valid_tag_text(text)
-        ) and not is_token(text):
+        value_problem = _text_problem(text, 0, MAX_TAG_VALUE_LENGTH)
+        if value_problem and not is_token(text):
             raise ValidationError(
                 parameter,
                 value,
-                allowed,
-                problem=f"has an invalid value for {key!r}: {text!r} ({len(text)} characters)",
+                TAGS_ALLOWED,
+                problem=f"has an invalid value for {key!r}: {text!r} {value_problem}",
             )
     return dict(value)
+
+
+def check_tag_total(
+    parameter: str, tags: Mapping[str, str], default_tag_keys: AbstractSet[str]
+) -> None:
+    """AWS counts the provider's ``default_tags`` in each resource's 50 tags."""
+    if is_map_token(tags) or not isinstance(tags, Mapping):
+        return
+    merged = len(set(tags) | set(default_tag_keys))
+    if merged > MAX_TAGS:
+        raise ValidationError(
+            parameter,
+            tags,
+            TAGS_ALLOWED,
+            problem=f"has {len(tags)} tags, {merged} together with the provider's default_tags",
+        )

@@ -1,0 +1,179 @@
+"""One definition per input: its name, type, default, allowed values and description.
+
+A construct's keyword arguments are declared once, as the keys of a
+``TypedDict`` whose values are ``Annotated[<type>, Input(...)]``. Everything
+else is derived from that declaration:
+
+* the signature that ``help()``, ``inspect.signature`` and IDEs show
+  (:func:`expand_keyword_arguments`), with each argument's default;
+* the per-argument documentation in the docstring: description, allowed
+  values and default;
+* the format check of each value (:func:`checked_inputs`);
+* README's input table (``devtools/docs.py``, through :func:`input_specs`).
+
+Static type checkers read the ``TypedDict`` itself through
+``**inputs: Unpack[...]``, so a misspelt or mistyped keyword is caught there
+too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import inspect
+import typing
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Callable, Dict, Mapping, Tuple
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "required"
+
+
+#: The default of an input that has none.
+REQUIRED: Any = _Required()
+
+
+@dataclass(frozen=True)
+class Input:
+    """How one keyword argument is documented and checked.
+
+    ``check(parameter, value)`` returns the normalised value or raises
+    :class:`~cdktf_aws_ecr.ValidationError`; it sees this value alone. Checks
+    that need other inputs or the stack's provider run in the construct.
+    """
+
+    description: str
+    allowed: str
+    check: Callable[[str, Any], Any]
+    default: Any = REQUIRED
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One keyword argument as documented in README's input table."""
+
+    name: str
+    type: str
+    default: str
+    allowed: str
+    description: str
+
+
+def _declared(props: type) -> Dict[str, Tuple[Any, Input]]:
+    """``{name: (type, Input)}`` of a props ``TypedDict``, in declaration order."""
+    declared: Dict[str, Tuple[Any, Input]] = {}
+    for name, hint in typing.get_type_hints(props, include_extras=True).items():
+        while typing.get_origin(hint) in (typing.Required, typing.NotRequired):
+            (hint,) = typing.get_args(hint)
+        python_type, *metadata = typing.get_args(hint)
+        (spec,) = [m for m in metadata if isinstance(m, Input)]
+        declared[name] = (python_type, spec)
+    return declared
+
+
+def _type_text(python_type: Any) -> str:
+    """``Union[str, ImageTagMutability]`` -> ``str | ImageTagMutability``."""
+    if typing.get_origin(python_type) is typing.Union:
+        parts = [_type_text(a) for a in typing.get_args(python_type)]
+        if "NoneType" in parts:
+            parts = [p for p in parts if p != "NoneType"] + ["None"]
+        return " | ".join(parts)
+    origin = typing.get_origin(python_type)
+    if origin is not None:
+        arguments = ", ".join(_type_text(a) for a in typing.get_args(python_type))
+        return f"{getattr(origin, '__name__', str(origin))}[{arguments}]"
+    return str(getattr(python_type, "__name__", python_type))
+
+
+def _default_text(default: Any) -> str:
+    if default is REQUIRED:
+        return "required"
+    if isinstance(default, enum.Enum):
+        return repr(default.value)
+    if isinstance(default, MappingProxyType):
+        return repr(dict(default))
+    return repr(default)
+
+
+def input_specs(props: type) -> Tuple[InputSpec, ...]:
+    """The documented inputs of a props ``TypedDict``, in declaration order."""
+    return tuple(
+        InputSpec(
+            name=name,
+            type=_type_text(python_type),
+            default=_default_text(spec.default),
+            allowed=spec.allowed,
+            description=spec.description,
+        )
+        for name, (python_type, spec) in _declared(props).items()
+    )
+
+
+def checked_inputs(props: type, given: Mapping[str, Any], callable_name: str) -> Dict[str, Any]:
+    """Every declared input of ``props``, checked, with defaults filled in.
+
+    Unknown and missing keywords raise ``TypeError``, as Python does for a
+    function written out by hand; a bad value raises ``ValidationError``.
+    """
+    declared = _declared(props)
+    for name in given:
+        if name not in declared:
+            close = difflib.get_close_matches(name, declared, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise TypeError(f"{callable_name}() got an unexpected keyword argument {name!r}{hint}")
+    missing = [n for n, (_, spec) in declared.items() if spec.default is REQUIRED and n not in given]
+    if missing:
+        raise TypeError(f"{callable_name}() missing required keyword argument {missing[0]!r}")
+    return {
+        name: spec.check(name, given.get(name, spec.default))
+        for name, (_, spec) in declared.items()
+    }
+
+
+def _argument_docs(props: type) -> str:
+    lines = ["Keyword arguments (each also accepts an unresolved cdktf token where noted):", ""]
+    for spec in input_specs(props):
+        lines.append(f"{spec.name} ({spec.type}, default {spec.default})")
+        lines.append(f"    {spec.description}")
+        lines.append(f"    Allowed: {spec.allowed}.")
+    return "\n".join(lines).replace("`", "")
+
+
+F = typing.TypeVar("F", bound=Callable[..., None])
+
+
+def expand_keyword_arguments(props: type) -> Callable[[F], F]:
+    """Give ``__init__(self, ..., **inputs: Unpack[props])`` the signature and
+    docs of its inputs, so ``help()`` and ``inspect.signature`` show each one."""
+
+    def decorate(function: F) -> F:
+        signature = inspect.signature(function)
+        positional = [
+            p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD
+        ]
+        declared = _declared(props)
+        keywords = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=inspect.Parameter.empty if spec.default is REQUIRED else spec.default,
+                annotation=python_type,
+            )
+            for name, (python_type, spec) in declared.items()
+        ]
+        setattr(function, "__signature__", signature.replace(parameters=positional + keywords))
+        hints = typing.get_type_hints(function)
+        hints.pop(next(p.name for p in signature.parameters.values()
+                       if p.kind is inspect.Parameter.VAR_KEYWORD))
+        function.__annotations__ = {
+            **hints,
+            **{name: python_type for name, (python_type, _) in declared.items()},
+        }
+        function.__doc__ = "\n\n".join(filter(None, [inspect.cleandoc(function.__doc__ or ""),
+                                                     _argument_docs(props)]))
+        return function
+
+    return decorate

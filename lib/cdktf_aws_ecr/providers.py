@@ -1,0 +1,121 @@
+"""The AWS provider a construct deploys through, and what the checks read from it.
+
+A construct takes ``provider=`` (an ``AwsProvider``, usually aliased for a
+second region) or uses its stack's default provider: the one without an
+alias, wherever in the stack it was created and whenever, so the facts are
+read at synth, once the tree is complete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, FrozenSet, Optional
+
+from cdktf import TerraformStack
+
+from .errors import ValidationError
+
+if TYPE_CHECKING:
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+#: The provider line these bindings (cdktf-cdktf-provider-aws 19.x) were generated for.
+AWS_PROVIDER_SOURCE = "hashicorp/aws"
+AWS_PROVIDER_CONSTRAINT = "~> 5.0"
+TERRAFORM_CONSTRAINT = ">= 1.5.0"
+_CONSTRAINTS_WRITTEN = "_cdktf_aws_ecr_constraints_written"
+
+
+def require_provider_versions(stack: TerraformStack) -> None:
+    """Declare ``hashicorp/aws ~> 5.0`` and Terraform ``>= 1.5.0`` for ``stack``.
+
+    Every stack holding a construct of this library gets these. Call it for a
+    stack that uses the provider bindings without one, for example a stack
+    holding only an ECS task definition that uses a repository's URL: the
+    bindings would otherwise pin the exact provider version they were
+    generated from (5.99.1), which offline mirrors and most lock files lack.
+    A stack can still narrow these with its own ``add_override`` afterwards.
+    """
+    if getattr(stack, _CONSTRAINTS_WRITTEN, False):
+        return
+    stack.add_override(
+        "terraform.required_providers.aws",
+        {"source": AWS_PROVIDER_SOURCE, "version": AWS_PROVIDER_CONSTRAINT},
+    )
+    stack.add_override("terraform.required_version", TERRAFORM_CONSTRAINT)
+    setattr(stack, _CONSTRAINTS_WRITTEN, True)
+
+
+def _plain_string(value: object) -> Optional[str]:
+    from .validation import is_token
+
+    if isinstance(value, str) and value and not is_token(value):
+        return value
+    return None
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    """What the synth-time checks know of a provider; None where not plainly known."""
+
+    region: Optional[str] = None
+    account_id: Optional[str] = None
+    #: Keys of the provider's ``default_tags``; AWS counts them in each resource's 50 tags.
+    default_tag_keys: FrozenSet[str] = frozenset()
+
+
+UNKNOWN = ProviderFacts()
+
+
+def facts_of(provider: Optional["AwsProvider"]) -> ProviderFacts:
+    """The region, pinned account and default tag keys of ``provider``."""
+    if provider is None:
+        return UNKNOWN
+    accounts = provider.allowed_account_ids
+    default_tags = provider.default_tags
+    return ProviderFacts(
+        region=_plain_string(provider.region),
+        account_id=(
+            _plain_string(accounts[0]) if isinstance(accounts, list) and len(accounts) == 1 else None
+        ),
+        default_tag_keys=frozenset(
+            key
+            for block in (default_tags if isinstance(default_tags, list) else ())
+            for key in (getattr(block, "tags", None) or {})
+            if isinstance(key, str)
+        ),
+    )
+
+
+def default_provider(stack: TerraformStack) -> Optional["AwsProvider"]:
+    """The stack's ``AwsProvider`` without an alias, wherever in the stack it is."""
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+    for provider in stack.all_providers():
+        if isinstance(provider, AwsProvider) and provider.alias is None:
+            return provider
+    return None
+
+
+_ALIAS = "_cdktf_aws_ecr_alias"
+
+
+def alias_of(provider: "AwsProvider") -> Optional[str]:
+    """The provider's alias (read once: it is set when the provider is created)."""
+    if not hasattr(provider, _ALIAS):
+        setattr(provider, _ALIAS, provider.alias)
+    alias: Optional[str] = getattr(provider, _ALIAS)
+    return alias
+
+
+def check_provider(parameter: str, value: Any) -> Optional["AwsProvider"]:
+    """None (the stack's default provider) or an ``AwsProvider``."""
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+    if value is None or isinstance(value, AwsProvider):
+        return value
+    raise ValidationError(
+        parameter,
+        value,
+        "None (the stack's default AWS provider) or an AwsProvider of the same stack",
+        problem=f"is a {type(value).__name__}",
+    )
