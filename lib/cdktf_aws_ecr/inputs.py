@@ -143,6 +143,7 @@ def _argument_docs(props: type) -> str:
 
 
 F = typing.TypeVar("F", bound=Callable[..., None])
+C = typing.TypeVar("C", bound=type)
 
 
 def expand_keyword_arguments(props: type) -> Callable[[F], F]:
@@ -177,3 +178,11 @@ def expand_keyword_arguments(props: type) -> Callable[[F], F]:
         return function
 
     return decorate
+
+
+def with_init_signature(cls: C) -> C:
+    """Let ``inspect.signature(cls)`` (and so ``help()``) show ``__init__``'s expanded
+    signature; jsii's metaclass would otherwise show ``(*args, **kwargs)``."""
+    signature = inspect.signature(vars(cls)["__init__"])
+    setattr(cls, "__signature__", signature.replace(parameters=list(signature.parameters.values())[1:]))
+    return cls

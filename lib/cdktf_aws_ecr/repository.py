@@ -35,7 +35,14 @@ from ._lazy import lazy_string
 from ._synth_checks import add_synth_check
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency
 from .errors import ValidationError
-from .inputs import Input, InputSpec, checked_inputs, expand_keyword_arguments, input_specs
+from .inputs import (
+    Input,
+    InputSpec,
+    checked_inputs,
+    expand_keyword_arguments,
+    input_specs,
+    with_init_signature,
+)
 from .policies import (
     MAX_LIFECYCLE_POLICY_LENGTH,
     PULL_ACTIONS,
@@ -73,6 +80,7 @@ from .validation import (
     check_tag_prefixes,
     check_tag_total,
     check_tags,
+    is_map_token,
     is_token,
 )
 
@@ -337,16 +345,36 @@ class _TokenChecks:
                 KMS_KEY_ALLOWED,
             )
         tags = settings["tags"]
-        if is_token(tags) or any(is_token(k) or is_token(v) for k, v in tags.items()):
-            # A for expression has no cdktf builder; cdktf resolves the tokens inside it.
-            merged = Token.as_string(Fn.merge([tags]))
+        if is_map_token(tags):
+            # A for expression has no cdktf builder; cdktf resolves the token inside it.
+            whole = Token.as_string(Fn.merge([tags]))
             self.add(
                 self.repository, "tags",
-                f"${{alltrue([for k, v in {merged} : length(k) >= 1 && "
+                f"${{alltrue([for k, v in {whole} : length(k) >= 1 && "
                 f"length(k) <= {MAX_TAG_KEY_LENGTH} && length(v) <= {MAX_TAG_VALUE_LENGTH} && "
-                f'!startswith(lower(k), "{RESERVED_TAG_PREFIX}")]) && {tag_total(merged)}}}',
+                f'!startswith(lower(k), "{RESERVED_TAG_PREFIX}")]) && {tag_total(whole)}}}',
                 TAGS_ALLOWED,
             )
+        else:
+            for key, text in tags.items():
+                if is_token(key):
+                    self.add(
+                        self.repository, "tags",
+                        Op.and_(
+                            Op.and_(
+                                Op.gte(Fn.length_of(key), 1),
+                                Op.lte(Fn.length_of(key), MAX_TAG_KEY_LENGTH),
+                            ),
+                            Op.not_(Fn.startswith(Fn.lower(key), RESERVED_TAG_PREFIX)),
+                        ),
+                        TAGS_ALLOWED,
+                    )
+                if is_token(text):
+                    self.add(
+                        self.repository, "tags",
+                        Op.lte(Fn.length_of(text), MAX_TAG_VALUE_LENGTH),
+                        TAGS_ALLOWED,
+                    )
         if settings["enable_lifecycle_policy"] is not False:
             for parameter in ("untagged_image_expiry_days", "max_tagged_image_count"):
                 number = settings[parameter]
@@ -384,6 +412,7 @@ def _lifecycle(
     return TerraformResourceLifecycle(precondition=preconditions or None, **arguments)
 
 
+@with_init_signature
 class Repository(Construct):
     """A private ECR repository with scan-on-push, encryption, immutable tags,
     lifecycle expiry and a least-privilege repository policy.

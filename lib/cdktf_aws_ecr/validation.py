@@ -434,8 +434,12 @@ def _text_problem(text: str, low: int, high: int) -> Optional[str]:
 
 def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
     """Tags of one resource, on their own; :func:`check_tag_total` adds the provider's."""
-    if is_map_token(value) or (isinstance(value, str) and is_token(value)):
-        return value  # a map token (TerraformLocal.as_string_map) or Fn.merge(...)
+    from cdktf import Token
+
+    if is_map_token(value):
+        return value
+    if isinstance(value, str) and is_token(value):
+        return Token.as_string_map(value)  # e.g. Fn.merge([...])
     if not isinstance(value, Mapping):
         raise ValidationError(
             parameter, value, TAGS_ALLOWED, problem=f"is {_type_name(value)}, not a mapping"
@@ -446,6 +450,12 @@ def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
         if type(key) is not str or type(text) is not str:
             raise ValidationError(
                 parameter, value, TAGS_ALLOWED, problem=f"holds a non-string entry {key!r}: {text!r}"
+            )
+        forged = next((t for t in (key, text) if _may_hold_token(t) and not is_token(t)), None)
+        if forged is not None:
+            raise ValidationError(
+                parameter, value, TAGS_ALLOWED,
+                problem=f"holds {forged!r}, which looks like a cdktf token but is none of this app's",
             )
         if key.lower().startswith(RESERVED_TAG_PREFIX):
             raise ValidationError(
