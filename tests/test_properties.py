@@ -8,7 +8,10 @@ says which given inputs are invalid. For every example exactly one holds:
 (a) construction raises ``ValidationError`` whose ``parameter`` is one of the
     given, invalid inputs and appears in the message, and nothing was added
     to the tree; or
-(b) every input is valid, the stack synthesizes, and the output is valid
+(b) construction succeeds and synth raises ``ValidationError`` naming one of
+    the given, invalid inputs (what depends on the provider: a KMS key of
+    another region, a principal of another partition); or
+(c) every input is valid, the stack synthesizes, and the output is valid
     Terraform JSON (checked in-process: blocks, references, no nulls, and the
     inputs' values where they belong).
 
@@ -28,7 +31,6 @@ import json
 import os
 import re
 import string
-import unicodedata
 from collections.abc import Mapping as AbcMapping
 from pathlib import Path
 from types import MappingProxyType
@@ -83,7 +85,6 @@ IAM_PRINCIPAL = re.compile(
 IAM_MAX_PATH = 512
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 KMS_KEY_ARN = re.compile(rf"arn:{PARTITION}:kms:{REGION}:\d{{12}}:key/(?:{UUID}|mrk-[0-9a-f]{{32}})", re.ASCII)
-TAG_PUNCTUATION = set("_.:/=+-@")
 
 
 def valid_name(v: Any) -> bool:
@@ -135,23 +136,34 @@ def valid_kms(v: Any) -> bool:
     return v is None or (type(v) is str and bool(KMS_KEY_ARN.fullmatch(v)))
 
 
-def _tag_text(text: str) -> bool:
-    return all(c in TAG_PUNCTUATION or unicodedata.category(c)[0] in "LNZ" for c in text)
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "TfToken[" not in text  # cdktf's token marker: text that pretends to be a token
 
 
 def valid_tags(v: Any) -> bool:
+    # ECR's Tag type: keys 1-128 and values 0-256 characters, no pattern
+    # (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Tag.html).
     if not isinstance(v, AbcMapping) or len(v) > 50:
         return False
     for key, value in v.items():
         if type(key) is not str or type(value) is not str:
             return False
-        if not (1 <= len(key) <= 128 and _tag_text(key)) or key.lower().startswith("aws:"):
+        if not (1 <= len(key) <= 128 and _utf8(key)) or key.lower().startswith("aws:"):
             return False
         if key == "__proto__":  # legal in AWS, but the jsii kernel refuses it as a map key
             return False
-        if not (len(value) <= 256 and _tag_text(value)):
+        if not (len(value) <= 256 and _utf8(value)):
             return False
     return True
+
+
+def terraform_literal(text: str) -> str:
+    """How Terraform JSON spells literal text: ``${`` and ``%{`` doubled."""
+    return text.replace("${", "$${").replace("%{", "%%{")
 
 
 def invalid_inputs(kwargs: Dict[str, Any]) -> set:
@@ -342,6 +354,8 @@ register(
             {"aws:team": "x"}, {"AWS:Team": "x"}, {"": "x"}, {"k" * 129: "x"}, {"k": "v" * 257},
             {"k": "v" * 256, "k" * 128: ""}, {"a$b": "x"}, {"a": "${x}"}, {"a": "%{x}"}, {"a\n": "x"},
             {"a": "b\t"}, {"a": "\ud800"}, {"\U0001F600": "x"}, {"__proto__": "x"}, {1: "x"}, {"a": 1}, {"a": None},
+            {"Department": "R&D", "Owners": "a,b", "Ticket": "#1234", "Service": "api (v2)", "Owner": "O'Brien"},
+            {"${x}": "$${y} %%{z}"},
             {b"a": "b"}, {"a": True}, [("a", "b")], "a=b",
         ]),
         st.dictionaries(TEXT, TEXT, max_size=3),
@@ -379,7 +393,7 @@ RESOURCE_TYPES = {
     "aws_ecr_registry_scanning_configuration",
 }
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
+INTERPOLATION = re.compile(r"(?<!\$)\$\{([^}]*)\}")
 REFERENCE = re.compile(r"(?:(data)\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z_]+")
 
 
@@ -428,7 +442,9 @@ def assert_valid_terraform_json(document: Dict[str, Any], kwargs: Dict[str, Any]
         "encryption_type": _expected(kwargs, "encryption_type", "AES256")
     }
     assert repository["encryption_configuration"] == [encryption]
-    assert repository["tags"] == dict(kwargs.get("tags", {}))
+    assert repository["tags"] == {
+        terraform_literal(k): terraform_literal(v) for k, v in kwargs.get("tags", {}).items()
+    }
     assert repository.get("lifecycle") == ({"prevent_destroy": True} if kwargs.get("prevent_destroy") else None)
 
     lifecycle = resources.get("aws_ecr_lifecycle_policy", {})
@@ -500,11 +516,16 @@ def check_example(kwargs: Dict[str, Any]) -> None:
         return
     except Exception as error:  # noqa: BLE001 - the property: nothing else may escape
         pytest.fail(f"{type(error).__name__} escaped Repository(): {error}")
-    assert not invalid, f"accepted invalid input(s) {sorted(invalid)}"
     try:
         document = json.loads(Testing.synth(stack))
+    except ValidationError as error:
+        assert invalid, f"valid input rejected at synth: {error}"
+        assert error.parameter in invalid, f"names {error.parameter!r}, not an invalid input {invalid}: {error}"
+        assert error.parameter in str(error)
+        return
     except Exception as error:  # noqa: BLE001
         pytest.fail(f"{type(error).__name__} escaped synth: {error}")
+    assert not invalid, f"accepted invalid input(s) {sorted(invalid)}"
     assert_valid_terraform_json(document, kwargs)
     VALID_SAMPLES.setdefault(kwargs["name"], kwargs)
 

@@ -80,15 +80,16 @@ _TOKEN_MARKER = "TfToken["
 
 def _may_hold_token(value: Any) -> bool:
     """False when ``value`` certainly holds no token: a check without a jsii round trip."""
-    if isinstance(value, (bool, int, bytes)):
-        return False
     if isinstance(value, str):
         return _TOKEN_MARKER in value
+    if isinstance(value, float):
+        return True  # a number token is a float only jsii can recognise
     if isinstance(value, (list, tuple)):
         return any(_may_hold_token(item) for item in value)
     if isinstance(value, Mapping):
         return any(_may_hold_token(k) or _may_hold_token(v) for k, v in value.items())
-    return value is not None
+    # Object tokens (IResolvable) live in the jsii kernel; other Python objects never are tokens.
+    return hasattr(value, "__jsii_ref__")
 
 
 def is_token(value: Any) -> bool:
@@ -480,7 +481,19 @@ def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
                 TAGS_ALLOWED,
                 problem=f"has an invalid value for {key!r}: {text!r} {value_problem}",
             )
-    return dict(value)
+    return {_literal(key): _literal(text) for key, text in value.items()}
+
+
+def _literal(text: str) -> str:
+    """``text`` as Terraform JSON must spell it to mean exactly ``text``.
+
+    Terraform reads ``${`` and ``%{`` in a JSON string as the start of an
+    expression or directive; doubling the first character makes it literal.
+    Text holding a token is left as it is: its ``${`` is meant.
+    """
+    if _TOKEN_MARKER in text:
+        return text
+    return text.replace("${", "$${").replace("%{", "%%{")
 
 
 def check_tag_total(
