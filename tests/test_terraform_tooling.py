@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_aws_ecr._stack_state import AWS_PROVIDER_CONSTRAINT
+from cdktf_aws_ecr.providers import AWS_PROVIDER_CONSTRAINT
 from devtools import terraform as tf
 
 INITS = 4

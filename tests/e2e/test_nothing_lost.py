@@ -75,7 +75,7 @@ def test_prod_repositories_are_protected_in_the_synthesized_terraform(deployment
     repositories = deployment.synth["prod"]["resource"][REPOSITORY]
     assert repositories
     for key, body in repositories.items():
-        assert body["lifecycle"] == {"prevent_destroy": True}, key
+        assert body["lifecycle"]["prevent_destroy"] is True, key
         assert body["force_delete"] is False, key
 
 
