@@ -66,7 +66,9 @@ ENVIRONMENTS: Tuple[EnvironmentConfig, ...] = (
         account_id=None,
         repository_defaults={
             "image_tag_mutability": "MUTABLE",
+            # dev repositories and their images are disposable: a replacing change may delete them.
             "force_delete": True,
+            "prevent_destroy": False,
             # AWS-managed aws/ecr key: encrypted with KMS (checkov CKV_AWS_136) at no key cost.
             "encryption_type": "KMS",
             "untagged_image_expiry_days": 3,

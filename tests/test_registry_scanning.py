@@ -471,7 +471,7 @@ def test_owner_created_after_the_first_repository_takes_over(stack: TerraformSta
     # THEN it replaces the implicit one, with its repositories
     assert RegistryScanning.of(stack) is owner
     assert stack.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
-    assert [key.split("_")[0] for key in resources_of(synth_json(stack), CONFIG)] == ["Explicit"]
+    assert list(resources_of(synth_json(stack), CONFIG)) == ["registry_scanning"]
     assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["svc"]}
 
 

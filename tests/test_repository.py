@@ -113,7 +113,8 @@ def test_defaults_synthesize_exactly_the_seed_resources(stack: TerraformStack) -
     repo = Repository(stack, "repo", name="accounts-service")
     synth = synth_json(stack)
 
-    # THEN the repository has the seed's defaults, attribute for attribute
+    # THEN the repository has the seed's defaults, attribute for attribute, and is retained:
+    # no plan may destroy or replace it unless the user opts in
     assert only(resources_of(synth, "aws_ecr_repository")) == {
         "name": "accounts-service",
         "image_tag_mutability": "IMMUTABLE",
@@ -121,6 +122,7 @@ def test_defaults_synthesize_exactly_the_seed_resources(stack: TerraformStack) -
         "image_scanning_configuration": {"scan_on_push": True},
         "encryption_configuration": [{"encryption_type": "AES256"}],
         "tags": {},
+        "lifecycle": {"prevent_destroy": True},
     }
     # AND a lifecycle policy with 14 days / 30 images / ["v"]
     policy = only(resources_of(synth, "aws_ecr_lifecycle_policy"))
@@ -225,14 +227,30 @@ def test_force_delete(stack: TerraformStack, force_delete: bool) -> None:
     assert repository_block(stack)["force_delete"] is force_delete
 
 
-def test_prevent_destroy_sets_terraform_lifecycle(stack: TerraformStack) -> None:
-    # GIVEN two repositories, one protected
-    Repository(stack, "kept", name="kept", prevent_destroy=True)
-    Repository(stack, "plain", name="plain", prevent_destroy=False)
-    repositories = {v["name"]: v for v in resources_of(synth_json(stack), "aws_ecr_repository").values()}
-    # THEN only the protected one has lifecycle.prevent_destroy
-    assert repositories["kept"]["lifecycle"] == {"prevent_destroy": True}
-    assert "lifecycle" not in repositories["plain"]
+@pytest.mark.parametrize(
+    "inputs, protected",
+    [
+        ({}, True),  # retained by default
+        ({"prevent_destroy": True}, True),
+        ({"prevent_destroy": True, "force_delete": True}, True),
+        ({"force_delete": True}, False),  # force_delete=True is the opt-in
+        ({"force_delete": True, "prevent_destroy": False}, False),
+        ({"prevent_destroy": False}, False),
+    ],
+)
+def test_prevent_destroy_sets_terraform_lifecycle(
+    stack: TerraformStack, inputs: Dict[str, Any], protected: bool
+) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        Repository(stack, "repo", name="svc", **inputs)
+    repository = only(resources_of(synth_json(stack), "aws_ecr_repository"))
+    if protected:
+        assert repository["lifecycle"] == {"prevent_destroy": True}
+    else:
+        assert "lifecycle" not in repository
 
 
 @pytest.mark.parametrize(
@@ -355,9 +373,11 @@ def test_repository_policy_statements(stack: TerraformStack, pull: Sequence[str]
     assert _policy_document(synth) == {"statement": expected}
     # AND the repository policy attaches the document's rendered JSON to this repository
     document_key = key_of({"resource": synth["data"]}, "aws_iam_policy_document")
+    repository_key = key_of(synth, "aws_ecr_repository")
     assert only(resources_of(synth, "aws_ecr_repository_policy")) == {
-        "repository": f"${{aws_ecr_repository.{key_of(synth, 'aws_ecr_repository')}.name}}",
+        "repository": f"${{aws_ecr_repository.{repository_key}.name}}",
         "policy": f"${{data.aws_iam_policy_document.{document_key}.json}}",
+        "lifecycle": {"replace_triggered_by": [f"aws_ecr_repository.{repository_key}.arn"]},
     }
     assert repo.repository_policy is not None and repo.policy_document is not None
 

@@ -136,10 +136,11 @@ def test_every_repository_exposes_the_five_outputs(default_app) -> None:
     for synth in default_app.values():
         outputs = synth["output"]
         assert len(outputs) == 5 * 2
-        for key in ("accounts_service", "web_frontend"):
-            repository_id = next(
-                rid for rid in resources_of(synth, "aws_ecr_repository") if rid.startswith(key)
-            )
+        environment = synth["provider"]["aws"][0]["default_tags"][0]["tags"]["Environment"]
+        for key, service in (("accounts_service", "accounts-service"), ("web_frontend", "web-frontend")):
+            # The address follows the repository name (see cdktf_aws_ecr.addresses).
+            repository_id = f"{environment}--{service}"
+            assert resources_of(synth, "aws_ecr_repository")[repository_id]["name"] == f"{environment}/{service}"
             for attribute in ("id", "name", "arn", "repository_url", "registry_id"):
                 assert outputs[f"{key}_{attribute}"]["value"] == (
                     f"${{aws_ecr_repository.{repository_id}.{attribute}}}"

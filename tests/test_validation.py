@@ -96,7 +96,7 @@ def assert_accepted(stack: TerraformStack, construct_id: str = "repo", **inputs:
     Repository(stack, construct_id, **inputs)
     synth = synth_json(stack)
     repositories = resources_of(synth, "aws_ecr_repository")
-    return next(v for k, v in repositories.items() if k.startswith(f"{construct_id}_"))
+    return next(v for v in repositories.values() if v["name"] == inputs["name"])
 
 
 # --------------------------------------------------------------------------- error type
@@ -200,8 +200,12 @@ def test_enum_value_outside_the_set_is_rejected(
 BOOLS = ["scan_on_push", "enhanced_scanning", "force_delete", "enable_lifecycle_policy", "prevent_destroy"]
 
 
-@pytest.mark.parametrize("parameter", BOOLS)
-@pytest.mark.parametrize("value", [1, 0, "true", "False", None, 1.0])
+@pytest.mark.parametrize(
+    "parameter, value",
+    # None is prevent_destroy's own default: protected unless force_delete=True.
+    [(p, v) for p in BOOLS for v in (1, 0, "true", "False", None, 1.0)
+     if not (p == "prevent_destroy" and v is None)],
+)
 def test_bool_given_as_another_type_is_rejected(stack: TerraformStack, parameter: str, value: Any) -> None:
     assert_rejected(stack, parameter, value, ["True or False"],
                     problem=f"is {_a(value)}, not a bool", **{parameter: value})

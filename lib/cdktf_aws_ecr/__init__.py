@@ -18,11 +18,19 @@ from .errors import ValidationError  # noqa: E402
 from .policies import PULL_ACTIONS, PUSH_ACTIONS  # noqa: E402
 from .providers import require_provider_versions  # noqa: E402
 from .registry import RegistryLocation, RegistryScanning  # noqa: E402
-from .repository import INPUTS, OUTPUTS, Repository, RepositoryProps  # noqa: E402
+from .removed import RemovedRepository  # noqa: E402
+from .repository import (  # noqa: E402
+    INPUTS,
+    OUTPUTS,
+    DestroyableRepositoryWarning,
+    Repository,
+    RepositoryProps,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DestroyableRepositoryWarning",
     "EncryptionType",
     "ImageTagMutability",
     "INPUTS",
@@ -31,6 +39,7 @@ __all__ = [
     "PUSH_ACTIONS",
     "RegistryLocation",
     "RegistryScanning",
+    "RemovedRepository",
     "Repository",
     "RepositoryProps",
     "ScanFrequency",

@@ -58,6 +58,7 @@ from cdktf import TerraformStack
 from constructs import Construct
 
 from ._app_state import RegistryKey, StackState, path_of, state_of
+from .addresses import REGISTRY_SCANNING_ID, pin_address, with_alias
 from ._lazy import lazy_any
 from ._synth_checks import add_synth_check
 from .enums import ScanFrequency
@@ -329,6 +330,10 @@ class RegistryScanning(Construct):
             for frequency, names in self._filters().items()
         ]
 
+    def request_named(self, name: str) -> Optional[ScanningRequest]:
+        """The repository of this registry called ``name``, if any."""
+        return self._names.get(name)
+
     def check_new(self, request: ScanningRequest) -> None:
         """Refuse a repository whose name this registry already holds."""
         first = self._names.get(request.name)
@@ -350,6 +355,15 @@ class RegistryScanning(Construct):
                 scan_type="ENHANCED",
                 rule=lazy_any(self.rules),
                 provider=self._provider,
+            )
+            # Named for the registry, not the construct: renaming or moving the owner
+            # must not destroy one configuration while creating another.
+            alias = alias_of(self._provider) if self._provider is not None else None
+            pin_address(
+                self._state.stack,
+                self._configuration,
+                "aws_ecr_registry_scanning_configuration",
+                with_alias(REGISTRY_SCANNING_ID, alias),
             )
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import (
@@ -52,7 +53,8 @@ from .policies import (
     lifecycle_policy_json,
     lifecycle_rules,
 )
-from .providers import ProviderFacts, check_provider, require_provider_versions
+from .addresses import pin_address, repository_address_id
+from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
 from .registry import RegistryScanning, ScanningRequest, check_same_stack, registry_key
 from .validation import (
     KMS_KEY_ALLOWED,
@@ -197,14 +199,16 @@ class RepositoryProps(TypedDict, total=False):
         check=check_tags,
         default=_NO_TAGS,
     )]
-    prevent_destroy: Annotated[bool, Input(
-        description="Not in the seed module. Adds Terraform's `lifecycle.prevent_destroy`, so any "
-        "plan that would destroy or replace the repository fails.",
-        allowed="bool (not a token: Terraform needs a literal here)",
-        check=lambda parameter, value: check_plain_bool(
+    prevent_destroy: Annotated[Optional[bool], Input(
+        description="Not in the seed module. Terraform's `lifecycle.prevent_destroy`: any plan "
+        "that would destroy or replace the repository fails, before anything is touched. "
+        "Default: on, unless `force_delete=True` (a plain True) says the repository and its "
+        "images may go.",
+        allowed="None (the default above), True or False (not a token: Terraform needs a literal)",
+        check=lambda parameter, value: None if value is None else check_plain_bool(
             parameter, value, "Terraform's lifecycle.prevent_destroy must be a literal"
         ),
-        default=False,
+        default=None,
     )]
     provider: Annotated[Optional[AwsProvider], Input(
         description="Not in the seed module. The `AwsProvider` every resource of the repository "
@@ -412,6 +416,41 @@ def _lifecycle(
     return TerraformResourceLifecycle(precondition=preconditions or None, **arguments)
 
 
+def _protected(settings: Mapping[str, Any]) -> bool:
+    """Whether Terraform must refuse any plan that destroys or replaces the repository.
+
+    Unless ``prevent_destroy`` says otherwise, only ``force_delete=True`` (a
+    plain True: "deleting it with its images is fine") leaves it unprotected.
+    """
+    prevent_destroy: Optional[bool] = settings["prevent_destroy"]
+    if prevent_destroy is None:
+        return settings["force_delete"] is not True
+    return prevent_destroy
+
+
+class DestroyableRepositoryWarning(UserWarning):
+    """A repository that a plan may destroy or replace, perhaps unintentionally."""
+
+
+def _warn_if_destroyable(settings: Mapping[str, Any], where: str) -> None:
+    if settings["prevent_destroy"] is None and settings["force_delete"] is True:
+        warnings.warn(
+            f"{where}: force_delete=True leaves it unprotected: a plan that replaces or removes "
+            "it deletes it with its images. Pass prevent_destroy=False to confirm, or "
+            "prevent_destroy=True to keep it.",
+            DestroyableRepositoryWarning,
+            stacklevel=4,
+        )
+    elif settings["prevent_destroy"] is False and settings["force_delete"] is not True:
+        warnings.warn(
+            f"{where}: prevent_destroy=False without force_delete=True: a plan that replaces it "
+            "removes its lifecycle and repository policies first, then fails if it holds images. "
+            "Pass force_delete=True if its images may go, or keep prevent_destroy.",
+            DestroyableRepositoryWarning,
+            stacklevel=4,
+        )
+
+
 @with_init_signature
 class Repository(Construct):
     """A private ECR repository with scan-on-push, encryption, immutable tags,
@@ -477,6 +516,7 @@ class Repository(Construct):
         except ValidationError as error:
             raise error.located(where) from None
 
+        _warn_if_destroyable(settings, where)
         super().__init__(scope, id)
         self.settings: Mapping[str, Any] = MappingProxyType(settings)
         self._where = where
@@ -523,11 +563,22 @@ class Repository(Construct):
             ],
             tags=settings["tags"],
             lifecycle=_lifecycle(
-                token_checks.repository, prevent_destroy=settings["prevent_destroy"] or None
+                token_checks.repository, prevent_destroy=_protected(settings) or None
             ),
             provider=provider,
         )
+        stack = self._state.stack
+        name = settings["name"]
+        address_id = (
+            None
+            if is_token(name)
+            else repository_address_id(name, alias_of(provider) if provider is not None else None)
+        )
+        repository_id = pin_address(stack, self.repository, "aws_ecr_repository", address_id)
         repository_name = self.repository.name
+        # A replaced repository comes back without the policies AWS deleted with it;
+        # its ARN is unknown exactly when it is being replaced, which recreates them.
+        recreate_with_repository = [f"aws_ecr_repository.{repository_id}.arn"]
 
         self.lifecycle_policy: Optional[EcrLifecyclePolicy] = None
         if lifecycle_policy is not None:
@@ -538,9 +589,12 @@ class Repository(Construct):
                 repository=repository_name,
                 policy=lifecycle_policy,
                 count=None if enabled is True else Token.as_number(Fn.conditional(enabled, 1, 0)),
-                lifecycle=_lifecycle(token_checks.lifecycle_policy),
+                lifecycle=_lifecycle(
+                    token_checks.lifecycle_policy, replace_triggered_by=recreate_with_repository
+                ),
                 provider=provider,
             )
+            pin_address(stack, self.lifecycle_policy, "aws_ecr_lifecycle_policy", address_id)
 
         statements: List[DataAwsIamPolicyDocumentStatement] = [
             DataAwsIamPolicyDocumentStatement(
@@ -571,14 +625,20 @@ class Repository(Construct):
                 ),
                 provider=provider,
             )
+            pin_address(
+                stack, self.policy_document, "aws_iam_policy_document", address_id, managed=False
+            )
             self.repository_policy = EcrRepositoryPolicy(
                 self,
                 "repository_policy",
                 repository=repository_name,
                 policy=self.policy_document.json,
-                lifecycle=_lifecycle(token_checks.repository_policy),
+                lifecycle=_lifecycle(
+                    token_checks.repository_policy, replace_triggered_by=recreate_with_repository
+                ),
                 provider=provider,
             )
+            pin_address(stack, self.repository_policy, "aws_ecr_repository_policy", address_id)
 
     def _provider_facts(self) -> ProviderFacts:
         return self._state.book.provider_facts(self._state, self.settings["provider"])

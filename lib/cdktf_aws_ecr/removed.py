@@ -1,0 +1,107 @@
+"""Retiring a repository from the code without destroying it.
+
+Deleting a :class:`~cdktf_aws_ecr.Repository` from the code is the one
+deliberate way to retire it. Terraform then plans to destroy it and its
+policies: ``prevent_destroy`` no longer applies, because the resource block
+that carried it is gone. It deletes the lifecycle and repository policies
+first; the repository follows if ``force_delete`` was true (images included)
+or it is empty, and otherwise the apply fails with the repository left
+without its policies.
+
+To keep the repository (its images, lifecycle and repository policy) in AWS
+and only stop managing it, replace the ``Repository`` with a
+:class:`RemovedRepository` of the same name: it writes Terraform's ``removed``
+blocks (Terraform >= 1.7), so the next apply forgets the resources instead of
+destroying them. Once applied, it can be deleted from the code too. The
+registry's scanning rules stop naming the repository, like any other
+repository the code does not manage.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
+
+from constructs import Construct
+
+from ._app_state import path_of, state_of
+from ._lazy import lazy_any
+from ._synth_checks import add_synth_check
+from .addresses import repository_address_id
+from .errors import ValidationError
+from .providers import alias_of, check_provider, require_provider_versions
+from .registry import check_same_stack, registry_key
+from .validation import check_name, is_token
+
+if TYPE_CHECKING:
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+#: Terraform added the ``removed`` block in 1.7.
+REMOVED_BLOCK_TERRAFORM = ">= 1.7.0"
+RETAINED_RESOURCE_TYPES = ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy")
+_REMOVED = "_cdktf_aws_ecr_removed"
+
+
+class RemovedRepository(Construct):
+    """Stop managing the repository ``name`` while keeping it, its images and policies.
+
+    :param name: The name of a repository a :class:`~cdktf_aws_ecr.Repository`
+        of this stack managed, with the same provider, and that this stack no
+        longer declares (checked at synth).
+    :param provider: The ``AwsProvider`` that repository used. Default: the
+        stack's default provider.
+
+    The stack then needs Terraform >= 1.7, which it declares.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        provider: Optional["AwsProvider"] = None,
+    ) -> None:
+        state = state_of(scope)
+        where = f"RemovedRepository '{path_of(scope, state)}/{id}'"
+        try:
+            check_name("name", name)
+            if is_token(name):
+                raise ValidationError(
+                    "name", name, "a plain repository name: its Terraform address is derived from it",
+                    problem="is an unresolved token",
+                )
+            check_provider("provider", provider)
+            check_same_stack("provider", provider, state)
+        except ValidationError as error:
+            raise error.located(where) from None
+        super().__init__(scope, id)
+        self.repository_name = name
+        self._where = where
+        self._key = registry_key(state, provider)
+        address_id = repository_address_id(name, alias_of(provider) if provider is not None else None)
+        removed: Optional[List[Dict[str, Any]]] = getattr(state.stack, _REMOVED, None)
+        if removed is None:
+            removed = []
+            setattr(state.stack, _REMOVED, removed)
+            state.stack.add_override("removed", lazy_any(lambda: list(removed or ())))
+        removed.extend(
+            {"from": f"{resource_type}.{address_id}", "lifecycle": {"destroy": False}}
+            for resource_type in RETAINED_RESOURCE_TYPES
+        )
+        require_provider_versions(state.stack)
+        state.stack.add_override("terraform.required_version", REMOVED_BLOCK_TERRAFORM)
+        self._state = state
+        add_synth_check(state, self._check_not_declared)
+
+    def _check_not_declared(self) -> None:
+        """Terraform refuses a ``removed`` block for a resource the code still declares."""
+        owner = self._state.book.owner_by_key.get(self._key)
+        declared = owner.request_named(self.repository_name) if owner is not None else None
+        if declared is not None and declared.stack_path == self._state.path:
+            raise ValidationError(
+                "name",
+                self.repository_name,
+                "the name of a repository this stack no longer declares",
+                problem=f"is still declared by {declared.where}",
+                where=self._where,
+            )
