@@ -405,7 +405,7 @@ def test_malformed_images_are_refused(images: Any, parameter: str, fragment: str
 
 def test_a_bad_now_is_refused() -> None:
     with pytest.raises(ValidationError) as caught:
-        preview_lifecycle(policy(rule(1, "any", 1)), [], "soon")  # type: ignore[arg-type]
+        preview_lifecycle(policy(rule(1, "any", 1)), [], "soon")
     assert caught.value.parameter == "now"
 
 

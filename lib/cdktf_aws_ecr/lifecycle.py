@@ -1024,14 +1024,14 @@ def _days(delta: timedelta) -> str:
 def preview_lifecycle(
     policy: Union[str, Mapping[str, Any]],
     images: Iterable[Mapping[str, Any]],
-    now: Optional[datetime] = None,
+    now: Union[datetime, str, None] = None,
 ) -> LifecyclePreview:
     """Which images ``policy`` would expire, and which rule decides each image.
 
     ``images`` are mappings with ``digest`` (unique), ``tags`` (a list; empty
     or absent means untagged) and ``pushed_at`` (a datetime or an ISO-8601
-    string; without an offset it is UTC). ``now`` defaults to the current UTC
-    time; a later ``now`` looks ahead.
+    string; without an offset it is UTC). ``now`` (a datetime or an ISO-8601
+    string) defaults to the current UTC time; a later ``now`` looks ahead.
 
     The policy is first checked with :func:`check_lifecycle_policy`. Then
     ECR's evaluation rules (LifecyclePolicies.html) are applied:
