@@ -511,3 +511,111 @@ def test_an_image_no_rule_selects_is_kept_without_a_rule() -> None:
 def test_no_images_give_an_empty_preview() -> None:
     preview = preview_lifecycle(policy(rule(1, "any", 1)), [], NOW)
     assert preview.images == () and preview.expired == {} and preview.kept == {}
+
+
+# --------------------------------------------------------------------------- archive storage class
+# The page's archive sections give policies but no images; the images here
+# illustrate each policy's stated intent. The local endpoint refuses archive
+# policies, so they are checked and previewed only.
+
+TRANSITION = {"type": "transition", "targetStorageClass": "archive"}
+
+
+def since(priority: int, count_type: str, days: int, action: Dict[str, Any], status: str = "any", **extra: Any) -> Dict[str, Any]:
+    selection = {"tagStatus": status, **extra, "countType": count_type, "countUnit": "days", "countNumber": days}
+    return {"rulePriority": priority, "selection": selection, "action": action}
+
+
+def archived(digest: str, tags: Sequence[str], pushed_days: float, archived_days: float) -> Dict[str, Any]:
+    return {**image(digest, tags, days_ago(pushed_days)), "storage_class": "archive", "last_archived_at": days_ago(archived_days)}
+
+
+def test_filtering_on_last_pulled_time() -> None:
+    """Section "Filtering on last pulled time": archive images not pulled in 90 days.
+    Never pulled means since the push; restored and not pulled since means since the restore."""
+    document = policy(since(1, "sinceImagePulled", 90, TRANSITION))
+    images = [
+        {**image("pulled-long-ago", ["a"], days_ago(300)), "last_pulled_at": days_ago(100)},
+        {**image("pulled-lately", ["b"], days_ago(300)), "last_pulled_at": days_ago(10)},
+        image("never-pulled-old", [], days_ago(120)),
+        image("never-pulled-new", [], days_ago(30)),
+        {**image("restored", ["c"], days_ago(400)), "last_pulled_at": days_ago(200), "last_activated_at": days_ago(5)},
+    ]
+    preview = preview_lifecycle(document, images, NOW)
+    assert preview.archived == {"pulled-long-ago": 1, "never-pulled-old": 1}
+    assert preview.expired == {}
+    assert preview.kept == {"restored": 1, "never-pulled-new": 1, "pulled-lately": 1}
+    reasons = {v.digest: v.reason for v in preview.images}
+    assert reasons["restored"] == (
+        "restored 5.0 days before now; rule 1 archives images restored more than 90 days before"
+    )
+    assert reasons["pulled-long-ago"] == (
+        "last pulled 100.0 days before now; rule 1 archives images last pulled more than 90 days before"
+    )
+
+
+def test_filtering_on_archive_transition_time() -> None:
+    """Section "Filtering on archive transition time": expire images archived more than 365 days."""
+    document = policy(since(1, "sinceImageTransitioned", 365, {"type": "expire"}, storageClass="archive"))
+    images = [
+        archived("archived-long-ago", ["v1"], 900, 400),
+        archived("archived-lately", ["v2"], 900, 100),
+        image("standard-old", ["v0"], days_ago(1000)),
+    ]
+    preview = preview_lifecycle(document, images, NOW)
+    assert preview.expired == {"archived-long-ago": 1}
+    assert preview.kept == {"archived-lately": 1, "standard-old": None}
+    assert {v.digest: v.storage_class for v in preview.images} == {
+        "archived-long-ago": "archive",
+        "archived-lately": "archive",
+        "standard-old": "standard",
+    }
+
+
+def test_archiving_images_older_than_a_specified_number_of_days() -> None:
+    """Section "Archive examples": archive images tagged prod* older than 30 days."""
+    document = policy(since(1, "sinceImagePushed", 30, TRANSITION, "tagged", tagPatternList=["prod*"]))
+    images = [image("old-prod", ["prod-1"], days_ago(31)), image("new-prod", ["prod-2"], days_ago(29)), image("old-dev", ["dev"], days_ago(90))]
+    preview = preview_lifecycle(document, images, NOW)
+    assert (preview.archived, preview.expired) == ({"old-prod": 1}, {})
+
+
+def test_combining_archive_and_expire_rules() -> None:
+    """Section "Combining archive and expire rules": archive after 30 days, then
+    expire after 365 days in archive; each any rule sees only its storage class."""
+    document = policy(
+        since(1, "sinceImagePushed", 30, TRANSITION),
+        since(2, "sinceImageTransitioned", 365, {"type": "expire"}, storageClass="archive"),
+    )
+    images = [
+        image("standard-40-days", ["v4"], days_ago(40)),
+        image("standard-10-days", [], days_ago(10)),
+        archived("archived-400-days", ["v1"], 800, 400),
+        archived("archived-100-days", ["v2"], 800, 100),
+    ]
+    preview = preview_lifecycle(document, images, NOW)
+    assert preview.archived == {"standard-40-days": 1}
+    assert preview.expired == {"archived-400-days": 2}
+    assert preview.kept == {"standard-10-days": 1, "archived-100-days": 2}
+
+
+def test_a_restored_image_ranks_by_its_restore_time_in_a_count_window() -> None:
+    # LifecyclePolicies.html: last_activated_at is used instead of pushed_at_time
+    document = policy(rule(1, "any", 1))
+    images = [image("new", ["a"], days_ago(2)), {**image("restored", ["b"], days_ago(500)), "last_activated_at": days_ago(1)}]
+    assert preview_lifecycle(document, images, NOW).expired == {"new": 1}
+
+
+@pytest.mark.parametrize(
+    "item, parameter, fragment",
+    [
+        ({**image("a", [], NOW), "storage_class": "glacier"}, "images[0].storage_class", "'standard' or 'archive'"),
+        ({**image("a", [], NOW), "storage_class": "archive"}, "images[0].last_archived_at", "is missing"),
+        ({**image("a", [], NOW), "last_pulled_at": "recently"}, "images[0].last_pulled_at", "is not an ISO-8601"),
+    ],
+)
+def test_malformed_archive_fields_are_refused(item: Dict[str, Any], parameter: str, fragment: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        preview_lifecycle(policy(rule(1, "any", 1)), [item], NOW)
+    assert caught.value.parameter == parameter
+    assert fragment in str(caught.value)

@@ -148,22 +148,23 @@ def test_json_mode_on_a_policy_with_protected_tags(tmp_path: Path, images_file: 
         "now": "2026-11-25T00:00:00+00:00",
         "images": [
             {"digest": "sha256:" + "e" * 64, "tags": [], "pushed_at": "2026-11-05T00:00:00+00:00",
-             "verdict": "expire", "rule_priority": 2, "tie": False,
+             "verdict": "expire", "rule_priority": 2, "tie": False, "storage_class": "standard",
              "reason": "pushed 20.0 days before now; rule 2 expires images pushed more than 14 days before"},
             {"digest": "sha256:" + "d" * 64, "tags": ["v1.3"], "pushed_at": "2026-11-04T06:30:00+00:00",
-             "verdict": "keep", "rule_priority": 3, "tie": False,
+             "verdict": "keep", "rule_priority": 3, "tie": False, "storage_class": "standard",
              "reason": "number 1 of the 4 images rule 3 selects, newest first; it keeps 2"},
             {"digest": "sha256:" + "c" * 64, "tags": ["v1.2"], "pushed_at": "2026-11-03T00:00:00+00:00",
-             "verdict": "keep", "rule_priority": 3, "tie": False,
+             "verdict": "keep", "rule_priority": 3, "tie": False, "storage_class": "standard",
              "reason": "number 2 of the 4 images rule 3 selects, newest first; it keeps 2"},
             {"digest": "sha256:" + "b" * 64, "tags": ["v1.1", "prod-eu"], "pushed_at": "2026-11-02T00:00:00+00:00",
-             "verdict": "keep", "rule_priority": 1, "tie": False,
+             "verdict": "keep", "rule_priority": 1, "tie": False, "storage_class": "standard",
              "reason": "number 1 of the 1 images rule 1 selects, newest first; it keeps 999999"},
             {"digest": "sha256:" + "a" * 64, "tags": ["v1.0"], "pushed_at": "2026-11-01T00:00:00+00:00",
-             "verdict": "expire", "rule_priority": 3, "tie": False,
+             "verdict": "expire", "rule_priority": 3, "tie": False, "storage_class": "standard",
              "reason": "number 4 of the 4 images rule 3 selects, newest first; it keeps 2"},
         ],
         "expired": {"sha256:" + "e" * 64: 2, "sha256:" + "a" * 64: 3},
+        "archived": {},
         "blocked": [],
     }
 
@@ -222,6 +223,42 @@ def test_fail_on_expire(
     assert got == code
     assert err.startswith(message) if message else err == ""
     assert "2 of 5 images would expire" in out
+
+
+def test_an_archive_policy_on_describe_images_output(tmp_path: Path) -> None:
+    # GIVEN archive after 30 days, expire after 365 days in archive (synth, check and
+    # preview only: the local endpoint refuses archive policies)
+    policy = json.dumps(
+        {
+            "rules": [
+                {"rulePriority": 1, "selection": {"tagStatus": "any", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 30},
+                 "action": {"type": "transition", "targetStorageClass": "archive"}},
+                {"rulePriority": 2, "selection": {"tagStatus": "any", "storageClass": "archive", "countType": "sinceImageTransitioned", "countUnit": "days", "countNumber": 365},
+                 "action": {"type": "expire"}},
+            ]
+        }
+    )
+    details = {
+        "imageDetails": [
+            {"imageDigest": "sha256:" + "1" * 64, "imageTags": ["prod-eu"], "imagePushedAt": "2026-10-01T00:00:00+00:00"},
+            {"imageDigest": "sha256:" + "2" * 64, "imageTags": ["v0"], "imagePushedAt": "2024-01-01T00:00:00+00:00",
+             "imageStatus": "ARCHIVED", "lastArchivedAt": "2024-06-01T00:00:00+00:00"},
+        ]
+    }
+    stack = hand_written_stack(tmp_path / "stack", policy)
+    images = write_json(tmp_path / "d.json", details)
+    # WHEN previewed as a table, failing on prod-*
+    code, out, err = run(stack, REPOSITORY, "--images", images, "--now", NOW, "--fail-on-expire", "prod-*")
+    # THEN a STORAGE column appears, the prod image would be archived (and so cannot be
+    # pulled: the deploy must stop), and the long-archived image expires
+    assert code == 1
+    assert err == "--fail-on-expire: 1 image(s) would expire or be archived: sha256:" + "1" * 64 + "\n"
+    assert out.splitlines()[:4] == [
+        "payments/api (aws_ecr_lifecycle_policy.zz_rules_9) at 2026-11-25T00:00:00+00:00: 1 of 2 images would expire, 1 be archived",
+        "IMAGE                TAGS     PUSHED (UTC)      STORAGE   VERDICT  RULE  WHY",
+        "sha256:111111111111  prod-eu  2026-10-01 00:00  standard  archive  1     pushed 55.0 days before now; rule 1 archives images pushed more than 30 days before",
+        "sha256:222222222222  v0       2024-01-01 00:00  archive   expire   2     archived 907.0 days before now; rule 2 expires images archived more than 365 days before",
+    ]
 
 
 # --------------------------------------------------------------------------- errors
@@ -293,9 +330,20 @@ def test_every_page_of_describe_images_is_read(monkeypatch: pytest.MonkeyPatch) 
         {"imageDetails": [{"imageDigest": "sha256:1", "imageTags": ["v1"], "imagePushedAt": pushed}], "nextToken": "t"},
         {"repositoryName": REPOSITORY},
     )
+    archived = datetime(2026, 11, 10, tzinfo=timezone.utc)
     stubber.add_response(
         "describe_images",
-        {"imageDetails": [{"imageDigest": "sha256:2", "imagePushedAt": pushed}]},
+        {
+            "imageDetails": [
+                {
+                    "imageDigest": "sha256:2",
+                    "imagePushedAt": pushed,
+                    "imageStatus": "ARCHIVED",
+                    "lastRecordedPullTime": pushed,
+                    "lastArchivedAt": archived,
+                }
+            ]
+        },
         {"repositoryName": REPOSITORY, "nextToken": "t"},
     )
     regions: List[Optional[str]] = []
@@ -308,10 +356,17 @@ def test_every_page_of_describe_images_is_read(monkeypatch: pytest.MonkeyPatch) 
     # WHEN the registry is read
     with stubber:
         images = list(registry_images(REPOSITORY, "eu-central-1"))
-    # THEN both pages arrive, untagged as an empty list
+    # THEN both pages arrive, untagged as an empty list, an archived image with its times
     assert images == [
-        {"digest": "sha256:1", "tags": ["v1"], "pushed_at": pushed},
-        {"digest": "sha256:2", "tags": [], "pushed_at": pushed},
+        {"digest": "sha256:1", "tags": ["v1"], "pushed_at": pushed, "storage_class": "standard"},
+        {
+            "digest": "sha256:2",
+            "tags": [],
+            "pushed_at": pushed,
+            "storage_class": "archive",
+            "last_pulled_at": pushed,
+            "last_archived_at": archived,
+        },
     ]
     assert regions == ["eu-central-1"]
     stubber.assert_no_pending_responses()

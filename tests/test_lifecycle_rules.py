@@ -785,3 +785,118 @@ def test_the_same_tag_filter_twice(first: Dict[str, Any], second: Dict[str, Any]
         f"rules[1].selection.{key}",
         "selects the same tags as rules[0]",
     )
+
+
+# --------------------------------------------------------------------------- archive storage class
+
+
+def archive_rule(
+    priority: int,
+    count_type: str,
+    count: int,
+    action: Dict[str, Any],
+    status: str = "any",
+    **selection: Any,
+) -> Dict[str, Any]:
+    body: Dict[str, Any] = {"tagStatus": status, "countType": count_type, "countUnit": "days", "countNumber": count}
+    body.update(selection)
+    return {"rulePriority": priority, "selection": body, "action": action}
+
+
+TRANSITION = {"type": "transition", "targetStorageClass": "archive"}
+EXPIRE = {"type": "expire"}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # lifecycle_policy_examples.html, "Filtering on last pulled time"
+        policy(archive_rule(1, "sinceImagePulled", 90, TRANSITION)),
+        # "Filtering on archive transition time"
+        policy(archive_rule(1, "sinceImageTransitioned", 365, EXPIRE, storageClass="archive")),
+        # "Archiving images older than a specified number of days"
+        policy(archive_rule(1, "sinceImagePushed", 30, TRANSITION, "tagged", tagPatternList=["prod*"])),
+        # "Combining archive and expire rules": one 'any' rule per storage class
+        policy(
+            archive_rule(1, "sinceImagePushed", 30, TRANSITION),
+            archive_rule(2, "sinceImageTransitioned", 365, EXPIRE, storageClass="archive"),
+        ),
+    ],
+)
+def test_the_archive_examples_pass(document: Dict[str, Any]) -> None:
+    check_lifecycle_policy(document)
+
+
+def test_one_filter_may_serve_both_storage_classes() -> None:
+    check_lifecycle_policy(
+        policy(
+            archive_rule(1, "sinceImagePushed", 30, TRANSITION, "tagged", tagPatternList=["prod*"]),
+            archive_rule(2, "sinceImageTransitioned", 90, EXPIRE, "tagged", tagPatternList=["prod*"], storageClass="archive"),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "bad, parameter, fragment",
+    [
+        (archive_rule(1, "sinceImagePushed", 30, EXPIRE, storageClass="glacier"),
+         "rules[0].selection.storageClass", "is not 'standard'"),
+        (rule(1, "any", storageClass="archive"), "rules[0].selection.storageClass", "is not 'standard'"),
+        (archive_rule(1, "sinceImageTransitioned", 365, EXPIRE), "rules[0].selection.storageClass", "is missing"),
+        (archive_rule(1, "sinceImageTransitioned", 89, EXPIRE, storageClass="archive"),
+         "rules[0].selection.countNumber", "is under ECR's 90-day minimum storage in archive"),
+        (archive_rule(1, "sinceImagePulled", 90, EXPIRE), "rules[0].action.type", "is not 'transition'"),
+        (archive_rule(1, "sinceImageTransitioned", 365, TRANSITION, storageClass="archive"),
+         "rules[0].action.type", "is not 'expire'"),
+        (archive_rule(1, "sinceImagePushed", 30, {"type": "transition"}),
+         "rules[0].action.targetStorageClass", "is missing"),
+        (archive_rule(1, "sinceImagePushed", 30, {"type": "transition", "targetStorageClass": "standard"}),
+         "rules[0].action.targetStorageClass", "is not 'archive'"),
+        (archive_rule(1, "sinceImagePushed", 30, {"type": "expire", "targetStorageClass": "archive"}),
+         "rules[0].action.targetStorageClass", "is given with action type 'expire'"),
+        (archive_rule(1, "sinceImagePushed", 30, {"type": "archive"}), "rules[0].action.type", "'expire' or 'transition'"),
+    ],
+)
+def test_archive_rules_ecr_rejects(bad: Dict[str, Any], parameter: str, fragment: str) -> None:
+    bad.setdefault("description", "padding " * 10)
+    check_refuses(policy(bad), parameter, fragment)
+
+
+def test_since_image_pulled_needs_days() -> None:
+    bad = archive_rule(1, "sinceImagePulled", 90, TRANSITION)
+    del bad["selection"]["countUnit"]
+    check_refuses(policy(bad), "rules[0].selection.countUnit", "is missing", "'days' with countType 'sinceImagePulled'")
+
+
+def test_two_any_rules_in_the_archive_class() -> None:
+    check_refuses(
+        policy(
+            archive_rule(1, "sinceImageTransitioned", 365, EXPIRE, storageClass="archive"),
+            archive_rule(2, "sinceImageTransitioned", 400, EXPIRE, storageClass="archive"),
+        ),
+        "rules[1].selection.tagStatus",
+        "makes a second 'any' rule, after rules[0]",
+        "for the 'archive' storage class",
+    )
+
+
+def test_an_archive_any_rule_below_another_archive_rule() -> None:
+    check_refuses(
+        policy(
+            archive_rule(1, "sinceImageTransitioned", 365, EXPIRE, storageClass="archive"),
+            archive_rule(2, "sinceImageTransitioned", 90, EXPIRE, "untagged", storageClass="archive"),
+        ),
+        "rules[0].rulePriority",
+        "is below 2, the priority of rules[1]",
+    )
+
+
+def test_the_same_filter_twice_in_one_storage_class() -> None:
+    check_refuses(
+        policy(
+            archive_rule(1, "sinceImagePushed", 30, TRANSITION, "tagged", tagPatternList=["prod*"]),
+            archive_rule(2, "sinceImagePushed", 60, EXPIRE, "tagged", tagPrefixList=["prod"]),
+        ),
+        "rules[1].selection.tagPrefixList",
+        "selects the same tags as rules[0]",
+    )

@@ -83,18 +83,31 @@ TAG_PATTERN_PATTERN = r"[A-Za-z0-9_*][A-Za-z0-9_.*-]{0,127}"
 _TAG_PATTERN_RE = re.compile(TAG_PATTERN_PATTERN, re.ASCII)
 
 _TAG_STATUSES = ("tagged", "untagged", "any")
-_COUNT_TYPES = ("imageCountMoreThan", "sinceImagePushed")
+_COUNT_TYPES = ("imageCountMoreThan", "sinceImagePushed", "sinceImagePulled", "sinceImageTransitioned")
 _DAYS = "days"
 _EXPIRE = "expire"
+_TRANSITION = "transition"
 _STANDARD = "standard"
+_ARCHIVE = "archive"
+_STORAGE_CLASSES = (_STANDARD, _ARCHIVE)
+#: "Images must be in archive storage for a minimum of 90 days before deletion."
+MIN_ARCHIVE_DAYS = 90
 _POLICY_KEYS = frozenset({"rules"})
 _RULE_KEYS = frozenset({"rulePriority", "description", "selection", "action"})
 _RULE_REQUIRED = ("rulePriority", "selection", "action")
 _SELECTION_KEYS = frozenset(
-    {"tagStatus", "tagPrefixList", "tagPatternList", "countType", "countUnit", "countNumber"}
+    {
+        "tagStatus",
+        "tagPrefixList",
+        "tagPatternList",
+        "storageClass",
+        "countType",
+        "countUnit",
+        "countNumber",
+    }
 )
 _SELECTION_REQUIRED = ("tagStatus", "countType", "countNumber")
-_ACTION_KEYS = frozenset({"type"})
+_ACTION_KEYS = frozenset({"type", "targetStorageClass"})
 
 
 class TagStatus(str, enum.Enum):
@@ -620,10 +633,10 @@ def check_lifecycle_policy(policy: Union[str, Mapping[str, Any]]) -> None:
     ``lifecycle_policy``, ``rules`` or ``rules[2].selection.tagStatus``
     (``rules[i]`` counts from 0 in the document's order).
 
-    Values that are unresolved cdktf tokens pass the checks that need their
-    value. The archive storage class (``transition`` actions,
-    ``storageClass``, ``sinceImagePulled``, ``sinceImageTransitioned``) is not
-    covered, and is refused as unknown.
+    The archive storage class is covered: ``transition`` actions to
+    ``archive``, ``storageClass``, ``sinceImagePulled`` (transition only) and
+    ``sinceImageTransitioned`` (expire only, at least 90 days). Values that are
+    unresolved cdktf tokens pass the checks that need their value.
     """
     document, length = _load(policy)
     _check_document(document, length, _raw_name, "lifecycle_policy", "rules")
@@ -698,6 +711,8 @@ class _Rule:
     patterns: Optional[Tuple[Any, ...]]
     count_type: str
     count_number: Any
+    storage_class: str
+    action: str
 
 
 def _check_rule(index: int, rule: Any, name: Namer) -> _Rule:
@@ -769,8 +784,9 @@ def _check_rule(index: int, rule: Any, name: Namer) -> _Rule:
             " or ".join(repr(value) for value in _COUNT_TYPES),
             "is not a count type ECR knows",
         )
-    # lifecycle_policy_parameters.html: countUnit "days" is required with sinceImagePushed,
-    # and "an error will occur if you specify a count unit when countType is any other value".
+    # lifecycle_policy_parameters.html: countUnit "days" is required with the since*
+    # count types, and "an error will occur if you specify a count unit when countType
+    # is any other value".
     if count_type == "imageCountMoreThan" and "countUnit" in selection:
         raise _fail(
             here("selection.countUnit"),
@@ -778,21 +794,74 @@ def _check_rule(index: int, rule: Any, name: Namer) -> _Rule:
             "no countUnit with countType 'imageCountMoreThan'",
             "is given with countType 'imageCountMoreThan'",
         )
-    if count_type == "sinceImagePushed" and selection.get("countUnit", _ABSENT) != _DAYS:
+    if count_type != "imageCountMoreThan" and selection.get("countUnit", _ABSENT) != _DAYS:
         raise _fail(
             here("selection.countUnit"),
             selection.get("countUnit", _ABSENT),
-            "'days' with countType 'sinceImagePushed'",
+            f"'days' with countType {count_type!r}",
             "is missing" if "countUnit" not in selection else "is not 'days'",
         )
     # lifecycle_policy_parameters.html: countNumber is a positive integer (0 is not accepted).
     count_number = check_count(here("selection.countNumber"), selection["countNumber"], 1)
+    storage_class = selection.get("storageClass", _STANDARD)
+    # lifecycle_policy_parameters.html: storageClass is required, and only 'archive', with
+    # sinceImageTransitioned; with the other count types the only supported value is 'standard'.
+    wanted_class = _ARCHIVE if count_type == "sinceImageTransitioned" else _STANDARD
+    if storage_class != wanted_class:
+        raise _fail(
+            here("selection.storageClass"),
+            selection.get("storageClass", _ABSENT),
+            f"{wanted_class!r} with countType {count_type!r}",
+            "is missing" if "storageClass" not in selection else f"is not {wanted_class!r}",
+        )
+    # lifecycle_policy_examples.html: "You cannot configure lifecycle policies that delete
+    # images that have been in archive for less than 90 days."
+    if (
+        count_type == "sinceImageTransitioned"
+        and isinstance(count_number, int)
+        and count_number < MIN_ARCHIVE_DAYS
+    ):
+        raise _fail(
+            here("selection.countNumber"),
+            count_number,
+            f"at least {MIN_ARCHIVE_DAYS} days with countType 'sinceImageTransitioned'",
+            f"is under ECR's {MIN_ARCHIVE_DAYS}-day minimum storage in archive",
+        )
     action = _check_object(
         here("action"), rule["action"], _ACTION_KEYS, ("type",), lambda key: here(f"action.{key}")
     )
-    if action["type"] != _EXPIRE:
-        raise _fail(here("action.type"), action["type"], "'expire'", "is not an action ECR knows")
-    return _Rule(index, priority, status, prefixes, patterns, count_type, count_number)
+    kind = action["type"]
+    # lifecycle_policy_parameters.html: the type is 'expire' or 'transition';
+    # targetStorageClass, only 'archive', is required with (and only with) 'transition'.
+    if kind not in (_EXPIRE, _TRANSITION):
+        raise _fail(here("action.type"), kind, "'expire' or 'transition'", "is not an action ECR knows")
+    if kind == _TRANSITION and action.get("targetStorageClass", _ABSENT) != _ARCHIVE:
+        raise _fail(
+            here("action.targetStorageClass"),
+            action.get("targetStorageClass", _ABSENT),
+            "'archive' with action type 'transition'",
+            "is missing" if "targetStorageClass" not in action else "is not 'archive'",
+        )
+    if kind == _EXPIRE and "targetStorageClass" in action:
+        raise _fail(
+            here("action.targetStorageClass"),
+            action["targetStorageClass"],
+            "no targetStorageClass with action type 'expire'",
+            "is given with action type 'expire'",
+        )
+    # lifecycle_policy_examples.html: sinceImagePulled "must be used with the transition
+    # action"; sinceImageTransitioned "must be used with the expire action".
+    wanted_kind = {"sinceImagePulled": _TRANSITION, "sinceImageTransitioned": _EXPIRE}.get(count_type)
+    if wanted_kind is not None and kind != wanted_kind:
+        raise _fail(
+            here("action.type"),
+            kind,
+            f"{wanted_kind!r} with countType {count_type!r}",
+            f"is not {wanted_kind!r}",
+        )
+    return _Rule(
+        index, priority, status, prefixes, patterns, count_type, count_number, storage_class, kind
+    )
 
 
 def _check_tag_list(parameter: str, value: Any) -> Optional[Tuple[Any, ...]]:
@@ -836,18 +905,25 @@ def _check_across_rules(rules: Sequence[_Rule], name: Namer) -> None:
                     f"is also the priority of {name(earlier.index, '')}",
                 )
             seen_priorities[rule.priority] = rule
+    # LifecyclePolicies.html scopes the other rules to "all rules selecting a specific
+    # storage class"; the examples page's archive policy has one 'any' rule per class.
+    for storage_class in _STORAGE_CLASSES:
+        _check_one_storage_class([r for r in rules if r.storage_class == storage_class], name)
+
+
+def _check_one_storage_class(rules: Sequence[_Rule], name: Namer) -> None:
     firsts: Dict[str, _Rule] = {}
     for rule in rules:
         if rule.status in (TagStatus.ANY.value, TagStatus.UNTAGGED.value):
             earlier = firsts.get(rule.status)
             if earlier is not None:
                 # lifecycle_policy_parameters.html: the 'any' rule must have the highest
-                # rulePriority, so there is one; LifecyclePolicies.html: "Only one rule ...
-                # is allowed to select untagged images."
+                # rulePriority, so there is one; LifecyclePolicies.html: "Only one rule
+                # selecting a specific storage class is allowed to select untagged images."
                 raise _fail(
                     name(rule.index, "selection.tagStatus"),
                     rule.status,
-                    f"at most one {rule.status!r} rule in a policy",
+                    f"at most one {rule.status!r} rule for the {rule.storage_class!r} storage class",
                     f"makes a second {rule.status!r} rule, after {name(earlier.index, '')}",
                 )
             firsts[rule.status] = rule
@@ -860,7 +936,8 @@ def _check_across_rules(rules: Sequence[_Rule], name: Namer) -> None:
             raise _fail(
                 name(any_rule.index, "rulePriority"),
                 any_rule.priority,
-                "the highest priority in the policy, for the 'any' rule",
+                f"the highest priority of the {any_rule.storage_class!r} storage class's "
+                "rules, for its 'any' rule",
                 f"is below {above[0].priority}, the priority of {name(above[0].index, '')}",
             )
     filters: Dict[frozenset[str], _Rule] = {}
@@ -870,13 +947,14 @@ def _check_across_rules(rules: Sequence[_Rule], name: Namer) -> None:
             continue
         earlier = filters.get(key)
         if earlier is not None:
-            # LifecyclePolicies.html: "The set of all rules ... must contain a unique set of
-            # prefixes." Two rules with one filter also leave the lower one nothing to act on.
+            # LifecyclePolicies.html: "The set of all rules selecting a specific storage
+            # class must contain a unique set of prefixes." Two rules with one filter also
+            # leave the lower one nothing to act on.
             path = "selection.tagPrefixList" if rule.prefixes is not None else "selection.tagPatternList"
             raise _fail(
                 name(rule.index, path),
                 list(rule.prefixes if rule.prefixes is not None else rule.patterns or ()),
-                "a tag filter unique across the policy's rules",
+                "a tag filter unique across the rules of a storage class",
                 f"selects the same tags as {name(earlier.index, '')}",
             )
         filters[key] = rule
@@ -889,6 +967,8 @@ class Verdict(str, enum.Enum):
     """What a lifecycle policy does to an image."""
 
     EXPIRE = "expire"
+    ARCHIVE = "archive"
+    """Moved to the archive storage class by a ``transition`` rule."""
     KEEP = "keep"
 
 
@@ -901,12 +981,14 @@ class ImageVerdict:
     pushed_at: datetime
     verdict: Verdict
     rule_priority: Optional[int]
-    """The rule that expires the image, or that selected it first (and so keeps
-    it from every lower rule); None when no rule selects it."""
+    """The rule that expires or archives the image, or that selected it first
+    (and so keeps it from every lower rule); None when no rule selects it."""
     reason: str
     tie: bool = False
     """True when a count window's boundary falls between images pushed at the
     same instant: ECR does not document which of them it keeps."""
+    storage_class: str = _STANDARD
+    """``standard``, or ``archive`` for an archived image."""
 
 
 @dataclass(frozen=True)
@@ -921,26 +1003,27 @@ class LifecyclePreview:
 
     now: datetime
     images: Tuple[ImageVerdict, ...]
-    """Every image, newest first (by push time, then digest)."""
+    """Every image, newest first (by push time, or the time it was restored
+    from archive, then by digest)."""
+
+    def _by(self, verdict: Verdict) -> Mapping[str, Optional[int]]:
+        return {image.digest: image.rule_priority for image in self.images if image.verdict is verdict}
 
     @property
     def expired(self) -> Mapping[str, int]:
         """Digest -> ``rulePriority`` of the rule that expires the image."""
-        return {
-            image.digest: image.rule_priority
-            for image in self.images
-            if image.verdict is Verdict.EXPIRE and image.rule_priority is not None
-        }
+        return {digest: priority for digest, priority in self._by(Verdict.EXPIRE).items() if priority}
+
+    @property
+    def archived(self) -> Mapping[str, int]:
+        """Digest -> ``rulePriority`` of the rule that moves the image to archive."""
+        return {digest: priority for digest, priority in self._by(Verdict.ARCHIVE).items() if priority}
 
     @property
     def kept(self) -> Mapping[str, Optional[int]]:
         """Digest -> ``rulePriority`` of the rule that selected (and keeps) the
         image, or None when no rule selects it."""
-        return {
-            image.digest: image.rule_priority
-            for image in self.images
-            if image.verdict is Verdict.KEEP
-        }
+        return self._by(Verdict.KEEP)
 
 
 @dataclass(frozen=True)
@@ -948,6 +1031,31 @@ class _Image:
     digest: str
     tags: Tuple[str, ...]
     pushed_at: datetime
+    storage_class: str
+    last_pulled_at: Optional[datetime]
+    last_archived_at: Optional[datetime]
+    last_activated_at: Optional[datetime]
+
+    @property
+    def active_since(self) -> datetime:
+        """LifecyclePolicies.html: for an image restored from archive,
+        "last_activated_at is used instead of pushed_at_time"."""
+        return self.last_activated_at or self.pushed_at
+
+    def reference(self, count_type: str) -> Tuple[str, datetime]:
+        """What a ``since*`` count type measures, and from when."""
+        if count_type == "sinceImageTransitioned" and self.last_archived_at is not None:
+            return "archived", self.last_archived_at
+        if count_type == "sinceImagePulled":
+            # LifecyclePolicies.html: last_recorded_pulltime; pushed_at_time if never
+            # pulled; last_activated_at if never pulled since it was restored.
+            if self.last_pulled_at is not None and (
+                self.last_activated_at is None or self.last_pulled_at >= self.last_activated_at
+            ):
+                return "last pulled", self.last_pulled_at
+        if self.last_activated_at is not None:
+            return "restored", self.last_activated_at
+        return "pushed", self.pushed_at
 
 
 def _as_utc(parameter: str, value: Any) -> datetime:
@@ -963,6 +1071,11 @@ def _as_utc(parameter: str, value: Any) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
+
+
+def _optional_time(item: Mapping[str, Any], key: str, where: str) -> Optional[datetime]:
+    value = item.get(key)
+    return None if value is None else _as_utc(f"{where}.{key}", value)
 
 
 def _images(images: Iterable[Mapping[str, Any]]) -> List[_Image]:
@@ -998,7 +1111,30 @@ def _images(images: Iterable[Mapping[str, Any]]) -> List[_Image]:
             )
         if "pushed_at" not in item:
             raise _fail(f"{where}.pushed_at", _ABSENT, "a datetime or ISO-8601 string", "is missing")
-        parsed.append(_Image(digest, tuple(tags), _as_utc(f"{where}.pushed_at", item["pushed_at"])))
+        storage_class = item.get("storage_class", _STANDARD)
+        if storage_class not in _STORAGE_CLASSES:
+            raise _fail(
+                f"{where}.storage_class", storage_class, "'standard' or 'archive'", "is neither"
+            )
+        archived_at = _optional_time(item, "last_archived_at", where)
+        if storage_class == _ARCHIVE and archived_at is None:
+            raise _fail(
+                f"{where}.last_archived_at",
+                _ABSENT,
+                "the time an archived image was archived",
+                "is missing",
+            )
+        parsed.append(
+            _Image(
+                digest,
+                tuple(tags),
+                _as_utc(f"{where}.pushed_at", item["pushed_at"]),
+                storage_class,
+                _optional_time(item, "last_pulled_at", where),
+                archived_at,
+                _optional_time(item, "last_activated_at", where),
+            )
+        )
     return parsed
 
 
@@ -1026,25 +1162,31 @@ def preview_lifecycle(
     images: Iterable[Mapping[str, Any]],
     now: Union[datetime, str, None] = None,
 ) -> LifecyclePreview:
-    """Which images ``policy`` would expire, and which rule decides each image.
+    """Which images ``policy`` would expire (or archive), and which rule decides each.
 
     ``images`` are mappings with ``digest`` (unique), ``tags`` (a list; empty
     or absent means untagged) and ``pushed_at`` (a datetime or an ISO-8601
-    string; without an offset it is UTC). ``now`` (a datetime or an ISO-8601
-    string) defaults to the current UTC time; a later ``now`` looks ahead.
+    string; without an offset it is UTC). For policies with archive rules they
+    may also hold ``storage_class`` (``"standard"``, the default, or
+    ``"archive"``), ``last_pulled_at``, ``last_archived_at`` (required for an
+    archived image) and ``last_activated_at`` (when it was restored). ``now``
+    (a datetime or an ISO-8601 string) defaults to the current UTC time; a
+    later ``now`` looks ahead.
 
     The policy is first checked with :func:`check_lifecycle_policy`. Then
     ECR's evaluation rules (LifecyclePolicies.html) are applied:
 
     * rules are applied in ascending ``rulePriority``, and each image is
       decided by exactly one rule or none: the first rule whose tag filter
-      selects it. A lower rule can never expire it, even when that first rule
-      keeps it;
+      (and storage class) selects it. A lower rule can never expire it, even
+      when that first rule keeps it;
     * a lower rule still *sees* the images that higher rules decided:
-      ``imageCountMoreThan`` ranks all the images it selects, newest push
-      first, and expires those beyond the count that no higher rule selected;
-    * ``sinceImagePushed`` expires images pushed more than ``countNumber``
-      days (of 24 hours) before ``now``;
+      ``imageCountMoreThan`` ranks all the images it selects, newest first,
+      and acts on those beyond the count that no higher rule selected;
+    * ``sinceImagePushed`` acts on images pushed (or restored) more than
+      ``countNumber`` days (of 24 hours) before ``now``; ``sinceImagePulled``
+      measures from the last pull (else the push or restore),
+      ``sinceImageTransitioned`` from the archiving;
     * a multi-entry tag list is AND; prefixes are literal; in patterns ``*``
       matches any run of characters.
 
@@ -1058,7 +1200,7 @@ def preview_lifecycle(
     rules = sorted(checked, key=lambda rule: int(rule.priority))
     moment = _as_utc("now", now) if now is not None else datetime.now(timezone.utc)
     newest_first = sorted(
-        _images(images), key=lambda image: (image.pushed_at, image.digest), reverse=True
+        _images(images), key=lambda image: (image.active_since, image.digest), reverse=True
     )
 
     decided: Dict[str, ImageVerdict] = {}
@@ -1066,30 +1208,34 @@ def preview_lifecycle(
         selected = [
             image
             for image in newest_first
-            if _selects_tags(rule.status, rule.prefixes or (), rule.patterns or (), image.tags)
+            if image.storage_class == rule.storage_class
+            and _selects_tags(rule.status, rule.prefixes or (), rule.patterns or (), image.tags)
         ]
         count = int(rule.count_number)
+        acts = Verdict.ARCHIVE if rule.action == _TRANSITION else Verdict.EXPIRE
+        verb = "archives" if acts is Verdict.ARCHIVE else "expires"
         tied_at: Optional[datetime] = None
         if rule.count_type == "imageCountMoreThan" and len(selected) > count:
-            if selected[count - 1].pushed_at == selected[count].pushed_at:
-                tied_at = selected[count].pushed_at
+            if selected[count - 1].active_since == selected[count].active_since:
+                tied_at = selected[count].active_since
         for rank, image in enumerate(selected, start=1):
             if image.digest in decided:
                 continue
             if rule.count_type == "imageCountMoreThan":
-                expire = rank > count
+                act = rank > count
                 reason = (
                     f"number {rank} of the {len(selected)} images rule {rule.priority} selects, "
                     f"newest first; it keeps {count}"
                 )
             else:
-                age = moment - image.pushed_at
-                expire = age > timedelta(days=count)
+                event, since = image.reference(rule.count_type)
+                age = moment - since
+                act = age > timedelta(days=count)
                 reason = (
-                    f"pushed {_days(age)} days before now; rule {rule.priority} expires "
-                    f"images pushed more than {count} day{'s' if count != 1 else ''} before"
+                    f"{event} {_days(age)} days before now; rule {rule.priority} {verb} "
+                    f"images {event} more than {count} day{'s' if count != 1 else ''} before"
                 )
-            tie = tied_at is not None and image.pushed_at == tied_at
+            tie = tied_at is not None and image.active_since == tied_at
             if tie:
                 reason += (
                     "; pushed at the same instant as an image on the other side of the "
@@ -1099,15 +1245,22 @@ def preview_lifecycle(
                 image.digest,
                 image.tags,
                 image.pushed_at,
-                Verdict.EXPIRE if expire else Verdict.KEEP,
+                acts if act else Verdict.KEEP,
                 int(rule.priority),
                 reason,
                 tie,
+                image.storage_class,
             )
     verdicts = tuple(
         decided.get(image.digest)
         or ImageVerdict(
-            image.digest, image.tags, image.pushed_at, Verdict.KEEP, None, "no rule selects it"
+            image.digest,
+            image.tags,
+            image.pushed_at,
+            Verdict.KEEP,
+            None,
+            "no rule selects it",
+            storage_class=image.storage_class,
         )
         for image in newest_first
     )

@@ -18,10 +18,12 @@ from the registry through boto3's ``describe_images``. boto3 honours
 stack's AWS provider for that repository when it is written literally, else
 ``AWS_REGION`` / ``AWS_DEFAULT_REGION``.
 
-``--fail-on-expire`` with no pattern fails when any image would expire. With
+``--fail-on-expire`` with no pattern fails when any image would expire, or be
+archived (an archived image cannot be pulled). With
 patterns (``*`` matches any run of characters; no ``*`` means that exact tag,
 as in a ``tagPatternList``), it fails only when an expiring image carries a tag
-matching one of them, e.g. the tags of what is deployed.
+matching one of them, e.g. the tags of what is deployed. Archived images are
+read from describe_images' ``imageStatus`` and its ``last*`` times.
 
 Exit status: 0 when the preview ran (and nothing blocks), 1 when
 ``--fail-on-expire`` found an image, 2 on an error (bad arguments, a
@@ -160,11 +162,30 @@ def find_lifecycle_policy(stack_dir: Path, repository: str) -> StackPolicy:
     )
 
 
+def _time(value: Any) -> Any:
+    """An epoch number (the AWS CLI's --output json of old) as a datetime."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, tz=timezone.utc)
+    return value
+
+
 def _describe_images_entry(entry: Mapping[str, Any]) -> Dict[str, Any]:
-    pushed = entry.get("imagePushedAt")
-    if isinstance(pushed, (int, float)) and not isinstance(pushed, bool):
-        pushed = datetime.fromtimestamp(pushed, tz=timezone.utc)
-    return {"digest": entry.get("imageDigest"), "tags": entry.get("imageTags") or [], "pushed_at": pushed}
+    """A describe_images ``imageDetail`` as a preview image (ARCHIVED means archive;
+    ACTIVE and ACTIVATING, still being restored, mean standard)."""
+    image = {
+        "digest": entry.get("imageDigest"),
+        "tags": entry.get("imageTags") or [],
+        "pushed_at": _time(entry.get("imagePushedAt")),
+        "storage_class": "archive" if entry.get("imageStatus") == "ARCHIVED" else "standard",
+    }
+    for key, field in (
+        ("last_pulled_at", "lastRecordedPullTime"),
+        ("last_archived_at", "lastArchivedAt"),
+        ("last_activated_at", "lastActivatedAt"),
+    ):
+        if entry.get(field) is not None:
+            image[key] = _time(entry[field])
+    return image
 
 
 def images_from_file(path: Path) -> List[Dict[str, Any]]:
@@ -217,13 +238,18 @@ def _short(digest: str) -> str:
 
 
 def _table(preview: LifecyclePreview) -> List[str]:
-    rows = [("IMAGE", "TAGS", "PUSHED (UTC)", "VERDICT", "RULE", "WHY")]
+    """One row per image; a STORAGE column only when some image is archived."""
+    storage = any(image.storage_class != "standard" for image in preview.images)
+    rows = [("IMAGE", "TAGS", "PUSHED (UTC)") + (("STORAGE",) if storage else ()) + ("VERDICT", "RULE", "WHY")]
     for image in preview.images:
         rows.append(
             (
                 _short(image.digest),
                 ", ".join(image.tags) or "<untagged>",
                 image.pushed_at.strftime("%Y-%m-%d %H:%M"),
+            )
+            + ((image.storage_class,) if storage else ())
+            + (
                 image.verdict.value,
                 "-" if image.rule_priority is None else str(image.rule_priority),
                 image.reason,
@@ -237,13 +263,14 @@ def _table(preview: LifecyclePreview) -> List[str]:
 
 
 def _blocking(preview: LifecyclePreview, patterns: Optional[Sequence[str]]) -> List[str]:
-    """Digests of expiring images that ``--fail-on-expire`` stops on."""
+    """Digests of expiring (or archiving: an archived image cannot be pulled)
+    images that ``--fail-on-expire`` stops on."""
     if patterns is None:
         return []
     return [
         image.digest
         for image in preview.images
-        if image.verdict is Verdict.EXPIRE
+        if image.verdict is not Verdict.KEEP
         and (
             not patterns
             or any(tag_pattern_matches(pattern, tag) for pattern in patterns for tag in image.tags)
@@ -268,18 +295,21 @@ def _report(
                     "rule_priority": image.rule_priority,
                     "reason": image.reason,
                     "tie": image.tie,
+                    "storage_class": image.storage_class,
                 }
                 for image in preview.images
             ],
             "expired": dict(preview.expired),
+            "archived": dict(preview.archived),
             "blocked": blocked,
         }
         json.dump(document, out, indent=2)
         out.write("\n")
         return
+    archived = f", {len(preview.archived)} be archived" if preview.archived else ""
     out.write(
         f"{found.repository} ({found.policy_address}) at {preview.now.isoformat()}: "
-        f"{len(preview.expired)} of {len(preview.images)} images would expire\n"
+        f"{len(preview.expired)} of {len(preview.images)} images would expire{archived}\n"
     )
     if preview.images:
         out.write("\n".join(_table(preview)) + "\n")
@@ -309,7 +339,8 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-on-expire",
         nargs="*",
         metavar="PATTERN",
-        help="exit 1 when an image would expire; with patterns, only when it has a matching tag",
+        help="exit 1 when an image would expire (or be archived); with patterns, only when it "
+        "has a matching tag",
     )
     return parser
 
@@ -335,9 +366,8 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
     blocked = _blocking(preview, args.fail_on_expire)
     _report(found, preview, blocked, args.json, out)
     if blocked:
-        err.write(
-            f"--fail-on-expire: {len(blocked)} image(s) would expire: {', '.join(blocked)}\n"
-        )
+        fate = "expire or be archived" if any(d in preview.archived for d in blocked) else "expire"
+        err.write(f"--fail-on-expire: {len(blocked)} image(s) would {fate}: {', '.join(blocked)}\n")
         return 1
     return 0
 
