@@ -10,8 +10,8 @@ through :func:`cdktf_aws_ecr.validation.is_token`, which imports cdktf then):
 * :func:`check_lifecycle_policy` refuses, with :class:`ValidationError`,
   every policy that ECR's ``PutLifecyclePolicy`` would reject.
 * :func:`preview_lifecycle` applies ECR's documented evaluation rules to a
-  list of images and says, for each image, whether it would expire and which
-  rule decides it.
+  list of images and says, for each image, whether it would expire (or move
+  to archive storage) and which rule decides it.
 
 AWS pages this module follows (cited next to each check):
 
@@ -45,7 +45,15 @@ from typing import (
 
 from .errors import ValidationError
 from .policies import MAX_LIFECYCLE_POLICY_LENGTH, lifecycle_policy_json
-from .validation import MAX_COUNT, check_choice, check_count, check_tag_prefixes, is_token
+from .validation import (
+    MAX_COUNT,
+    _string_list,
+    _type_name,
+    check_choice,
+    check_count,
+    check_tag_prefixes,
+    is_token,
+)
 
 __all__ = [
     "ImageVerdict",
@@ -53,8 +61,10 @@ __all__ = [
     "LifecycleRule",
     "MAX_LIFECYCLE_RULES",
     "MAX_TAG_PATTERN_WILDCARDS",
+    "MIN_ARCHIVE_DAYS",
     "MIN_LIFECYCLE_POLICY_LENGTH",
     "PROTECT_COUNT",
+    "TAG_PATTERN_PATTERN",
     "TagStatus",
     "Verdict",
     "assemble_lifecycle_policy",
@@ -83,7 +93,12 @@ TAG_PATTERN_PATTERN = r"[A-Za-z0-9_*][A-Za-z0-9_.*-]{0,127}"
 _TAG_PATTERN_RE = re.compile(TAG_PATTERN_PATTERN, re.ASCII)
 
 _TAG_STATUSES = ("tagged", "untagged", "any")
-_COUNT_TYPES = ("imageCountMoreThan", "sinceImagePushed", "sinceImagePulled", "sinceImageTransitioned")
+_COUNT_TYPES = (
+    "imageCountMoreThan",
+    "sinceImagePushed",
+    "sinceImagePulled",
+    "sinceImageTransitioned",
+)
 _DAYS = "days"
 _EXPIRE = "expire"
 _TRANSITION = "transition"
@@ -165,35 +180,22 @@ def _selects_tags(
 # --------------------------------------------------------------------------- typed rules
 
 
-def _type_name(value: Any) -> str:
-    name = type(value).__name__
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+_TAG_PATTERNS_ALLOWED = (
+    "a non-empty list of distinct tag patterns, each 1-128 characters of letters, digits, "
+    f"_ . - and *, not starting with . or -, with at most {MAX_TAG_PATTERN_WILDCARDS} '*' "
+    "(* matches any run of characters)"
+)
 
 
 def _check_tag_patterns(parameter: str, value: Any) -> Tuple[str, ...]:
-    """Distinct tag patterns: Docker tag characters plus ``*``, at most 4 ``*`` each."""
-    allowed = (
-        f"a non-empty list of distinct tag patterns, each 1-128 characters of letters, digits, "
-        f"_ . - and *, not starting with . or -, with at most {MAX_TAG_PATTERN_WILDCARDS} '*' "
-        "(* matches any run of characters)"
-    )
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise ValidationError(
-            parameter, value, allowed, problem=f"is {_type_name(value)}, not a list"
-        )
-    items = list(value)
+    """Distinct tag patterns: Docker tag characters plus ``*``, at most 4 ``*`` each.
+    A list that is itself an unresolved token is kept as it is."""
+    allowed = _TAG_PATTERNS_ALLOWED
+    items = _string_list(parameter, value, allowed)
+    if items is None:
+        return tuple(value)
     if not items:
         raise ValidationError(parameter, value, allowed, problem="is empty")
-    for item in items:
-        if type(item) is not str:
-            raise ValidationError(
-                parameter, value, allowed, problem=f"holds {_type_name(item)}: {item!r}"
-            )
-    if len(items) == 1 and items[0].startswith("#{") and is_token(items):
-        return tuple(items)
-    duplicates = sorted({item for item in items if items.count(item) > 1})
-    if duplicates:
-        raise ValidationError(parameter, value, allowed, problem=f"repeats {duplicates!r}")
     for item in items:
         if _TAG_PATTERN_RE.fullmatch(item):
             # LifecyclePolicies.html: "a maximum limit of four wildcards (*) per string".
@@ -556,17 +558,15 @@ _TYPED_FIELDS = {
 
 
 def _check_protected_tags(value: Any) -> Tuple[str, ...]:
-    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) and not value:
-        return ()
-    patterns = _check_tag_patterns("protected_tags", value)
-    if len(patterns) == 1 and patterns[0].startswith("#{") and is_token(list(patterns)):
+    items = _string_list("protected_tags", value, _TAG_PATTERNS_ALLOWED)
+    if items is None:
         raise ValidationError(
             "protected_tags",
             value,
             "a list known at synth",
             problem="is an unresolved token list, and each pattern needs its own rule",
         )
-    return patterns
+    return _check_tag_patterns("protected_tags", items) if items else ()
 
 
 # --------------------------------------------------------------------------- whole-policy check

@@ -13,17 +13,17 @@ the ``aws_ecr_lifecycle_policy`` whose ``repository`` refers to that
 
 Images come from ``--images FILE`` (a JSON list of ``{"digest", "tags",
 "pushed_at"}``, or the output of ``aws ecr describe-images``) or, without it,
-from the registry through boto3's ``describe_images``. boto3 honours
+from the registry through boto3's ``describe_images`` (archived images are
+recognised by ``imageStatus``, with their ``last*`` times). boto3 honours
 ``AWS_ENDPOINT_URL``; the region is ``--region``, else the region of the
 stack's AWS provider for that repository when it is written literally, else
 ``AWS_REGION`` / ``AWS_DEFAULT_REGION``.
 
-``--fail-on-expire`` with no pattern fails when any image would expire, or be
-archived (an archived image cannot be pulled). With
-patterns (``*`` matches any run of characters; no ``*`` means that exact tag,
-as in a ``tagPatternList``), it fails only when an expiring image carries a tag
-matching one of them, e.g. the tags of what is deployed. Archived images are
-read from describe_images' ``imageStatus`` and its ``last*`` times.
+``--fail-on-expire`` with no pattern fails when any image would expire or be
+archived (an archived image cannot be pulled). With patterns (``*`` matches any
+run of characters; no ``*`` means that exact tag, as in a ``tagPatternList``),
+it fails only when such an image carries a tag matching one of them, e.g. the
+tags of what is deployed.
 
 Exit status: 0 when the preview ran (and nothing blocks), 1 when
 ``--fail-on-expire`` found an image, 2 on an error (bad arguments, a
