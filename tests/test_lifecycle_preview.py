@@ -383,6 +383,28 @@ def test_a_policy_with_an_unresolved_token_cannot_be_previewed() -> None:
 
 
 @pytest.mark.parametrize(
+    "lists",
+    [
+        {"tagPatternList": [Token.as_string(Fn.lower("V*"))]},
+        {"tagPrefixList": Token.as_list(Fn.split(",", "v,w"))},
+    ],
+)
+def test_a_tag_list_with_an_unresolved_token_cannot_be_previewed(lists: Dict[str, Any]) -> None:
+    with pytest.raises(ValidationError) as caught:
+        preview_lifecycle(policy(rule(1, "tagged", 1, **lists)), MULTIPLE_RULES_IMAGES, NOW)
+    assert caught.value.parameter == f"rules[0].selection.{next(iter(lists))}"
+    assert "holds an unresolved token" in str(caught.value)
+
+
+def test_tags_that_only_look_odd_are_previewed_as_written() -> None:
+    # GIVEN a literal prefix no Docker tag has (AWS's own example tag "git hash" has a space)
+    preview = preview_lifecycle(
+        policy(rule(1, "tagged", 1, tagPrefixList=["git "])), [image("d", ["git hash"], days_ago(1))], NOW
+    )
+    assert preview.kept == {"d": 1}
+
+
+@pytest.mark.parametrize(
     "images, parameter, fragment",
     [
         ({"digest": "a"}, "images", "is a dict"),

@@ -1151,6 +1151,18 @@ def _concrete(rule: _Rule, name: Namer) -> None:
             raise _fail(
                 name(rule.index, path), value, "a value known at synth", "is an unresolved token"
             )
+    for path, entries in (
+        ("selection.tagPrefixList", rule.prefixes),
+        ("selection.tagPatternList", rule.patterns),
+    ):
+        odd = [entry for entry in entries or () if not _TAG_PATTERN_RE.fullmatch(entry)]
+        if odd and (is_token(list(odd)) or any(is_token(entry) for entry in odd)):
+            raise _fail(
+                name(rule.index, path),
+                list(entries or ()),
+                "tags known at synth",
+                "holds an unresolved token",
+            )
 
 
 def _days(delta: timedelta) -> str:

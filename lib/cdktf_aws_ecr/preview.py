@@ -345,7 +345,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def main(
+    argv: Optional[Sequence[str]] = None,
+    out: Optional[TextIO] = None,
+    err: Optional[TextIO] = None,
+) -> int:
+    """Run the command; ``out`` and ``err`` default to the current stdout and stderr."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     args = _parser().parse_args(argv)
     try:
         found = find_lifecycle_policy(args.stack_dir, args.repository)
