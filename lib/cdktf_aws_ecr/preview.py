@@ -91,7 +91,10 @@ def _load_stack(stack_dir: Path) -> Mapping[str, Any]:
         ) from None
     if not isinstance(stack, Mapping):
         raise ValidationError(
-            "stack_dir", str(path), f"a {STACK_FILE} holding a JSON object", problem="holds another value"
+            "stack_dir",
+            str(path),
+            f"a {STACK_FILE} holding a JSON object",
+            problem="holds another value",
         )
     return stack
 
@@ -240,7 +243,8 @@ def _short(digest: str) -> str:
 def _table(preview: LifecyclePreview) -> List[str]:
     """One row per image; a STORAGE column only when some image is archived."""
     storage = any(image.storage_class != "standard" for image in preview.images)
-    rows = [("IMAGE", "TAGS", "PUSHED (UTC)") + (("STORAGE",) if storage else ()) + ("VERDICT", "RULE", "WHY")]
+    optional = ("STORAGE",) if storage else ()
+    rows = [("IMAGE", "TAGS", "PUSHED (UTC)") + optional + ("VERDICT", "RULE", "WHY")]
     for image in preview.images:
         rows.append(
             (
@@ -332,8 +336,12 @@ def _parser() -> argparse.ArgumentParser:
         help="JSON list of {digest, tags, pushed_at} or describe-images output; "
         "without it, images are read from the registry with boto3",
     )
-    parser.add_argument("--region", help="AWS region of the registry (default: the stack's, then the environment's)")
-    parser.add_argument("--now", help="ISO-8601 time to evaluate at, e.g. 2026-12-25T00:00:00Z (default: now)")
+    parser.add_argument(
+        "--region", help="AWS region of the registry (default: the stack's, then the environment's)"
+    )
+    parser.add_argument(
+        "--now", help="ISO-8601 time to evaluate at, e.g. 2026-12-25T00:00:00Z (default: now)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument(
         "--fail-on-expire",
