@@ -34,7 +34,8 @@ For each rule:
    does not (``api*``, ``ap*i``, ..., ``*api``). When no such form exists, no
    filter at all can cover that repository alone.
 2. Otherwise the filters are compacted into trailing-wildcard prefixes
-   (``payments/*``, ``dev/a*``, ``*``) by a dynamic programme over a radix
+   (``payments/*``, ``dev/a*``, ``*``; cut at a ``/`` where that matches the
+   same app names) by a dynamic programme over a radix
    trie of the app's names: it covers every repository that needs the rule,
    minimises the number of app repositories that get more scanning than they
    asked for, then the number of filters. It runs in O(n·K) for n names and K
@@ -66,7 +67,7 @@ import bisect
 import enum
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .enums import ScanFrequency
 from .errors import ValidationError
@@ -355,6 +356,10 @@ class _Trie:
         return len(self.depth) - 1
 
 
+def _repositories(count: int) -> str:
+    return f"{count} repositor{'y' if count == 1 else 'ies'}"
+
+
 def _common_prefix_length(a: str, b: str) -> int:
     length = min(len(a), len(b))
     for i in range(length):
@@ -559,14 +564,24 @@ class _Planner:
         return filters
 
     def _wildcard(self, node: int) -> Optional[str]:
-        """``prefix*`` matching exactly the node's names, longest prefix first (it reaches fewest names)."""
+        """``prefix*`` matching exactly the node's names among the app's.
+
+        Any prefix ending on the edge from the node's parent does. The deepest
+        namespace boundary ('/') on it is preferred: ``dev/*`` rather than
+        ``dev/svc-*``, which reads as the namespace it is and, as under
+        ENHANCED a repository no filter matches is not scanned at all, also
+        covers the namespace's future repositories. Without one, the node's
+        whole prefix, which reaches the fewest other names.
+        """
         trie = self.trie
         if node == 0:
             return "*"
-        depth = min(trie.depth[node], MAX_FILTER_LENGTH - 1)
-        if depth <= trie.depth[trie.parent[node]]:
+        above = trie.depth[trie.parent[node]]
+        prefix = self.names[trie.low[node]][: min(trie.depth[node], MAX_FILTER_LENGTH - 1)]
+        if len(prefix) <= above:
             return None
-        return self.names[trie.low[node]][:depth] + "*"
+        boundary = prefix.rfind("/", above) + 1
+        return prefix[: boundary or len(prefix)] + "*"
 
     def _exact_filter(self, i: int, weights: List[int], bare: bool) -> Optional[str]:
         """A filter for name ``i`` that covers no other app name of positive weight.
@@ -683,9 +698,9 @@ class _Planner:
             False,
             self._way_out(frequency, wanted),
             problem=(
-                f"cannot be met: {len(wanted)} repositories need the {frequency.value} "
-                f"rule in {self.registry}, covering them without covering other "
-                f"repositories of the app takes {self._zero_cost_filters(needed, weights, exact)} "
+                f"cannot be met: the {frequency.value} rule in {self.registry} must cover "
+                f"{_repositories(len(wanted))}, covering them without covering other "
+                f"repositories of the app takes {self._zero_cost_filters(needed, weights)} "
                 f"filters, and the rule has room for {room} (the {self.filter_limit}-filter "
                 f"limit per rule"
                 + (f", {used} taken by namespace rules)" if used else ")")
@@ -693,9 +708,13 @@ class _Planner:
             where=self.where,
         )
 
-    def _zero_cost_filters(
-        self, needed: List[bool], weights: List[int], exact: Dict[int, Optional[str]]
-    ) -> int:
+    def _zero_cost_filters(self, needed: List[bool], weights: List[int]) -> int:
+        """The fewest filters covering the needed names without over-coverage.
+
+        Asked only once every needed name has such a cover, so a name without
+        an exact filter (too long for one) counts 1 here and is absorbed by
+        the zero-cost wildcard above it.
+        """
         trie = self.trie
         counts: Dict[int, int] = {}
         for node in trie.bottom_up:
@@ -705,7 +724,7 @@ class _Planner:
             own = trie.terminal[node]
             total = sum(counts[c] for c in trie.children[node] if c in counts)
             if own >= 0 and needed[own]:
-                total += 1 if exact[own] is not None else _INFINITE
+                total += 1
             wildcard = 1 if self._wildcard(node) and not any(weights[low:high]) else total
             counts[node] = min(total, wildcard)
         return counts[0]
@@ -733,8 +752,8 @@ class _Planner:
             f"those repositories",
             problem=(
                 f"take every filter the {frequency.value} rule allows in {self.registry} "
-                f"({self.filter_limit}), and {len(wanted)} repositories that need the rule "
-                f"match none of them ({self._shown(wanted)}): {outcome}"
+                f"({self.filter_limit}), and none of them matches the "
+                f"{_repositories(len(wanted))} needing the rule ({self._shown(wanted)}): {outcome}"
             ),
             where=self.where,
         )
