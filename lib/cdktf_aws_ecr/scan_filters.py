@@ -28,18 +28,18 @@ covers the on-push requests that are still uncovered.
 For each rule:
 
 1. When every repository still needing that rule has an *exact* filter and
-   they fit, the rule lists one filter per repository: its name, or, when
-   the bare name would also match another repository of the app that must not
-   be covered (``api`` inside ``payments-api``), a form with one ``*`` that
-   does not (``api*``, ``ap*i``, ..., ``*api``). When no such form exists, no
-   filter at all can cover that repository alone.
+   they fit, the rule lists one filter per repository. An exact filter scans
+   no other app repository more than it asks for or already gets: the bare
+   name, or, when that would (``api`` inside ``payments-api``), a form with
+   one ``*`` (``api*``, ``ap*i``, ..., ``*api``). When no such form exists,
+   no filter at all can cover that repository alone.
 2. Otherwise the filters are compacted into trailing-wildcard prefixes
    (``payments/*``, ``dev/a*``, ``*``; cut at a ``/`` where that matches the
-   same app names) by a dynamic programme over a radix
+   same app names) and exact filters, by a dynamic programme over a radix
    trie of the app's names: it covers every repository that needs the rule,
    minimises the number of app repositories that get more scanning than they
    asked for, then the number of filters. It runs in O(n·K) for n names and K
-   filters per rule.
+   filters per rule (about 0.1 s for 5,000 names).
 
 Guarantees and limits
 ---------------------
@@ -49,11 +49,14 @@ Guarantees and limits
   leave the ``SCAN_ON_PUSH`` rule no room.
 * At most 2 rules and ``filter_limit`` (at most 100) filters per rule; every
   filter passes :func:`check_filter`.
-* The over-coverage is minimal among configurations whose filters are exact
-  filters and trailing-wildcard prefixes, for the ``CONTINUOUS_SCAN`` rule and
-  then for the ``SCAN_ON_PUSH`` rule given it. A repository asking for on-push
-  scanning is moved to continuous scanning only when the ``SCAN_ON_PUSH`` rule
-  has no room at all, not to save over-coverage elsewhere.
+* The over-coverage, then the number of filters, is minimal among covers made
+  of trailing-wildcard prefixes and exact filters, for the
+  ``CONTINUOUS_SCAN`` rule and then for the ``SCAN_ON_PUSH`` rule given it.
+  An exact filter counts as covering its own repository only: a bare name
+  that also matches other requesting repositories (``api`` and
+  ``payments-api``) is not used to save their filters. A repository asking
+  for on-push scanning is moved to continuous scanning only when the
+  ``SCAN_ON_PUSH`` rule has no room at all, not to save over-coverage.
 * :attr:`ScanningPlan.over_covered` is computed from the final rules with
   AWS's matching semantics, so it is exact for the app's repositories. No
   filter can exclude repositories the app does not manage: a bare name
@@ -424,13 +427,17 @@ class _Planner:
         levels = self._levels(namespace, matches)
         room = {f: self.filter_limit - len(namespace[f]) for f in _RULE_ORDER}
         n = len(self.names)
+        # Basic scan-on-push needs an enhanced filter too: "Any repositories not
+        # matching an enhanced scanning filter will have scanning disabled"
+        # (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-filters.html).
         on_push_uncovered = [self.asked[i] == 1 and levels[i] == 0 for i in range(n)]
         continuous_needed = [self.asked[i] == 2 and levels[i] < 2 for i in range(n)]
         if any(on_push_uncovered) and room[ScanFrequency.SCAN_ON_PUSH] == 0:
             # With no room on push, continuous scanning is the only coverage left.
-            self._refuse_full_rule(
-                ScanFrequency.SCAN_ON_PUSH, namespace, on_push_uncovered, fatal=False
-            )
+            if not self.allow_over_coverage:
+                self._refuse_full_rule(
+                    ScanFrequency.SCAN_ON_PUSH, namespace, on_push_uncovered, fatal=False
+                )
             continuous_needed = [a or b for a, b in zip(continuous_needed, on_push_uncovered)]
         chosen: Dict[ScanFrequency, List[str]] = {}
         compacted: List[ScanFrequency] = []
@@ -736,8 +743,6 @@ class _Planner:
         needed: List[bool],
         fatal: bool,
     ) -> None:
-        if not fatal and self.allow_over_coverage:
-            return
         wanted = [i for i, need in enumerate(needed) if need]
         outcome = (
             "they cannot be covered"
