@@ -365,6 +365,25 @@ def test_an_organization_statement_through_the_escape_hatch() -> None:
     assert dict(statement.principals) == {"AWS": ("*",)}
 
 
+def test_only_principals_known_at_apply_outside_organization_statements_need_the_guard(
+    stack: TerraformStack,
+) -> None:
+    who = TerraformVariable(stack, "who", type="string").string_value
+    document = RepositoryPolicyDocument()
+    # GIVEN plain principals, an organization and a Deny naming a token
+    document.grant(Access.PULL, CI_ROLE)
+    document.grant(Access.PULL, OrganizationPrincipal(ORG))
+    document.grant(Access.PULL, ServicePrincipal("lambda.amazonaws.com", source_accounts=[ACCOUNT]))
+    document.add_statement(
+        PolicyStatement(sid="DenyWho", effect="Deny", principals={"AWS": [who]}, actions=PULL)
+    )
+    # THEN Terraform need not check them
+    assert not document.needs_wildcard_guard
+    # WHEN an Allow names a principal only known at apply  THEN it must
+    document.grant(Access.PUSH, f"arn:aws:iam::{who}:root")
+    assert document.needs_wildcard_guard
+
+
 def test_registry_login_policy() -> None:
     assert json.loads(REGISTRY_LOGIN_POLICY) == {
         "Version": "2012-10-17",

@@ -25,7 +25,7 @@ Statements (:meth:`RepositoryPolicyDocument.render`), in this order:
    shape for service grants (``AllowPullLambdaBySourceArn``,
    ``...BySourceAccount``, ``...BySourceArnAndAccount``), sorted by Sid.
    Grants are merged only where the merged statement allows exactly what the
-   separate ones would (see :meth:`RepositoryPolicyDocument.render`).
+   separate ones would (see :class:`RepositoryPolicyDocument`).
 3. Statements given to :meth:`RepositoryPolicyDocument.add_statement`, in the
    order given, under the Sids their authors chose.
 
@@ -34,6 +34,13 @@ that made it, so making the same grants in another order synthesizes the same
 document. Terraform treats a block's ``actions``, ``identifiers`` and
 ``values`` as sets, so their order never changes the policy text either; the
 library still sorts what grants add (seed lists keep their order, for parity).
+
+The policy text must fit ECR's 10,240 characters. :meth:`RepositoryPolicyDocument.render`
+measures it as the provider sends it (compact JSON); values only known at apply
+count as empty there, so it refuses only a policy that cannot fit, and
+:data:`POLICY_SIZE_GUARD_CONDITION` lets Terraform check the rest. Likewise a
+principal only known at apply is checked for wildcards by
+:data:`WILDCARD_GUARD_CONDITION`.
 
 A wildcard principal (``*`` as the whole principal or an ``AWS`` identifier)
 reaches an ``Allow`` statement only together with an organization condition;
@@ -135,16 +142,18 @@ _ACTION = re.compile(_ACTION_PATTERN, re.ASCII)
 _CONDITION_TEST = re.compile(r"[A-Za-z]+(?::[A-Za-z]+)?", re.ASCII)
 _CONDITION_KEY = re.compile(r"[A-Za-z0-9:/_.@-]+", re.ASCII)
 
-# Condition keys are matched without regard to case, operators exactly:
-# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+# "Condition key names are not case-sensitive", so keys are compared lowercased;
+# operators count as a limit only spelled exactly as IAM documents them,
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
 PRINCIPAL_ORG_ID = "aws:PrincipalOrgID"
 PRINCIPAL_ORG_PATHS = "aws:PrincipalOrgPaths"
 SOURCE_ARN = "aws:SourceArn"
 SOURCE_ACCOUNT = "aws:SourceAccount"
 #: aws:SourceArn "works with ARN operators and string operators"; ArnLike matches
 #: each of the ARN's six colon-delimited fields separately, so a ``*`` in a source
-#: ARN never spans into the account field (StringLike, which Lambda's guide shows
-#: for ``arn:aws:lambda:<region>:<account>:function:*``, would let it),
+#: ARN never spans into the account field (with StringLike, which Lambda's guide
+#: shows for ``arn:aws:lambda:<region>:<account>:function:*``, a ``*`` before the
+#: account could),
 #: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
 SOURCE_ARN_TEST = "ArnLike"
 #: aws:SourceAccount "works with string operators"; an account ID is exact.
@@ -1012,8 +1021,24 @@ class _Statement:
 class RepositoryPolicyDocument:
     """The statements of one repository policy, accumulated from grants in any order.
 
-    ``render()`` returns them as ``aws_iam_policy_document`` statement blocks;
-    see this module's docstring for their order, Sids and merging.
+    ``render()`` returns them as ``aws_iam_policy_document`` statement blocks, in
+    the order and under the Sids this module's docstring describes. Grants merge
+    only where one statement allows exactly what the separate ones would:
+
+    * IAM principals of one access level share ``AllowPull`` / ``AllowPush``;
+    * service grants of one service and access level merge by shape. The values
+      of one condition key are alternatives, so grants by ARN share one
+      ``aws:SourceArn`` list and grants by account one ``aws:SourceAccount``
+      list. Grants with both merge when their accounts are the same (``(A1 and
+      C) or (A2 and C)`` is ``(A1 or A2) and C``); other account sets get
+      numbered statements, ordered by their accounts;
+    * organization grants of one access level share one statement. Every OU
+      path starts with its own organization's ID, so ``aws:PrincipalOrgID`` in
+      all the organizations and ``aws:PrincipalOrgPaths`` in all the paths
+      allows exactly the union; a whole organization joins the paths as
+      ``<org>/*``.
+
+    Granting the same principal again changes nothing.
     """
 
     def __init__(self) -> None:
@@ -1021,7 +1046,8 @@ class RepositoryPolicyDocument:
         # Granted IAM principals: value -> sort key (a construct's path, where known,
         # because a token's text depends on when its .arn was read).
         self._granted: Dict[str, Dict[_Value, Tuple[int, str]]] = {"Pull": {}, "Push": {}}
-        self._arn_of: Dict[int, str] = {}
+        # The ARN read from each construct, which is kept so its id stays its own.
+        self._arn_of: Dict[int, Tuple[Any, str]] = {}
         self._services: Dict[Tuple[str, str], Dict[ServicePrincipal, None]] = {}
         self._organizations: Dict[str, Dict[OrganizationPrincipal, None]] = {"Pull": {}, "Push": {}}
         self._custom: List[PolicyStatement] = []
@@ -1064,7 +1090,7 @@ class RepositoryPolicyDocument:
             if identity is not None:
                 # Each read of .arn is a new token: keep the first, so a construct
                 # granted twice is one identifier.
-                principal = self._arn_of.setdefault(id(identity), principal)
+                principal = self._arn_of.setdefault(id(identity), (identity, principal))[1]
                 classified = Grantee(principal, identity, classified.identity_type)
                 if classified.identity_type is not None:
                     self._identities.setdefault(id(identity), classified)
