@@ -170,6 +170,11 @@ def test_wildcards_inside_principals_and_actions_are_refused() -> None:
         lambda: statement(resources=["arn:aws:s3:::bucket"]), "resources", "holds 'arn:aws:s3:::bucket'"
     )
     assert_refused(lambda: statement(sid="Allow-Pull"), "sid", "letters and digits only")
+    assert_refused(
+        lambda: statement(conditions=[("StringEquals", "aws:PrincipalOrgID", ORG)]),
+        "conditions",
+        "holds ('StringEquals', 'aws:PrincipalOrgID', 'o-abcdefghij')",
+    )
 
 
 def test_policy_rendering_refusals() -> None:

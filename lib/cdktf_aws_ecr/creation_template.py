@@ -231,7 +231,9 @@ class CreationTemplateSettings:
     @property
     def effective_encryption_type(self) -> str:
         """``KMS`` when a key is given, else ``encryption_type``."""
-        return EncryptionType.KMS.value if self.kms_key_arn is not None else str(self.encryption_type)
+        if self.kms_key_arn is not None:
+            return EncryptionType.KMS.value
+        return str(self.encryption_type)
 
     def arguments(self) -> Dict[str, Any]:
         """The resource's arguments in Terraform JSON form (unset optional ones left out)."""

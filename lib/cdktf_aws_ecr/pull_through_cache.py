@@ -202,7 +202,10 @@ class Upstream:
 
     @classmethod
     def docker_hub(cls) -> "Upstream":
-        """Docker Hub (``registry-1.docker.io``); needs a secret. Official images are under ``library/``."""
+        """Docker Hub (``registry-1.docker.io``); needs a secret.
+
+        Official images are under ``library/``: ``<prefix>/library/nginx``.
+        """
         return cls(UpstreamRegistry.DOCKER_HUB, FIXED_URLS[UpstreamRegistry.DOCKER_HUB])
 
     @classmethod
@@ -215,7 +218,10 @@ class Upstream:
 
     @classmethod
     def gitlab_container_registry(cls) -> "Upstream":
-        """GitLab.com's container registry (``registry.gitlab.com``; not self-managed GitLab); needs a secret."""
+        """GitLab.com's container registry (``registry.gitlab.com``); needs a secret.
+
+        Self-managed GitLab is not supported as an upstream.
+        """
         return cls(
             UpstreamRegistry.GITLAB_CONTAINER_REGISTRY,
             FIXED_URLS[UpstreamRegistry.GITLAB_CONTAINER_REGISTRY],
@@ -396,18 +402,22 @@ class PullThroughCacheRule:
         if account is not None:
             check_account_id("registry_account_id", account)
         check_prefix("prefix", self.prefix)
-        upstream = (
-            self.upstream if isinstance(self.upstream, Upstream) else Upstream.from_url(self.upstream)
-        )
+        upstream = self.upstream
+        if not isinstance(upstream, Upstream):
+            upstream = Upstream.from_url(upstream)
         object.__setattr__(self, "upstream", upstream)
         needs = upstream.authentication
         if self.credential_secret is not None:
             if needs is not Authentication.SECRET:
+                uses = (
+                    "authenticates with an IAM role (custom_role_arn)"
+                    if needs is Authentication.IAM_ROLE
+                    else "needs no credentials"
+                )
                 raise ValidationError(
                     "credential_secret",
                     self.credential_secret,
-                    f"None for {upstream.registry.value}, which "
-                    + ("authenticates with an IAM role (custom_role_arn)" if needs is Authentication.IAM_ROLE else "needs no credentials"),
+                    f"None for {upstream.registry.value}, which {uses}",
                 )
             check_secret_arn(
                 "credential_secret", self.credential_secret, region=region, account_id=account
@@ -490,7 +500,10 @@ class PullThroughCacheRule:
 
     def arguments(self) -> Dict[str, str]:
         """The resource's arguments in Terraform JSON form (unset optional ones left out)."""
-        arguments = {"ecr_repository_prefix": self.prefix, "upstream_registry_url": self.upstream_url}
+        arguments = {
+            "ecr_repository_prefix": self.prefix,
+            "upstream_registry_url": self.upstream_url,
+        }
         for key, value in (
             ("credential_arn", self.credential_secret),
             ("custom_role_arn", self.custom_role_arn),

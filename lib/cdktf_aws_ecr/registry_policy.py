@@ -121,10 +121,26 @@ class RegistryPolicyStatement:
                         name, values, "a non-empty list of " + allowed, problem=f"holds {value!r}"
                     )
             object.__setattr__(self, name, tuple(values))
-        conditions = tuple(
-            (operator, key, tuple(values)) for operator, key, values in self.conditions
-        )
-        object.__setattr__(self, "conditions", conditions)
+        conditions = []
+        for condition in self.conditions:
+            operator, key, values = condition
+            if (
+                type(operator) is not str
+                or type(key) is not str
+                or isinstance(values, (str, bytes))
+                or not isinstance(values, Sequence)
+                or not values
+                or not all(type(v) is str for v in values)
+            ):
+                raise ValidationError(
+                    "conditions",
+                    self.conditions,
+                    "(operator, key, [values...]) triples of strings, e.g. "
+                    "('StringEquals', 'aws:PrincipalOrgID', ['o-abcdefghij'])",
+                    problem=f"holds {condition!r}",
+                )
+            conditions.append((operator, key, tuple(values)))
+        object.__setattr__(self, "conditions", tuple(conditions))
         principals = self.principals
         if isinstance(principals, (str, bytes)) or not isinstance(principals, Sequence):
             raise ValidationError("principals", principals, "a list of principals")

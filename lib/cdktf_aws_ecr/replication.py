@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import (
     AbstractSet,
     Any,
+    Callable,
     Dict,
     FrozenSet,
     Iterable,
@@ -423,21 +424,108 @@ def _describe(destinations: AbstractSet[DestinationRegistry]) -> str:
     return "{" + ", ".join(str(d) for d in sorted(destinations)) + "}"
 
 
-def _check_requests(
-    requests: Any,
-) -> Dict[str, Tuple[ReplicationDestination, ...]]:
+def _check_requests(requests: Any) -> Dict[str, Tuple[ReplicationDestination, ...]]:
+    """The requests that ask for something; an empty destination list asks for nothing."""
     allowed = "a mapping of repository name -> list of ReplicationDestination"
     if not isinstance(requests, Mapping):
         raise ValidationError("replicate_to", requests, allowed, problem="is not a mapping")
     checked: Dict[str, Tuple[ReplicationDestination, ...]] = {}
     for name, destinations in requests.items():
         _check_filter("replicate_to", name, name)
-        if isinstance(destinations, Sequence) and not destinations and not isinstance(
-            destinations, (str, bytes)
-        ):
-            continue
-        checked[name] = _destination_list("replicate_to", destinations)
+        wanted = _destination_list("replicate_to", destinations)
+        if wanted:
+            checked[name] = wanted
     return checked
+
+
+class _Resolver:
+    """Resolves destinations against the source registry, refusing impossible ones."""
+
+    def __init__(self, source_account_id: str, source_region: Optional[str]) -> None:
+        self.account = source_account_id
+        self.region = source_region
+
+    def __call__(
+        self, parameter: str, owner: str, destination: ReplicationDestination
+    ) -> DestinationRegistry:
+        resolved = destination.resolve(self.account)
+        allowed = "destinations in another region or another account than the source registry"
+        if not (is_literal(self.region) and is_literal(resolved.region)):
+            return resolved
+        if resolved == (self.region, self.account):
+            # Replication is cross-Region or cross-account; the source itself is neither.
+            # https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
+            raise ValidationError(
+                parameter,
+                destination,
+                allowed,
+                problem=f"({owner}) is the source registry itself ({self.account}/{self.region})",
+            )
+        if partition_of(resolved.region) != partition_of(self.region):
+            # Cross-Region features only work inside one partition.
+            # https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+            raise ValidationError(
+                parameter,
+                destination,
+                allowed + " in the same AWS partition",
+                problem=f"({owner}) is in partition {partition_of(resolved.region)}, and the "
+                f"source region {self.region} is in partition {partition_of(self.region)}",
+            )
+        return resolved
+
+
+def _check_unique_destinations(
+    fixed: Sequence[PlannedRule], requested: Mapping[str, Destinations]
+) -> None:
+    unique: Dict[DestinationRegistry, None] = {}
+    for planned in fixed:
+        unique.update(dict.fromkeys(planned.destinations))
+    from_rules = len(unique)
+    for name in sorted(requested):
+        unique.update(dict.fromkeys(sorted(requested[name])))
+    if len(unique) > MAX_UNIQUE_DESTINATIONS:
+        raise ValidationError(
+            "replicate_to" if len(unique) > from_rules else "replication_rules",
+            [str(d) for d in unique],
+            f"at most {MAX_UNIQUE_DESTINATIONS} unique destinations (account + region) across "
+            "all replication rules of a registry (AWS limit)",
+            problem=f"would make {len(unique)} unique destinations",
+        )
+
+
+def _merge(
+    needs: Mapping[str, Destinations],
+    budget: int,
+    outsiders: Callable[[Destinations], _Names],
+    registry_rules: int,
+) -> List[PlannedRule]:
+    """The fewest-surprise rules for ``needs``: exact splits before widened prefixes."""
+    by_set: Dict[Destinations, List[str]] = {}
+    by_destination: Dict[Destinations, List[str]] = {}
+    for name, wanted in needs.items():
+        by_set.setdefault(wanted, []).append(name)
+        for destination in wanted:
+            by_destination.setdefault(frozenset({destination}), []).append(name)
+    groupings = [
+        ("grouped by identical destination sets", by_set),
+        ("grouped by destination", by_destination),
+    ]
+    reasons = []
+    for compact in (False, True):
+        for label, grouping in groupings:
+            groups = sorted(grouping.items(), key=lambda item: sorted(item[0]))
+            try:
+                return _fit(groups, budget, {g: outsiders(g) for g, _ in groups}, compact)
+            except _Unfit as unfit:
+                if compact:
+                    reasons.append(f"{label}, {unfit}")
+    raise ValidationError(
+        "replicate_to",
+        {name: sorted(map(str, wanted)) for name, wanted in sorted(needs.items())},
+        f"at most {MAX_RULES} replication rules of at most {MAX_FILTERS_PER_RULE} "
+        f"filters per registry (AWS limits); {registry_rules} are registry-level rules",
+        problem="cannot be written as one replication configuration: " + "; ".join(reasons),
+    )
 
 
 def plan_replication(
@@ -474,140 +562,59 @@ def plan_replication(
         raise ValidationError(
             "replication_rules", rules, "a list of ReplicationRule", problem="is not"
         )
-    checked = _check_requests({} if requests is None else requests)
-
-    def resolve(parameter: str, owner: str, destination: ReplicationDestination) -> DestinationRegistry:
-        resolved = destination.resolve(source_account_id)
-        allowed = "destinations in another region or another account than the source registry"
-        if (
-            is_literal(source_region)
-            and is_literal(resolved.region)
-            and is_literal(resolved.registry_id)
-            and (resolved.region, resolved.registry_id) == (source_region, source_account_id)
-        ):
-            # Replication is cross-Region or cross-account; the source itself is neither.
-            # https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
-            raise ValidationError(
-                parameter,
-                destination,
-                allowed,
-                problem=f"({owner}) is the source registry itself "
-                f"({source_account_id}/{source_region})",
-            )
-        if (
-            is_literal(source_region)
-            and is_literal(resolved.region)
-            and partition_of(resolved.region) != partition_of(source_region)
-        ):
-            # Cross-Region features only work inside one partition.
-            # https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
-            raise ValidationError(
-                parameter,
-                destination,
-                allowed + " in the same AWS partition",
-                problem=f"({owner}) is in partition {partition_of(resolved.region)}, and the "
-                f"source region {source_region} is in partition {partition_of(source_region)}",
-            )
-        return resolved
-
-    fixed: List[PlannedRule] = []
-    for rule in rules:
-        owner = f"rule {list(rule.prefixes) or 'for every repository'}"
-        fixed.append(
-            PlannedRule(
-                tuple(resolve("destinations", owner, d) for d in rule.destinations),
-                tuple(rule.prefixes),
-                True,
-            )
-        )
-    if len(fixed) > MAX_RULES:
+    if len(rules) > MAX_RULES:
         raise ValidationError(
             "replication_rules",
-            len(fixed),
+            len(rules),
             f"at most {MAX_RULES} replication rules per registry (AWS limit)",
             problem="rules are too many",
         )
+    checked = _check_requests({} if requests is None else requests)
+    resolve = _Resolver(source_account_id, source_region)
+    fixed = [
+        PlannedRule(
+            tuple(
+                resolve("destinations", f"rule {list(r.prefixes) or 'for every repository'}", d)
+                for d in r.destinations
+            ),
+            tuple(r.prefixes),
+            True,
+        )
+        for r in rules
+    ]
     requested: Dict[str, Destinations] = {
         name: frozenset(resolve("replicate_to", f"repository {name!r}", d) for d in wanted)
         for name, wanted in checked.items()
     }
-
-    unique: Dict[DestinationRegistry, None] = {}
-    for planned in fixed:
-        unique.update(dict.fromkeys(planned.destinations))
-    from_rules = len(unique)
-    for name in sorted(requested):
-        unique.update(dict.fromkeys(sorted(requested[name])))
-    if len(unique) > MAX_UNIQUE_DESTINATIONS:
-        raise ValidationError(
-            "replicate_to" if len(unique) > from_rules else "replication_rules",
-            [str(d) for d in unique],
-            f"at most {MAX_UNIQUE_DESTINATIONS} unique destinations (account + region) across "
-            "all replication rules of a registry (AWS limit, not adjustable)",
-            problem=f"would make {len(unique)} unique destinations",
-        )
+    _check_unique_destinations(fixed, requested)
 
     def covered(name: str) -> Destinations:
+        """What the registry-level rules already replicate ``name`` to."""
         if not is_literal(name):
             return frozenset(d for r in fixed if not r.filters for d in r.destinations)
         return frozenset(d for r in fixed if r.matches(name) for d in r.destinations)
 
     needs = {name: wanted - covered(name) for name, wanted in requested.items()}
     needs = {name: wanted for name, wanted in needs.items() if wanted}
-    known = set(known_repositories) | set(requested)
-    literal_known = {k for k in known if is_literal(k)}
+    literal_known = {k for k in set(known_repositories) | set(requested) if is_literal(k)}
+
+    def unwanted(
+        name: str, destinations: Iterable[DestinationRegistry]
+    ) -> Set[DestinationRegistry]:
+        return set(destinations) - requested.get(name, frozenset()) - covered(name)
 
     def outsiders(destinations: Destinations) -> _Names:
-        """App repositories that would be over-covered if matched by a rule to ``destinations``."""
-        return _Names(
-            k for k in literal_known if not destinations <= requested.get(k, frozenset()) | covered(k)
-        )
+        """App repositories that a rule to ``destinations`` must not match if avoidable."""
+        return _Names(k for k in literal_known if unwanted(k, destinations))
 
-    by_set: Dict[Destinations, List[str]] = {}
-    for name, wanted in needs.items():
-        by_set.setdefault(wanted, []).append(name)
-    by_destination: Dict[Destinations, List[str]] = {}
-    for name, wanted in needs.items():
-        for destination in wanted:
-            by_destination.setdefault(frozenset({destination}), []).append(name)
-
-    merged: List[PlannedRule] = []
-    budget = MAX_RULES - len(fixed)
-    if needs:
-        groupings = [
-            ("grouped by identical destination sets", by_set),
-            ("grouped by destination", by_destination),
-        ]
-        reasons = []
-        # Exact splits first: merging names into wider prefixes over-covers.
-        for compact in (False, True):
-            for label, grouping in groupings:
-                groups = sorted(grouping.items(), key=lambda item: sorted(item[0]))
-                try:
-                    merged = _fit(groups, budget, {g: outsiders(g) for g, _ in groups}, compact)
-                    break
-                except _Unfit as unfit:
-                    if compact:
-                        reasons.append(f"{label}, {unfit}")
-            if merged:
-                break
-        else:
-            raise ValidationError(
-                "replicate_to",
-                {name: sorted(map(str, wanted)) for name, wanted in sorted(needs.items())},
-                f"at most {MAX_RULES} replication rules of at most {MAX_FILTERS_PER_RULE} "
-                f"filters per registry (AWS limits); {len(fixed)} are registry-level rules",
-                problem="cannot be written as one replication configuration: "
-                + "; ".join(reasons),
-            )
-
+    merged = (
+        _merge(needs, MAX_RULES - len(fixed), outsiders, len(fixed)) if needs else []
+    )
     over: Dict[str, Tuple[Set[DestinationRegistry], Set[str]]] = {}
     for planned in merged:
-        for name in sorted(literal_known):
+        for name in literal_known:
             hits = [f for f in planned.filters if name.startswith(f)]
-            if not hits:
-                continue
-            extra = set(planned.destinations) - requested.get(name, frozenset()) - covered(name)
+            extra = unwanted(name, planned.destinations) if hits else set()
             if extra:
                 destinations, filters = over.setdefault(name, (set(), set()))
                 destinations.update(extra)
