@@ -109,6 +109,12 @@ def test_an_upstream_must_have_its_documented_url() -> None:
         "only ECR upstreams have an account and region",
     )
     assert_refused(lambda: Upstream.ecr("2222", "eu-west-1"), "account_id", "12-digit")
+    assert_refused(
+        lambda: Upstream("docker", "registry-1.docker.io"),  # type: ignore[arg-type]
+        "registry",
+        "'docker-hub'",
+        "(UpstreamRegistry members)",
+    )
 
 
 # --- one rule: output ----------------------------------------------------------------

@@ -330,6 +330,14 @@ def test_replicating_to_the_source_registry_is_refused() -> None:
     )
 
 
+def test_a_registry_rule_naming_one_destination_twice_is_refused() -> None:
+    assert_refused(
+        lambda: plan(rules=[ReplicationRule(["api"], [D("eu-west-1"), D("eu-west-1", SOURCE)])]),
+        "destinations",
+        "(rule ['api']) names the source account both implicitly and explicitly",
+    )
+
+
 def test_replicating_across_partitions_is_refused() -> None:
     assert_refused(
         lambda: plan(requests={"api": [D("cn-north-1", OTHER)]}),

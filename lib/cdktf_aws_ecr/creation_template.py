@@ -236,7 +236,13 @@ class CreationTemplateSettings:
         return str(self.encryption_type)
 
     def arguments(self) -> Dict[str, Any]:
-        """The resource's arguments in Terraform JSON form (unset optional ones left out)."""
+        """The resource's arguments in Terraform JSON form (unset optional ones left out).
+
+        ``encryption_configuration`` is a block list with snake_case keys: pass it
+        as ``Lazy.any_value`` (or ``add_override``). Given as plain dicts to the
+        provider binding it is read as jsii structs, whose keys are camelCase,
+        and synthesizes as ``[{}]`` without an error.
+        """
         encryption: Dict[str, str] = {"encryption_type": self.effective_encryption_type}
         if self.kms_key_arn is not None:
             encryption["kms_key"] = self.kms_key_arn

@@ -146,6 +146,13 @@ class Upstream:
     region: Optional[str] = None
 
     def __post_init__(self) -> None:
+        names = [member.value for member in UpstreamRegistry]
+        if self.registry not in names:
+            raise ValidationError(
+                "registry",
+                self.registry,
+                ", ".join(map(repr, names)) + " (UpstreamRegistry members)",
+            )
         registry = UpstreamRegistry(self.registry)
         object.__setattr__(self, "registry", registry)
         expected = FIXED_URLS.get(registry)

@@ -249,7 +249,11 @@ class ReplicationPlan:
     over_coverage: Tuple[OverCoverage, ...] = field(default=())
 
     def rule_blocks(self) -> List[Dict[str, Any]]:
-        """The ``rule`` blocks, in Terraform JSON form (for a ``Lazy`` value)."""
+        """The ``rule`` blocks, in Terraform JSON form.
+
+        Pass them as ``Lazy.any_value``: as plain dicts the provider binding
+        reads them as jsii structs (camelCase keys) and refuses them.
+        """
         return [rule.block() for rule in self.rules]
 
     def replication_configuration(self) -> Dict[str, Any]:
@@ -571,17 +575,18 @@ def plan_replication(
         )
     checked = _check_requests({} if requests is None else requests)
     resolve = _Resolver(source_account_id, source_region)
-    fixed = [
-        PlannedRule(
-            tuple(
-                resolve("destinations", f"rule {list(r.prefixes) or 'for every repository'}", d)
-                for d in r.destinations
-            ),
-            tuple(r.prefixes),
-            True,
-        )
-        for r in rules
-    ]
+    fixed: List[PlannedRule] = []
+    for rule in rules:
+        owner = f"rule {list(rule.prefixes) or 'for every repository'}"
+        resolved = tuple(resolve("destinations", owner, d) for d in rule.destinations)
+        if len(set(resolved)) < len(resolved):
+            raise ValidationError(
+                "destinations",
+                [str(d) for d in rule.destinations],
+                "distinct destination registries per rule",
+                problem=f"({owner}) names the source account both implicitly and explicitly",
+            )
+        fixed.append(PlannedRule(resolved, tuple(rule.prefixes), True))
     requested: Dict[str, Destinations] = {
         name: frozenset(resolve("replicate_to", f"repository {name!r}", d) for d in wanted)
         for name, wanted in checked.items()
