@@ -189,3 +189,38 @@ def test_other_input_refusals() -> None:
     )
     assert_refused(lambda: template(region="Mars-1"), "region", "region code")
     assert_refused(lambda: template(account_id="1"), "account_id", "12-digit")
+
+
+def test_arguments_synthesize_when_blocks_go_through_lazy(stack: Any) -> None:
+    # GIVEN a template with a KMS key
+    import jsii
+    from cdktf import IAnyProducer, IResolveContext, Lazy
+    from cdktf_cdktf_provider_aws.ecr_repository_creation_template import (
+        EcrRepositoryCreationTemplate,
+    )
+
+    from conftest import resources_of, synth_json
+
+    @jsii.implements(IAnyProducer)
+    class Value:
+        def __init__(self, value: Any) -> None:
+            self.value = value
+
+        def produce(self, context: IResolveContext) -> Any:
+            return self.value
+
+    arguments = template(kms_key_arn=KEY, custom_role_arn=ROLE).arguments()
+    # WHEN one resource gets the block as plain dicts and another through Lazy
+    EcrRepositoryCreationTemplate(stack, "plain", **arguments)
+    lazy = dict(arguments, prefix="other")
+    lazy["encryption_configuration"] = Lazy.any_value(Value(arguments["encryption_configuration"]))
+    EcrRepositoryCreationTemplate(stack, "lazy", **lazy)
+    # THEN plain dicts lose the block's keys silently, and Lazy keeps them
+    resources = resources_of(synth_json(stack), "aws_ecr_repository_creation_template")
+    assert resources["plain"]["encryption_configuration"] == [{}]
+    assert resources["lazy"]["encryption_configuration"] == [
+        {"encryption_type": "KMS", "kms_key": KEY}
+    ]
+    assert {k: v for k, v in resources["lazy"].items() if k != "//"} == dict(
+        arguments, prefix="other"
+    )
