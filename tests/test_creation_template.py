@@ -105,7 +105,7 @@ def test_applied_for_refusals(applied_for: Any, fragment: str) -> None:
         ("a" * 257, "has 257 characters"),
         ("Prod", "is not a valid repository prefix"),
         ("prod//team", "is not a valid repository prefix"),
-        (7, "is a int"),
+        (7, "is an int"),
     ],
 )
 def test_prefix_refusals(prefix: Any, fragment: str) -> None:

@@ -67,7 +67,7 @@ def test_destination_defaults_to_the_source_account() -> None:
 def test_destination_refuses_a_bad_region_and_account() -> None:
     assert_refused(lambda: D("EU-West-1"), "region", "not an AWS region code", "'EU-West-1'")
     assert_refused(lambda: D("eusc-de-east-1"), "region", "not an AWS region code")
-    assert_refused(lambda: D(42), "region", "is a int")  # type: ignore[arg-type]
+    assert_refused(lambda: D(42), "region", "is an int")  # type: ignore[arg-type]
     assert_refused(
         lambda: D("eu-west-1", "12345678901"), "account_id", "not a 12-digit account ID"
     )
