@@ -1,0 +1,635 @@
+"""Private image replication: one ``aws_ecr_replication_configuration`` per registry.
+
+A registry (one account in one region) has exactly one replication
+configuration, so every request for replication must be merged into it:
+
+* **per repository**: a repository name and the destinations it wants
+  (``Repository(..., replicate_to=[ReplicationDestination(...)])``);
+* **registry level**: :class:`ReplicationRule`, a list of name prefixes (or
+  none, meaning every repository) and its destinations.
+
+:func:`plan_replication` merges them into a :class:`ReplicationPlan` within
+AWS's limits: at most 10 rules, at most 25 unique destinations across all
+rules, at most 100 ``PREFIX_MATCH`` filters per rule. Repositories asking for
+identical destination sets share a rule. A ``PREFIX_MATCH`` filter matches
+every repository whose name *starts with* it, so a filter ``api`` also
+replicates ``api-gateway``; when a rule would need more than 100 filters,
+names are merged into common prefixes, which widens what they match. Every
+repository of the app that is matched without having asked for those
+destinations is reported in :attr:`ReplicationPlan.over_coverage`;
+repositories the app does not manage can be matched too and are not known.
+
+Replication copies only images pushed after the configuration exists, one hop,
+and never deletes. Replicas get default repository settings unless a
+``REPLICATION`` creation template applies in the destination registry.
+Cross-account destinations must allow the source in their registry policy:
+:meth:`ReplicationPlan.destination_policy_statements`.
+https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass, field
+from typing import (
+    AbstractSet,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
+
+from .errors import ValidationError
+from .identifiers import check_account_id, check_region, is_literal
+from .registry_policy import RegistryPolicyStatement, replication_source_statement
+from .validation import _type_name, is_token, partition_of
+
+# https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html#replication-considerations
+# and https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
+# ("Filters per rule in a replication configuration: 100"); provider 5.100's
+# schema has the same maxima (rule 10, destination 25, repository_filter 100).
+MAX_RULES = 10
+MAX_UNIQUE_DESTINATIONS = 25
+MAX_FILTERS_PER_RULE = 100
+# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RepositoryFilter.html
+FILTER_TYPE = "PREFIX_MATCH"
+FILTER_LENGTH = (2, 256)
+FILTER_PATTERN = r"(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*"
+
+_FILTER = re.compile(FILTER_PATTERN, re.ASCII)
+FILTER_ALLOWED = (
+    f"repository name prefixes of {FILTER_LENGTH[0]}-{FILTER_LENGTH[1]} characters "
+    f"matching ^{FILTER_PATTERN}$ (PREFIX_MATCH: a filter matches every name that "
+    "starts with it), or tokens"
+)
+
+
+class DestinationRegistry(NamedTuple):
+    """A resolved destination: the region and account ID of the registry that receives copies."""
+
+    region: str
+    registry_id: str
+
+    def __str__(self) -> str:
+        return f"{self.registry_id}/{self.region}"
+
+
+@dataclass(frozen=True)
+class ReplicationDestination:
+    """A registry that receives copies of a repository's images.
+
+    :param region: Region of the destination registry, e.g. ``"eu-west-1"``.
+        Lowercase region code, or a token.
+    :param account_id: 12-digit account ID of the destination registry, or a
+        token. A different account needs a registry policy there that allows
+        this account to replicate (see
+        :meth:`ReplicationPlan.destination_policy_statements`).
+        Default: None, the source registry's own account (cross-Region replication).
+    """
+
+    region: str
+    account_id: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        check_region("region", self.region)
+        if self.account_id is not None:
+            check_account_id("account_id", self.account_id)
+
+    def resolve(self, source_account_id: str) -> DestinationRegistry:
+        return DestinationRegistry(self.region, self.account_id or source_account_id)
+
+    def __str__(self) -> str:
+        return f"{self.account_id or 'source account'}/{self.region}"
+
+
+def _check_filter(parameter: str, value: Any, whole: Any) -> str:
+    if type(value) is not str:
+        raise ValidationError(
+            parameter, whole, FILTER_ALLOWED, problem=f"holds {_type_name(value)}: {value!r}"
+        )
+    low, high = FILTER_LENGTH
+    if low <= len(value) <= high and _FILTER.fullmatch(value):
+        return value
+    if is_token(value):
+        return value
+    raise ValidationError(
+        parameter, whole, FILTER_ALLOWED, problem=f"holds {value!r}, which is not a valid filter"
+    )
+
+
+def _destination_list(parameter: str, value: Any) -> Tuple[ReplicationDestination, ...]:
+    allowed = "a non-empty list of distinct ReplicationDestination(region, account_id=None)"
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ValidationError(parameter, value, allowed, problem="is not a list")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, ReplicationDestination):
+            raise ValidationError(
+                parameter, value, allowed, problem=f"holds {_type_name(item)}: {item!r}"
+            )
+    repeated = sorted({str(d) for d in items if items.count(d) > 1})
+    if repeated:
+        raise ValidationError(parameter, value, allowed, problem=f"repeats {repeated}")
+    return items
+
+
+@dataclass(frozen=True)
+class ReplicationRule:
+    """A registry-level rule: replicate every repository whose name starts with a prefix.
+
+    :param prefixes: Repository name prefixes (``PREFIX_MATCH`` filters), each
+        2-256 characters matching ``^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$``,
+        at most 100. An empty list replicates every repository of the registry.
+    :param destinations: Where to copy the images: 1-25 distinct
+        :class:`ReplicationDestination`.
+    """
+
+    prefixes: Sequence[str]
+    destinations: Sequence[ReplicationDestination]
+
+    def __post_init__(self) -> None:
+        prefixes = self.prefixes
+        if isinstance(prefixes, (str, bytes)) or not isinstance(prefixes, Sequence):
+            raise ValidationError(
+                "prefixes", prefixes, "a list of " + FILTER_ALLOWED, problem="is not a list"
+            )
+        for prefix in prefixes:
+            _check_filter("prefixes", prefix, prefixes)
+        repeated = sorted({p for p in prefixes if list(prefixes).count(p) > 1})
+        if repeated:
+            raise ValidationError(
+                "prefixes", prefixes, "distinct " + FILTER_ALLOWED, problem=f"repeats {repeated}"
+            )
+        if len(prefixes) > MAX_FILTERS_PER_RULE:
+            raise ValidationError(
+                "prefixes",
+                prefixes,
+                f"at most {MAX_FILTERS_PER_RULE} prefixes per replication rule (AWS limit); "
+                "split them across rules",
+                problem=f"has {len(prefixes)}",
+            )
+        object.__setattr__(self, "prefixes", tuple(prefixes))
+        destinations = _destination_list("destinations", self.destinations)
+        if not destinations or len(destinations) > MAX_UNIQUE_DESTINATIONS:
+            raise ValidationError(
+                "destinations",
+                self.destinations,
+                f"1 to {MAX_UNIQUE_DESTINATIONS} destinations (AWS limit)",
+                problem=f"has {len(destinations)}",
+            )
+        object.__setattr__(self, "destinations", destinations)
+
+
+@dataclass(frozen=True)
+class PlannedRule:
+    """One rule of the merged configuration.
+
+    ``filters`` empty means every repository of the registry.
+    ``from_registry_rule`` tells a registry-level :class:`ReplicationRule`
+    from a rule merged out of repository requests.
+    """
+
+    destinations: Tuple[DestinationRegistry, ...]
+    filters: Tuple[str, ...]
+    from_registry_rule: bool
+
+    def block(self) -> Dict[str, Any]:
+        """The ``rule`` block in Terraform JSON form."""
+        rule: Dict[str, Any] = {
+            "destination": [
+                {"region": d.region, "registry_id": d.registry_id} for d in self.destinations
+            ]
+        }
+        if self.filters:
+            rule["repository_filter"] = [
+                {"filter": f, "filter_type": FILTER_TYPE} for f in self.filters
+            ]
+        return rule
+
+    def matches(self, name: str) -> bool:
+        return not self.filters or any(name.startswith(f) for f in self.filters)
+
+
+@dataclass(frozen=True)
+class OverCoverage:
+    """An app repository that a merged rule replicates without having asked for it.
+
+    ``destinations`` are the ones it gets beyond its own request and the
+    registry-level rules; ``filters`` are the filters that match its name.
+    """
+
+    repository: str
+    destinations: Tuple[DestinationRegistry, ...]
+    filters: Tuple[str, ...]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.repository} -> {', '.join(map(str, self.destinations))} "
+            f"(filter {', '.join(self.filters)})"
+        )
+
+
+@dataclass(frozen=True)
+class ReplicationPlan:
+    """The registry's single replication configuration, within AWS's limits."""
+
+    source_region: Optional[str]
+    source_account_id: str
+    rules: Tuple[PlannedRule, ...]
+    over_coverage: Tuple[OverCoverage, ...] = field(default=())
+
+    def rule_blocks(self) -> List[Dict[str, Any]]:
+        """The ``rule`` blocks, in Terraform JSON form.
+
+        Pass them as ``Lazy.any_value``: as plain dicts the provider binding
+        reads them as jsii structs (camelCase keys) and refuses them.
+        """
+        return [rule.block() for rule in self.rules]
+
+    def replication_configuration(self) -> Dict[str, Any]:
+        """The ``replication_configuration`` block of ``aws_ecr_replication_configuration``."""
+        return {"rule": self.rule_blocks()}
+
+    @property
+    def destinations(self) -> Tuple[DestinationRegistry, ...]:
+        """Every unique destination, in first-use order."""
+        seen: Dict[DestinationRegistry, None] = {}
+        for rule in self.rules:
+            for destination in rule.destinations:
+                seen.setdefault(destination, None)
+        return tuple(seen)
+
+    @property
+    def cross_account_destinations(self) -> Tuple[DestinationRegistry, ...]:
+        return tuple(d for d in self.destinations if d.registry_id != self.source_account_id)
+
+    def destination_policy_statements(
+        self,
+    ) -> Dict[DestinationRegistry, RegistryPolicyStatement]:
+        """The statement each cross-account destination's registry policy needs.
+
+        https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html
+        """
+        return {
+            destination: replication_source_statement(
+                self.source_account_id,
+                destination.region,
+                destination.registry_id,
+                partition=None if is_literal(destination.region) else self._partition(),
+            )
+            for destination in self.cross_account_destinations
+        }
+
+    def _partition(self) -> Optional[str]:
+        return partition_of(self.source_region) if is_literal(self.source_region) else None
+
+
+Destinations = FrozenSet[DestinationRegistry]
+
+
+class _Unfit(Exception):
+    """A grouping of requests that cannot be written within the limits; says why."""
+
+
+def _prefix_free(names: Iterable[str]) -> List[str]:
+    """The names without those another name already covers ("api" covers "api-v2")."""
+    result: List[str] = []
+    for name in sorted(set(names)):
+        if not result or not name.startswith(result[-1]):
+            result.append(name)
+    return result
+
+
+def _common_prefix(a: str, b: str) -> str:
+    length = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        length += 1
+    return a[:length]
+
+
+# Sorts after every character a repository name can hold.
+_BEYOND = "\U0010ffff"
+
+
+class _Names:
+    """Sorted names, counted by prefix in O(log n)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.sorted = sorted(set(names))
+
+    def starting_with(self, prefix: str) -> List[str]:
+        low = bisect.bisect_left(self.sorted, prefix)
+        high = bisect.bisect_left(self.sorted, prefix + _BEYOND)
+        return self.sorted[low:high]
+
+
+def _compact(filters: List[str], limit: int, outsiders: _Names) -> List[str]:
+    """Merge prefix-free ``filters`` into at most ``limit`` prefixes, widening them least.
+
+    ``outsiders`` are app repositories that must not be matched if avoidable.
+    Each step replaces every filter under the common prefix of two neighbours
+    by that prefix, choosing the one that newly matches the fewest outsiders,
+    then the longest (the most specific for repositories nobody declared).
+    """
+    current = sorted(filters)
+    while len(current) > limit:
+        # Filters are prefix-free, so the outsiders they match are disjoint
+        # and add up; the filters under a prefix are contiguous when sorted.
+        totals = [0]
+        for name in current:
+            totals.append(totals[-1] + len(outsiders.starting_with(name)))
+        best: Optional[Tuple[int, int, int, str]] = None
+        for left, right in zip(current, current[1:]):
+            prefix = _common_prefix(left, right)
+            if len(prefix) < FILTER_LENGTH[0] or not _FILTER.fullmatch(prefix):
+                continue
+            low = bisect.bisect_left(current, prefix)
+            high = bisect.bisect_left(current, prefix + _BEYOND)
+            newly = len(outsiders.starting_with(prefix)) - (totals[high] - totals[low])
+            key = (newly, -len(prefix), low - high, prefix)
+            if best is None or key < best:
+                best = key
+        if best is None:
+            raise _Unfit(
+                f"their {len(current)} names share no common prefix of "
+                f"{FILTER_LENGTH[0]}+ characters left to merge into {limit} filters"
+            )
+        prefix = best[3]
+        current = sorted([f for f in current if not f.startswith(prefix)] + [prefix])
+    return current
+
+
+def _fit(
+    groups: Sequence[Tuple[Destinations, List[str]]],
+    budget: int,
+    outsiders_of: Mapping[Destinations, _Names],
+    compact: bool,
+) -> List[PlannedRule]:
+    """Rules for ``groups`` in at most ``budget`` rules.
+
+    Each group's filters are split over spare rules first; only with
+    ``compact`` are names merged into wider prefixes when splitting is not enough.
+    """
+    if len(groups) > budget:
+        raise _Unfit(f"they need {len(groups)} rules and {budget} are left")
+    filter_sets = []
+    for _, names in groups:
+        literal = _prefix_free(n for n in names if is_literal(n))
+        opaque = sorted({n for n in names if not is_literal(n)})
+        filter_sets.append((literal, opaque))
+    shares = [1] * len(groups)
+
+    def shortfall(i: int) -> int:
+        literal, opaque = filter_sets[i]
+        return len(literal) + len(opaque) - MAX_FILTERS_PER_RULE * shares[i]
+
+    for _ in range(budget - len(groups)):
+        i = max(range(len(groups)), key=lambda j: (shortfall(j), -j))
+        if shortfall(i) <= 0:
+            break
+        shares[i] += 1
+    rules: List[PlannedRule] = []
+    for (destinations, _), (literal, opaque), share in zip(groups, filter_sets, shares):
+        room = MAX_FILTERS_PER_RULE * share - len(opaque)
+        if room < len(literal):
+            where = f"repositories replicating to {_describe(destinations)}"
+            if not compact:
+                raise _Unfit(
+                    f"{where} need {len(literal) + len(opaque)} filters, more than "
+                    f"{share} rule(s) of {MAX_FILTERS_PER_RULE} hold"
+                )
+            if room < 1:
+                raise _Unfit(f"{where}: {len(opaque)} names are tokens, which cannot be merged")
+            try:
+                literal = _compact(literal, room, outsiders_of[destinations])
+            except _Unfit as unfit:
+                raise _Unfit(f"{where}: {unfit}") from None
+        filters = literal + opaque
+        size = math.ceil(len(filters) / share)
+        ordered = tuple(sorted(destinations))
+        for start in range(0, len(filters), size):
+            rules.append(PlannedRule(ordered, tuple(filters[start : start + size]), False))
+    return rules
+
+
+def _describe(destinations: AbstractSet[DestinationRegistry]) -> str:
+    return "{" + ", ".join(str(d) for d in sorted(destinations)) + "}"
+
+
+def _check_requests(requests: Any) -> Dict[str, Tuple[ReplicationDestination, ...]]:
+    """The requests that ask for something; an empty destination list asks for nothing."""
+    allowed = "a mapping of repository name -> list of ReplicationDestination"
+    if not isinstance(requests, Mapping):
+        raise ValidationError("replicate_to", requests, allowed, problem="is not a mapping")
+    checked: Dict[str, Tuple[ReplicationDestination, ...]] = {}
+    for name, destinations in requests.items():
+        _check_filter("replicate_to", name, name)
+        wanted = _destination_list("replicate_to", destinations)
+        if wanted:
+            checked[name] = wanted
+    return checked
+
+
+class _Resolver:
+    """Resolves destinations against the source registry, refusing impossible ones."""
+
+    def __init__(self, source_account_id: str, source_region: Optional[str]) -> None:
+        self.account = source_account_id
+        self.region = source_region
+
+    def __call__(
+        self, parameter: str, owner: str, destination: ReplicationDestination
+    ) -> DestinationRegistry:
+        resolved = destination.resolve(self.account)
+        allowed = "destinations in another region or another account than the source registry"
+        if not (is_literal(self.region) and is_literal(resolved.region)):
+            return resolved
+        if resolved == (self.region, self.account):
+            # Replication is cross-Region or cross-account; the source itself is neither.
+            # https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
+            raise ValidationError(
+                parameter,
+                destination,
+                allowed,
+                problem=f"({owner}) is the source registry itself ({self.account}/{self.region})",
+            )
+        if partition_of(resolved.region) != partition_of(self.region):
+            # Cross-Region features only work inside one partition.
+            # https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+            raise ValidationError(
+                parameter,
+                destination,
+                allowed + " in the same AWS partition",
+                problem=f"({owner}) is in partition {partition_of(resolved.region)}, and the "
+                f"source region {self.region} is in partition {partition_of(self.region)}",
+            )
+        return resolved
+
+
+def _check_unique_destinations(
+    fixed: Sequence[PlannedRule], requested: Mapping[str, Destinations]
+) -> None:
+    unique: Dict[DestinationRegistry, None] = {}
+    for planned in fixed:
+        unique.update(dict.fromkeys(planned.destinations))
+    from_rules = len(unique)
+    for name in sorted(requested):
+        unique.update(dict.fromkeys(sorted(requested[name])))
+    if len(unique) > MAX_UNIQUE_DESTINATIONS:
+        raise ValidationError(
+            "replicate_to" if len(unique) > from_rules else "replication_rules",
+            [str(d) for d in unique],
+            f"at most {MAX_UNIQUE_DESTINATIONS} unique destinations (account + region) across "
+            "all replication rules of a registry (AWS limit)",
+            problem=f"would make {len(unique)} unique destinations",
+        )
+
+
+def _merge(
+    needs: Mapping[str, Destinations],
+    budget: int,
+    outsiders: Callable[[Destinations], _Names],
+    registry_rules: int,
+) -> List[PlannedRule]:
+    """The fewest-surprise rules for ``needs``: exact splits before widened prefixes."""
+    by_set: Dict[Destinations, List[str]] = {}
+    by_destination: Dict[Destinations, List[str]] = {}
+    for name, wanted in needs.items():
+        by_set.setdefault(wanted, []).append(name)
+        for destination in wanted:
+            by_destination.setdefault(frozenset({destination}), []).append(name)
+    groupings = [
+        ("grouped by identical destination sets", by_set),
+        ("grouped by destination", by_destination),
+    ]
+    reasons = []
+    for compact in (False, True):
+        for label, grouping in groupings:
+            groups = sorted(grouping.items(), key=lambda item: sorted(item[0]))
+            try:
+                return _fit(groups, budget, {g: outsiders(g) for g, _ in groups}, compact)
+            except _Unfit as unfit:
+                if compact:
+                    reasons.append(f"{label}, {unfit}")
+    raise ValidationError(
+        "replicate_to",
+        {name: sorted(map(str, wanted)) for name, wanted in sorted(needs.items())},
+        f"at most {MAX_RULES} replication rules of at most {MAX_FILTERS_PER_RULE} "
+        f"filters per registry (AWS limits); {registry_rules} are registry-level rules",
+        problem="cannot be written as one replication configuration: " + "; ".join(reasons),
+    )
+
+
+def plan_replication(
+    *,
+    source_account_id: str,
+    source_region: Optional[str] = None,
+    rules: Sequence[ReplicationRule] = (),
+    requests: Optional[Mapping[str, Sequence[ReplicationDestination]]] = None,
+    known_repositories: Iterable[str] = (),
+) -> ReplicationPlan:
+    """Merge registry-level rules and per-repository requests into one configuration.
+
+    :param source_account_id: Account of the source registry (12 digits, or a
+        token such as ``DataAwsCallerIdentity(...).account_id``); it is the
+        ``registry_id`` of destinations without an account.
+    :param source_region: Region of the source registry. Default: None,
+        unknown (replication to the source registry itself is then not detected).
+    :param rules: Registry-level :class:`ReplicationRule`, kept as written, in
+        order, before the merged rules. Default: none.
+    :param requests: Repository name -> the destinations it asks for. A name
+        is a ``PREFIX_MATCH`` filter, so it also matches longer names. Default: none.
+    :param known_repositories: Every repository name of the source registry that
+        the app manages (requesting or not), to report :attr:`ReplicationPlan.over_coverage`.
+        Default: none.
+    :raises ValidationError: for bad input, replication to the source registry
+        itself or across partitions, and configurations past AWS's limits.
+    """
+    check_account_id("source_account_id", source_account_id)
+    if source_region is not None:
+        check_region("source_region", source_region)
+    if isinstance(rules, (str, bytes)) or not isinstance(rules, Sequence) or not all(
+        isinstance(r, ReplicationRule) for r in rules
+    ):
+        raise ValidationError(
+            "replication_rules", rules, "a list of ReplicationRule", problem="is not"
+        )
+    if len(rules) > MAX_RULES:
+        raise ValidationError(
+            "replication_rules",
+            len(rules),
+            f"at most {MAX_RULES} replication rules per registry (AWS limit)",
+            problem="rules are too many",
+        )
+    checked = _check_requests({} if requests is None else requests)
+    resolve = _Resolver(source_account_id, source_region)
+    fixed: List[PlannedRule] = []
+    for rule in rules:
+        owner = f"rule {list(rule.prefixes) or 'for every repository'}"
+        resolved = tuple(resolve("destinations", owner, d) for d in rule.destinations)
+        if len(set(resolved)) < len(resolved):
+            raise ValidationError(
+                "destinations",
+                [str(d) for d in rule.destinations],
+                "distinct destination registries per rule",
+                problem=f"({owner}) names the source account both implicitly and explicitly",
+            )
+        fixed.append(PlannedRule(resolved, tuple(rule.prefixes), True))
+    requested: Dict[str, Destinations] = {
+        name: frozenset(resolve("replicate_to", f"repository {name!r}", d) for d in wanted)
+        for name, wanted in checked.items()
+    }
+    _check_unique_destinations(fixed, requested)
+
+    def covered(name: str) -> Destinations:
+        """What the registry-level rules already replicate ``name`` to."""
+        if not is_literal(name):
+            return frozenset(d for r in fixed if not r.filters for d in r.destinations)
+        return frozenset(d for r in fixed if r.matches(name) for d in r.destinations)
+
+    needs = {name: wanted - covered(name) for name, wanted in requested.items()}
+    needs = {name: wanted for name, wanted in needs.items() if wanted}
+    literal_known = {k for k in set(known_repositories) | set(requested) if is_literal(k)}
+
+    def unwanted(
+        name: str, destinations: Iterable[DestinationRegistry]
+    ) -> Set[DestinationRegistry]:
+        return set(destinations) - requested.get(name, frozenset()) - covered(name)
+
+    def outsiders(destinations: Destinations) -> _Names:
+        """App repositories that a rule to ``destinations`` must not match if avoidable."""
+        return _Names(k for k in literal_known if unwanted(k, destinations))
+
+    merged = (
+        _merge(needs, MAX_RULES - len(fixed), outsiders, len(fixed)) if needs else []
+    )
+    over: Dict[str, Tuple[Set[DestinationRegistry], Set[str]]] = {}
+    for planned in merged:
+        for name in literal_known:
+            hits = [f for f in planned.filters if name.startswith(f)]
+            extra = unwanted(name, planned.destinations) if hits else set()
+            if extra:
+                destinations, filters = over.setdefault(name, (set(), set()))
+                destinations.update(extra)
+                filters.update(hits)
+    return ReplicationPlan(
+        source_region=source_region,
+        source_account_id=source_account_id,
+        rules=tuple(fixed + merged),
+        over_coverage=tuple(
+            OverCoverage(name, tuple(sorted(d)), tuple(sorted(f)))
+            for name, (d, f) in sorted(over.items())
+        ),
+    )
