@@ -131,7 +131,7 @@ def test_a_synthesized_seed_policy_previewed_on_a_json_file(synthesized: Path, i
         "sha256:aaaaaaaaaaaa  v1.0           2026-11-01 00:00  expire   2     number 4 of the 4 images rule 2 selects, newest first; it keeps 2\n"
         "ECR acts up to 24 hours after an image meets a rule, so this is a forecast.\n"
     )
-    assert policy_key.startswith("aws_ecr_lifecycle_policy.api_lifecycle_policy_")
+    assert policy_key == "aws_ecr_lifecycle_policy.payments--api"
 
 
 def test_json_mode_on_a_policy_with_protected_tags(tmp_path: Path, images_file: Path) -> None:
@@ -277,7 +277,7 @@ def test_a_policy_that_is_a_terraform_expression(synthesized: Path, images_file:
     # GIVEN a policy built by jsonencode() because a count is a Terraform variable
     code, out, err = run(synthesized, "payments/web", "--images", images_file)
     assert (code, out) == (2, "")
-    assert err.startswith("error: aws_ecr_lifecycle_policy.web_lifecycle_policy_")
+    assert err.startswith("error: aws_ecr_lifecycle_policy.payments--web.policy=")
     assert "is a Terraform expression, known only at apply, so it cannot be previewed" in err
 
 

@@ -105,14 +105,14 @@ def valid_count(v: Any) -> bool:
     return type(v) is int and 1 <= v <= MAX_COUNT
 
 
-def _string_list(v: Any) -> Optional[List[str]]:
+def string_list(v: Any) -> Optional[List[str]]:
     if type(v) not in (list, tuple) or any(type(i) is not str for i in v):
         return None
     return list(v) if len(set(v)) == len(v) else None
 
 
 def valid_prefixes(v: Any, lifecycle_on: bool) -> bool:
-    items = _string_list(v)
+    items = string_list(v)
     if items is None or not all(DOCKER_TAG_PREFIX.fullmatch(i) for i in items):
         return False
     if lifecycle_on:
@@ -128,7 +128,7 @@ def valid_principal(p: str) -> bool:
 
 
 def valid_principals(v: Any) -> bool:
-    items = _string_list(v)
+    items = string_list(v)
     return items is not None and all(valid_principal(i) for i in items)
 
 

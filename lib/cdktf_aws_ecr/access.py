@@ -75,8 +75,8 @@ from .policies import PULL_ACTIONS, PULL_STATEMENT_SID, PUSH_ACTIONS, PUSH_STATE
 from .validation import (
     PRINCIPAL_RE,
     PRINCIPALS_ALLOWED,
-    _string_list,
-    _type_name,
+    string_list,
+    type_name,
     check_principals,
     is_token,
     partition_of,
@@ -274,7 +274,7 @@ _Values = Tuple[_Value, ...]
 
 def _values(parameter: str, value: Any, allowed: str, *, empty_ok: bool = False) -> _Values:
     """The items of a list of strings (a list token stays whole); duplicates refused."""
-    items = _string_list(parameter, value, allowed)
+    items = string_list(parameter, value, allowed)
     if items is None:
         return (_ListToken(list(value)[0]),)
     if not items and not empty_ok:
@@ -419,7 +419,7 @@ class ServicePrincipal:
         service = self.service
         if type(service) is not str:
             raise ValidationError(
-                "service", service, _SERVICE_ALLOWED, problem=f"is {_type_name(service)}"
+                "service", service, _SERVICE_ALLOWED, problem=f"is {type_name(service)}"
             )
         if not _SERVICE_PRINCIPAL.fullmatch(service):
             problem = (
@@ -532,7 +532,7 @@ class OrganizationPrincipal:
         org_id = self.org_id
         if type(org_id) is not str:
             raise ValidationError(
-                "org_id", org_id, _ORG_ID_ALLOWED, problem=f"is {_type_name(org_id)}"
+                "org_id", org_id, _ORG_ID_ALLOWED, problem=f"is {type_name(org_id)}"
             )
         problem = _org_id_problem(org_id)
         if problem is not None and (_wildcard(org_id) or not is_token(org_id)):
@@ -601,7 +601,7 @@ class Condition:
                         if name == "test"
                         else "a plain condition key such as 'aws:PrincipalOrgID'"
                     ),
-                    problem=f"is {_type_name(text)}" if type(text) is not str else "is not allowed",
+                    problem=f"is {type_name(text)}" if type(text) is not str else "is not allowed",
                 )
         values = _values("condition.values", self.values, "a non-empty list of strings, or tokens")
         object.__setattr__(self, "values", tuple(self.values))
@@ -703,7 +703,7 @@ class PolicyStatement:
                 "sid",
                 sid,
                 "ASCII letters and digits, as a plain string",
-                problem=f"is {_type_name(sid)}" if type(sid) is not str else "is not allowed",
+                problem=f"is {type_name(sid)}" if type(sid) is not str else "is not allowed",
             )
         effect = self.effect
         if not isinstance(effect, Effect):
@@ -729,7 +729,7 @@ class PolicyStatement:
                     "conditions",
                     self.conditions,
                     "a list of Condition",
-                    problem=f"holds {_type_name(condition)}",
+                    problem=f"holds {type_name(condition)}",
                 )
         keys = [c._key for c in conditions]
         repeated = sorted({k for k in keys if keys.count(k) > 1})
@@ -759,7 +759,7 @@ class PolicyStatement:
                 "principals",
                 given,
                 _STATEMENT_PRINCIPALS_ALLOWED,
-                problem=f"is {_type_name(given)}" if not isinstance(given, Mapping) else "is empty",
+                problem=f"is {type_name(given)}" if not isinstance(given, Mapping) else "is empty",
             )
         principals: List[Tuple[str, _Values]] = []
         wildcard = False
@@ -871,7 +871,7 @@ def statement_from_provider(statement: Any, parameter: str = "statement") -> Pol
             f"{parameter}.principals",
             blocks,
             "a list of principal blocks, not a token",
-            problem=f"is {_type_name(blocks)}",
+            problem=f"is {type_name(blocks)}",
         )
     principals: Dict[str, List[str]] = {}
     for block in blocks:
@@ -881,7 +881,7 @@ def statement_from_provider(statement: Any, parameter: str = "statement") -> Pol
                 f"{parameter}.principals",
                 blocks,
                 "principal blocks with a list of identifiers",
-                problem=f"has identifiers that are {_type_name(identifiers)}",
+                problem=f"has identifiers that are {type_name(identifiers)}",
             )
         principals.setdefault(str(getattr(block, "type", None)), []).extend(identifiers)
     conditions = getattr(statement, "condition", None) or []
@@ -890,7 +890,7 @@ def statement_from_provider(statement: Any, parameter: str = "statement") -> Pol
             f"{parameter}.condition",
             conditions,
             "a list of condition blocks, not a token",
-            problem=f"is {_type_name(conditions)}",
+            problem=f"is {type_name(conditions)}",
         )
     # Any: the struct's fields are checked by PolicyStatement and Condition.
     sid: Any = getattr(statement, "sid", None)
@@ -978,7 +978,7 @@ def classify_grantee(grantee: Any, parameter: str = "grantee") -> Grantee:
             parameter,
             grantee,
             GRANTEES_ALLOWED,
-            problem=f"is {_type_name(grantee)}"
+            problem=f"is {type_name(grantee)}"
             + (" whose .arn is not a string" if arn is not None else ""),
         )
     if _wildcard(arn):
@@ -1112,7 +1112,7 @@ class RepositoryPolicyDocument:
                 parameter,
                 statement,
                 "a PolicyStatement or a DataAwsIamPolicyDocumentStatement",
-                problem=f"is {_type_name(statement)}",
+                problem=f"is {type_name(statement)}",
             )
         self._custom.append(checked)
         return checked

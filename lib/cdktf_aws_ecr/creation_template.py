@@ -27,7 +27,14 @@ from .enums import EncryptionType, ImageTagMutability
 from .errors import ValidationError
 from .identifiers import check_account_id, check_region, check_role_arn
 from .policies import MAX_LIFECYCLE_POLICY_LENGTH
-from .validation import _type_name, check_choice, check_kms_key_arn, check_tags, is_token
+from .validation import (
+    check_choice,
+    check_kms_key_arn,
+    check_kms_key_region,
+    check_tags,
+    is_token,
+    type_name,
+)
 
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RepositoryCreationTemplate.html
 # (prefix pattern); provider 5.100 requires 2-256 characters where the API allows 1.
@@ -65,7 +72,7 @@ def check_template_prefix(parameter: str, value: Any) -> str:
         "(ECR appends '/': 'prod' applies to 'prod/...')"
     )
     if type(value) is not str:
-        raise ValidationError(parameter, value, allowed, problem=f"is {_type_name(value)}")
+        raise ValidationError(parameter, value, allowed, problem=f"is {type_name(value)}")
     low, high = PREFIX_LENGTH
     if low <= len(value) <= high and _PREFIX.fullmatch(value):
         return value
@@ -108,7 +115,7 @@ def _check_policy_text(parameter: str, value: Any, limit: int) -> Optional[str]:
     if value is None:
         return None
     if type(value) is not str:
-        raise ValidationError(parameter, value, allowed, problem=f"is {_type_name(value)}")
+        raise ValidationError(parameter, value, allowed, problem=f"is {type_name(value)}")
     if is_token(value):
         return value
     try:
@@ -187,7 +194,9 @@ class CreationTemplateSettings:
             "encryption_type",
             check_choice("encryption_type", self.encryption_type, EncryptionType),
         )
-        check_kms_key_arn("kms_key_arn", self.kms_key_arn, self.region)
+        check_kms_key_arn("kms_key_arn", self.kms_key_arn)
+        if self.region is not None:
+            check_kms_key_region("kms_key_arn", self.kms_key_arn, self.region)
         for name, limit in (
             ("lifecycle_policy", MAX_LIFECYCLE_POLICY_LENGTH),
             ("repository_policy", MAX_REPOSITORY_POLICY_LENGTH),

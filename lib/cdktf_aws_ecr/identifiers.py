@@ -13,7 +13,7 @@ import re
 from typing import Any, Optional, TypeGuard
 
 from .errors import ValidationError
-from .validation import _type_name, is_token, partition_of
+from .validation import type_name, is_token, partition_of
 
 # Provider 5.100 validates `region` with this shape: it accepted "us-east-10"
 # and refused "eusc-de-east-1" and "US-east-1" in `terraform validate`.
@@ -36,7 +36,7 @@ ACCOUNT_ALLOWED = "a 12-digit AWS account ID, or a token"
 
 
 def _type_problem(value: Any) -> str:
-    return f"is {_type_name(value)}, not a str"
+    return f"is {type_name(value)}, not a str"
 
 
 def check_region(parameter: str, value: Any) -> str:

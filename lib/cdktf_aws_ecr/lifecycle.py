@@ -47,8 +47,8 @@ from .errors import ValidationError
 from .policies import MAX_LIFECYCLE_POLICY_LENGTH, lifecycle_policy_json
 from .validation import (
     MAX_COUNT,
-    _string_list,
-    _type_name,
+    string_list,
+    type_name,
     check_choice,
     check_count,
     check_tag_prefixes,
@@ -191,7 +191,7 @@ def _check_tag_patterns(parameter: str, value: Any) -> Tuple[str, ...]:
     """Distinct tag patterns: Docker tag characters plus ``*``, at most 4 ``*`` each.
     A list that is itself an unresolved token is kept as it is."""
     allowed = _TAG_PATTERNS_ALLOWED
-    items = _string_list(parameter, value, allowed)
+    items = string_list(parameter, value, allowed)
     if items is None:
         return tuple(value)
     if not items:
@@ -231,7 +231,7 @@ def _check_prefixes(parameter: str, value: Any) -> Tuple[str, ...]:
                 "literal Docker tag prefixes; for wildcards use tag_pattern_list",
                 problem=f"holds {starred[0]!r}, and a prefix never matches '*'",
             )
-    return tuple(check_tag_prefixes(parameter, value, required=False))
+    return tuple(check_tag_prefixes(parameter, value))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -377,7 +377,7 @@ class LifecycleRule:
                 "description",
                 self.description,
                 "a string or None",
-                problem=f"is {_type_name(self.description)}",
+                problem=f"is {type_name(self.description)}",
             )
         object.__setattr__(self, "tag_status", status)
         object.__setattr__(self, "tag_prefix_list", prefixes)
@@ -475,7 +475,7 @@ def assemble_lifecycle_policy(
             "lifecycle_rules",
             lifecycle_rules,
             "a list of LifecycleRule",
-            problem=f"is {_type_name(lifecycle_rules)}",
+            problem=f"is {type_name(lifecycle_rules)}",
         )
     rules = list(lifecycle_rules)
     for index, rule in enumerate(rules):
@@ -484,7 +484,7 @@ def assemble_lifecycle_policy(
                 f"lifecycle_rules[{index}]",
                 rule,
                 "a LifecycleRule",
-                problem=f"is {_type_name(rule)}",
+                problem=f"is {type_name(rule)}",
             )
     patterns = _check_protected_tags(protected_tags)
     protected = len(patterns)
@@ -558,7 +558,7 @@ _TYPED_FIELDS = {
 
 
 def _check_protected_tags(value: Any) -> Tuple[str, ...]:
-    items = _string_list("protected_tags", value, _TAG_PATTERNS_ALLOWED)
+    items = string_list("protected_tags", value, _TAG_PATTERNS_ALLOWED)
     if items is None:
         raise ValidationError(
             "protected_tags",
@@ -616,7 +616,7 @@ def _load(policy: Any) -> Tuple[Any, int]:
         "lifecycle_policy",
         policy,
         "a JSON string or a mapping",
-        problem=f"is {_type_name(policy)}",
+        problem=f"is {type_name(policy)}",
     )
 
 
@@ -655,7 +655,7 @@ def _check_object(
 ) -> Mapping[str, Any]:
     allowed = f"a JSON object with the keys {', '.join(sorted(keys))}"
     if not isinstance(value, Mapping):
-        raise _fail(parameter, value, allowed, f"is {_type_name(value)}")
+        raise _fail(parameter, value, allowed, f"is {type_name(value)}")
     for key in value:
         if key not in keys:
             raise _fail(child(str(key)), value[key], allowed, "is not a key ECR knows here")
@@ -689,7 +689,7 @@ def _check_document(
     rules = top["rules"]
     allowed_rules = f"a list of 1 to {MAX_LIFECYCLE_RULES} rules"
     if isinstance(rules, (str, bytes)) or not isinstance(rules, Sequence):
-        raise _fail(rules_name, rules, allowed_rules, f"is {_type_name(rules)}")
+        raise _fail(rules_name, rules, allowed_rules, f"is {type_name(rules)}")
     if not rules:
         raise _fail(rules_name, rules, allowed_rules, "is empty")
     # service-quotas.html: "Rules per lifecycle policy" is 50, not adjustable.
@@ -727,7 +727,7 @@ def _check_rule(index: int, rule: Any, name: Namer) -> _Rule:
             here("description"),
             rule["description"],
             "a string",
-            f"is {_type_name(rule['description'])}",
+            f"is {type_name(rule['description'])}",
         )
     selection = _check_object(
         here("selection"),
@@ -870,7 +870,7 @@ def _check_tag_list(parameter: str, value: Any) -> Optional[Tuple[Any, ...]]:
         return None
     allowed = "a non-empty list of non-empty strings"
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise _fail(parameter, value, allowed, f"is {_type_name(value)}")
+        raise _fail(parameter, value, allowed, f"is {type_name(value)}")
     items = tuple(value)
     if not items:
         raise _fail(parameter, value, allowed, "is empty")
@@ -1067,7 +1067,7 @@ def _as_utc(parameter: str, value: Any) -> datetime:
         except ValueError:
             raise _fail(parameter, value, allowed, "is not an ISO-8601 date and time") from None
     if not isinstance(moment, datetime):
-        raise _fail(parameter, value, allowed, f"is {_type_name(value)}")
+        raise _fail(parameter, value, allowed, f"is {type_name(value)}")
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
@@ -1084,7 +1084,7 @@ def _images(images: Iterable[Mapping[str, Any]]) -> List[_Image]:
             "images",
             images,
             "an iterable of mappings with digest, tags and pushed_at",
-            f"is {_type_name(images)}",
+            f"is {type_name(images)}",
         )
     parsed: List[_Image] = []
     seen: Dict[str, int] = {}
@@ -1092,7 +1092,7 @@ def _images(images: Iterable[Mapping[str, Any]]) -> List[_Image]:
         where = f"images[{index}]"
         if not isinstance(item, Mapping):
             raise _fail(
-                where, item, "a mapping with digest, tags and pushed_at", f"is {_type_name(item)}"
+                where, item, "a mapping with digest, tags and pushed_at", f"is {type_name(item)}"
             )
         digest = item.get("digest")
         if not isinstance(digest, str) or not digest:

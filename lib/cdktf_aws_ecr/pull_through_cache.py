@@ -31,7 +31,7 @@ from .identifiers import (
     check_role_arn,
     is_literal,
 )
-from .validation import _type_name, is_token, partition_of
+from .validation import type_name, is_token, partition_of
 
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PullThroughCacheRule.html
 # (ecrRepositoryPrefix and upstreamRepositoryPrefix; provider 5.100 checks the same)
@@ -273,7 +273,7 @@ def check_prefix(parameter: str, value: Any) -> str:
     """An ``ecr_repository_prefix`` / ``upstream_repository_prefix``: ``ROOT`` or 2-30 characters."""
     if type(value) is not str:
         raise ValidationError(
-            parameter, value, PREFIX_ALLOWED, problem=f"is {_type_name(value)}"
+            parameter, value, PREFIX_ALLOWED, problem=f"is {type_name(value)}"
         )
     low, high = PREFIX_LENGTH
     if low <= len(value) <= high and _PREFIX.fullmatch(value):
@@ -311,7 +311,7 @@ def check_secret_arn(
     )
     if type(value) is not str:
         raise ValidationError(
-            parameter, value, allowed, problem=f"is {_type_name(value)}, not an ARN"
+            parameter, value, allowed, problem=f"is {type_name(value)}, not an ARN"
         )
     match = _SECRET_ARN.fullmatch(value)
     if match is None:

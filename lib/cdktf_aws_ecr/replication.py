@@ -52,7 +52,7 @@ from typing import (
 from .errors import ValidationError
 from .identifiers import check_account_id, check_region, is_literal
 from .registry_policy import RegistryPolicyStatement, replication_source_statement
-from .validation import _type_name, is_token, partition_of
+from .validation import type_name, is_token, partition_of
 
 # https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html#replication-considerations
 # and https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
@@ -115,7 +115,7 @@ class ReplicationDestination:
 def _check_filter(parameter: str, value: Any, whole: Any) -> str:
     if type(value) is not str:
         raise ValidationError(
-            parameter, whole, FILTER_ALLOWED, problem=f"holds {_type_name(value)}: {value!r}"
+            parameter, whole, FILTER_ALLOWED, problem=f"holds {type_name(value)}: {value!r}"
         )
     low, high = FILTER_LENGTH
     if low <= len(value) <= high and _FILTER.fullmatch(value):
@@ -135,7 +135,7 @@ def _destination_list(parameter: str, value: Any) -> Tuple[ReplicationDestinatio
     for item in items:
         if not isinstance(item, ReplicationDestination):
             raise ValidationError(
-                parameter, value, allowed, problem=f"holds {_type_name(item)}: {item!r}"
+                parameter, value, allowed, problem=f"holds {type_name(item)}: {item!r}"
             )
     repeated = sorted({str(d) for d in items if items.count(d) > 1})
     if repeated:

@@ -74,7 +74,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .enums import ScanFrequency
 from .errors import ValidationError
-from .validation import REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, _type_name
+from .validation import REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, type_name
 
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RegistryScanningRule.html
 # ("repositoryFilters ... Maximum number of 100 items").
@@ -165,7 +165,7 @@ def check_filter(parameter: str, value: Any) -> str:
     1-255 characters matching ``^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$``.
     """
     if type(value) is not str:
-        raise ValidationError(parameter, value, FILTER_ALLOWED, problem=f"is {_type_name(value)}")
+        raise ValidationError(parameter, value, FILTER_ALLOWED, problem=f"is {type_name(value)}")
     if not 1 <= len(value) <= MAX_FILTER_LENGTH:
         raise ValidationError(
             parameter, value, FILTER_ALLOWED, problem=f"has {len(value)} characters"
@@ -820,7 +820,7 @@ def _checked_needs(repositories: Any) -> Dict[str, ScanNeed]:
     )
     if not isinstance(repositories, Mapping):
         raise ValidationError(
-            "repositories", repositories, allowed_names, problem=f"is {_type_name(repositories)}"
+            "repositories", repositories, allowed_names, problem=f"is {type_name(repositories)}"
         )
     low, high = REPOSITORY_NAME_LENGTH
     needs: Dict[str, ScanNeed] = {}
@@ -848,7 +848,7 @@ def _checked_rules(namespace_rules: Any, filter_limit: int) -> List[Tuple[str, S
     allowed = "a sequence of (filter, ScanFrequency) pairs"
     if isinstance(namespace_rules, (str, bytes)) or not isinstance(namespace_rules, Sequence):
         raise ValidationError(
-            "namespace_rules", namespace_rules, allowed, problem=f"is {_type_name(namespace_rules)}"
+            "namespace_rules", namespace_rules, allowed, problem=f"is {type_name(namespace_rules)}"
         )
     rules: List[Tuple[str, ScanFrequency]] = []
     for rule in namespace_rules:
@@ -930,7 +930,7 @@ def plan_registry_scanning(
             "allow_over_coverage",
             allow_over_coverage,
             "True or False",
-            problem=f"is {_type_name(allow_over_coverage)}, not a bool",
+            problem=f"is {type_name(allow_over_coverage)}, not a bool",
         )
     if type(filter_limit) is not int or not 1 <= filter_limit <= MAX_FILTERS_PER_RULE:
         raise ValidationError(

@@ -130,7 +130,7 @@ def is_map_token(value: Any) -> bool:
     return isinstance(key, str) and key.startswith("&{") and is_token(dict(value))
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
     """The value's type with its article: "an int", "a str", "a NoneType"."""
     name = type(value).__name__
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
@@ -146,7 +146,7 @@ def check_bool(parameter: str, value: Any) -> Any:
         parameter,
         value,
         "True or False, or a boolean token",
-        problem=f"is {_type_name(value)}, not a bool",
+        problem=f"is {type_name(value)}, not a bool",
     )
 
 
@@ -162,7 +162,7 @@ def check_plain_bool(parameter: str, value: Any, why_plain: str) -> bool:
             problem="is an unresolved token",
         )
     raise ValidationError(
-        parameter, value, "True or False", problem=f"is {_type_name(value)}, not a bool"
+        parameter, value, "True or False", problem=f"is {type_name(value)}, not a bool"
     )
 
 
@@ -191,7 +191,7 @@ def check_name(parameter: str, value: Any) -> str:
         f"^{REPOSITORY_NAME_PATTERN}$"
     )
     if type(value) is not str:
-        raise ValidationError(parameter, value, allowed, problem=f"is {_type_name(value)}")
+        raise ValidationError(parameter, value, allowed, problem=f"is {type_name(value)}")
     if low <= len(value) <= high and _REPOSITORY_NAME.fullmatch(value):
         return value
     if is_token(value):
@@ -213,14 +213,14 @@ def check_count(parameter: str, value: Any, minimum: int = 1) -> Number:
         raise ValidationError(parameter, value, allowed, problem="is out of range")
     if type(value) is float and is_token(value):
         return value
-    raise ValidationError(parameter, value, allowed, problem=f"is {_type_name(value)}")
+    raise ValidationError(parameter, value, allowed, problem=f"is {type_name(value)}")
 
 
-def _string_list(parameter: str, value: Any, allowed: str) -> Optional[List[str]]:
+def string_list(parameter: str, value: Any, allowed: str) -> Optional[List[str]]:
     """The list's items, or None when the whole list is an unresolved token."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise ValidationError(
-            parameter, value, allowed, problem=f"is {_type_name(value)}, not a list"
+            parameter, value, allowed, problem=f"is {type_name(value)}, not a list"
         )
     items = list(value)
     if len(items) == 1 and isinstance(items[0], str) and items[0].startswith("#{"):
@@ -229,7 +229,7 @@ def _string_list(parameter: str, value: Any, allowed: str) -> Optional[List[str]
     for item in items:
         if type(item) is not str:
             raise ValidationError(
-                parameter, value, allowed, problem=f"holds {_type_name(item)}: {item!r}"
+                parameter, value, allowed, problem=f"holds {type_name(item)}: {item!r}"
             )
     duplicates = sorted({item for item in items if items.count(item) > 1})
     if duplicates:
@@ -244,7 +244,7 @@ TAG_PREFIXES_ALLOWED = (
 
 
 def check_tag_prefixes(parameter: str, value: Any) -> Sequence[str]:
-    items = _string_list(parameter, value, TAG_PREFIXES_ALLOWED)
+    items = string_list(parameter, value, TAG_PREFIXES_ALLOWED)
     if items is None:
         return list(value)
     for item in items:
@@ -326,7 +326,7 @@ def _principal_problem(item: str) -> str:
 
 def check_principals(parameter: str, value: Any) -> Sequence[str]:
     """IAM principal ARNs or account IDs (tokens pass); wildcards never."""
-    items = _string_list(parameter, value, PRINCIPALS_ALLOWED)
+    items = string_list(parameter, value, PRINCIPALS_ALLOWED)
     if items is None:
         return list(value)
     for item in items:
@@ -374,7 +374,7 @@ def check_kms_key_arn(parameter: str, value: Any) -> Optional[str]:
     if value is None:
         return None
     if type(value) is not str:
-        raise ValidationError(parameter, value, KMS_KEY_ALLOWED, problem=f"is {_type_name(value)}")
+        raise ValidationError(parameter, value, KMS_KEY_ALLOWED, problem=f"is {type_name(value)}")
     if _KMS_KEY_ARN.fullmatch(value) or is_token(value):
         return value
     problem = (
@@ -443,7 +443,7 @@ def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
         return Token.as_string_map(value)  # e.g. Fn.merge([...])
     if not isinstance(value, Mapping):
         raise ValidationError(
-            parameter, value, TAGS_ALLOWED, problem=f"is {_type_name(value)}, not a mapping"
+            parameter, value, TAGS_ALLOWED, problem=f"is {type_name(value)}, not a mapping"
         )
     if len(value) > MAX_TAGS:
         raise ValidationError(parameter, value, TAGS_ALLOWED, problem=f"has {len(value)} tags")
