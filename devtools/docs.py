@@ -29,7 +29,10 @@ def inputs_table() -> str:
         "|---|---|---|---|---|",
     ]
     rows += [
-        f"| `{spec.name}` | `{spec.type}` | `{spec.default}` | {spec.allowed} | {spec.description} |"
+        "| " + " | ".join(
+            cell.replace("|", "\\|")
+            for cell in (f"`{spec.name}`", f"`{spec.type}`", f"`{spec.default}`", spec.allowed, spec.description)
+        ) + " |"
         for spec in INPUTS
     ]
     return "\n".join(rows)

@@ -138,7 +138,9 @@ DEFAULT_FINDINGS: Tuple[AcceptedFinding, ...] = (
         reason=(
             "The seed's default `encryption_type` is `AES256` (S3-managed keys). Pass "
             '`encryption_type="KMS"` (AWS-managed `aws/ecr` key) or `kms_key_arn=` '
-            "(customer-managed key, as prod does) to pass it."
+            "(customer-managed key, as prod does) to pass it. Encryption is fixed at creation: "
+            "for a repository that already exists, the change replaces it, which the default "
+            "`prevent_destroy` refuses at plan; set it when the repository is created."
         ),
     ),
 )

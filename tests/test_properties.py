@@ -63,6 +63,8 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# Generated inputs set force_delete=True freely; the warning it draws is tested elsewhere.
+pytestmark = pytest.mark.filterwarnings("ignore::cdktf_aws_ecr.DestroyableRepositoryWarning")
 
 #: A region no other test deploys to, so applying samples to the shared moto
 #: server cannot touch anyone else's registry settings.
@@ -177,7 +179,7 @@ def invalid_inputs(kwargs: Dict[str, Any]) -> set:
         "enhanced_scanning": valid_bool,
         "force_delete": valid_bool,
         "enable_lifecycle_policy": valid_bool,
-        "prevent_destroy": valid_bool,
+        "prevent_destroy": lambda v: v is None or valid_bool(v),
         "untagged_image_expiry_days": valid_count,
         "max_tagged_image_count": valid_count,
         "lifecycle_tag_prefix_list": lambda v: valid_prefixes(v, lifecycle_on),
@@ -387,7 +389,7 @@ INPUTS = st.one_of(
 # --------------------------------------------------------------------------------------
 # Checks of the synthesized Terraform JSON, in-process.
 
-TOP_LEVEL_BLOCKS = {"//", "terraform", "provider", "resource", "data", "output", "locals", "variable"}
+TOP_LEVEL_BLOCKS = {"//", "terraform", "provider", "resource", "data", "output", "locals", "variable", "moved"}
 RESOURCE_TYPES = {
     "aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy",
     "aws_ecr_registry_scanning_configuration",
@@ -445,7 +447,14 @@ def assert_valid_terraform_json(document: Dict[str, Any], kwargs: Dict[str, Any]
     assert repository["tags"] == {
         terraform_literal(k): terraform_literal(v) for k, v in kwargs.get("tags", {}).items()
     }
-    assert repository.get("lifecycle") == ({"prevent_destroy": True} if kwargs.get("prevent_destroy") else None)
+    protected = kwargs.get("prevent_destroy")
+    if protected is None:  # retained unless force_delete=True says the images may go
+        protected = kwargs.get("force_delete", False) is not True
+    assert repository.get("lifecycle") == ({"prevent_destroy": True} if protected else None)
+    # Every resource is named after the repository, and moves from its construct-path address.
+    for moved in document.get("moved", []):
+        kind, address = moved["to"].split(".")
+        assert address in resources[kind], moved
 
     lifecycle = resources.get("aws_ecr_lifecycle_policy", {})
     if kwargs.get("enable_lifecycle_policy", True):

@@ -7,9 +7,11 @@ files, and only planned (read-only), so the shared deployment is untouched.
   in-place update of the policy resource and leaves every aws_ecr_repository
   alone: never a replacement, which would delete the images.
 * Changing the encryption, which forces a replacement, is refused by
-  ``terraform plan`` on prod's protected repositories (prevent_destroy). The
-  same change on stage's unprotected repositories plans a replacement, which
-  shows the refusal comes from the protection and not from some other error.
+  ``terraform plan`` on prod's repositories (explicit ``prevent_destroy``) and
+  on stage's (protected by default). The same change on dev's repositories,
+  which opt in with ``force_delete`` and ``prevent_destroy=False``, plans a
+  replacement together with their lifecycle policies, which shows the refusal
+  comes from the protection and not from some other error.
 """
 
 from __future__ import annotations
@@ -75,15 +77,13 @@ def update_plans(
     synthesize(root / "inputs", deployment.state_dir, inputs_changed)
     monkeypatch_module.setattr(EnvironmentStack, "add_repositories", original_add)
 
-    # 2) encryption (forces replacement): prod without its CMK, stage on AES256.
+    # 2) encryption (forces replacement): prod without its CMK, stage and dev on AES256.
     encryption_changed = tuple(
         dataclasses.replace(e, customer_managed_key=False)
         if e.name == "prod"
         else dataclasses.replace(
             e, repository_defaults={**e.repository_defaults, "encryption_type": "AES256"}
         )
-        if e.name == "stage"
-        else e
         for e in ENVIRONMENTS
     )
     synthesize(root / "encryption", deployment.state_dir, encryption_changed)
@@ -92,7 +92,8 @@ def update_plans(
         "lifecycle (dev)": (root / "inputs", "dev"),
         "policy (prod)": (root / "inputs", "prod"),
         "encryption (prod, protected)": (root / "encryption", "prod"),
-        "encryption (stage, unprotected)": (root / "encryption", "stage"),
+        "encryption (stage, protected by default)": (root / "encryption", "stage"),
+        "encryption (dev, unprotected)": (root / "encryption", "dev"),
     }
     for outdir in {outdir for outdir, _ in cases.values()}:
         stacks = sorted({stack for o, stack in cases.values() if o == outdir})
@@ -150,19 +151,22 @@ def test_policy_change_updates_the_repository_policy_in_place(update_plans) -> N
             assert EXTRA_PULL_PRINCIPAL in change["change"]["after"]["policy"]
 
 
-def test_encryption_change_on_a_protected_repository_is_refused(update_plans, deployment) -> None:
-    result = update_plans["encryption (prod, protected)"]
+@pytest.mark.parametrize("case, stack", [("encryption (prod, protected)", "prod"),
+                                         ("encryption (stage, protected by default)", "stage")])
+def test_encryption_change_on_a_protected_repository_is_refused(update_plans, deployment, case, stack) -> None:
+    result = update_plans[case]
     assert result.returncode == 1, f"plan must fail, got exit {result.returncode}:\n{result.output}"
     assert "Instance cannot be destroyed" in result.stderr, result.stderr
     assert "lifecycle.prevent_destroy" in result.stderr
-    for address in [f"{REPOSITORY}.{key}" for key in deployment.synth["prod"]["resource"][REPOSITORY]]:
+    for address in [f"{REPOSITORY}.{key}" for key in deployment.synth[stack]["resource"][REPOSITORY]]:
         assert address in result.stderr, f"{address} not named in:\n{result.stderr}"
 
 
-def test_the_same_change_replaces_an_unprotected_repository(update_plans) -> None:
-    result = update_plans["encryption (stage, unprotected)"]
+def test_the_same_change_replaces_an_unprotected_repository_with_its_lifecycle_policy(update_plans) -> None:
+    result = update_plans["encryption (dev, unprotected)"]
     assert result.returncode == 2, result.output
-    repositories = result.actions(REPOSITORY)
-    assert repositories and all(
-        sorted(actions) == ["create", "delete"] for actions in repositories.values()
-    ), repositories
+    for kind in (REPOSITORY, "aws_ecr_lifecycle_policy"):
+        replaced = result.actions(kind)
+        assert len(replaced) == 2 and all(
+            actions == ["delete", "create"] for actions in replaced.values()
+        ), (kind, replaced)
