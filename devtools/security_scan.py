@@ -22,8 +22,12 @@ scratch directory (``<dir>/<stack>/cdk.tf.json``), never the real output:
 
 * its Terraform JSON parser aborts on the whole file ("this method receives
   only dicts") at any plain value in the ``terraform`` block, such as
-  ``required_version``. The copy leaves those values out; no checkov check
-  reads them.
+  ``required_version``, and at the top-level ``moved`` and ``removed`` lists
+  (state bookkeeping). The copy leaves those out; no checkov check reads them.
+* it knows a block by its name alone (``resource.<name>``), while this library
+  gives a repository's repository, lifecycle policy, repository policy and
+  policy document one name. The copy renames every block to
+  ``<type>__<name>`` (references included), and results are mapped back.
 * ``CKV_AWS_32`` (ECR repository policy not public) can only judge a policy
   it can read as a document. A policy written as a reference to an
   ``aws_iam_policy_document`` data source (as this library and the seed
@@ -326,10 +330,33 @@ def repository_policy_shim(synth: Mapping[str, Any]) -> str:
     return "\n".join(blocks)
 
 
+#: Top-level blocks that only tell Terraform how state moves.
+STATE_BOOKKEEPING = ("moved", "removed")
+
+
+#: Joins a block's type and name into the one name checkov sees (types hold no "__").
+_TYPED_NAME = "__"
+
+
+def _typed_names(document: Dict[str, Any]) -> Dict[str, Any]:
+    """``document`` with every resource and data block named ``<type>__<name>``."""
+    text = json.dumps(document)
+    for section, prefix in (("resource", ""), ("data", "data.")):
+        for kind, blocks in document.get(section, {}).items():
+            for name in blocks:
+                reference = re.compile(rf"(?<![\w.-]){re.escape(prefix + kind)}\.{re.escape(name)}(?![\w-])")
+                text = reference.sub(f"{prefix}{kind}.{kind}{_TYPED_NAME}{name}", text)
+    renamed: Dict[str, Any] = json.loads(text)
+    for section in ("resource", "data"):
+        for kind, blocks in renamed.get(section, {}).items():
+            renamed[section][kind] = {f"{kind}{_TYPED_NAME}{name}": body for name, body in blocks.items()}
+    return renamed
+
+
 def checkov_copy(synth: Mapping[str, Any]) -> Tuple[Dict[str, Any], List[str]]:
     """The stack as checkov 3.3.30's Terraform JSON parser can read it, and what was omitted."""
-    copy = json.loads(json.dumps(synth))
-    omitted = []
+    copy = _typed_names(json.loads(json.dumps(synth)))
+    omitted = [block for block in STATE_BOOKKEEPING if copy.pop(block, None) is not None]
     terraform = copy.get("terraform")
     if isinstance(terraform, dict):
         for key in list(terraform):
@@ -382,21 +409,20 @@ def _address(record: Mapping[str, Any], synth: Mapping[str, Any]) -> str:
 
     The terraform_json framework names resources ``resource.<name>`` and data
     sources ``data.<name>``, without the type; graph checks name them
-    ``<type>.<name>`` (data sources too). cdktf names are unique per stack.
+    ``<type>.<name>`` (data sources too). In the copy, ``<name>`` is
+    ``<type>__<name>`` (see :func:`checkov_copy`); the HCL policy shim keeps
+    the plain names.
     """
     resource = record["resource"]
     head, _, rest = resource.partition(".")
     resources = synth.get("resource", {})
     data = synth.get("data", {})
-    if head == "resource":
-        for kind, names in resources.items():
-            if rest in names:
-                return f"{kind}.{rest}"
-    elif head == "data":
-        for kind, names in data.items():
-            if rest in names:
-                return f"data.{kind}.{rest}"
-    elif head in resources and rest in resources[head]:
+    kind, typed, name = rest.rpartition(".")[2].partition(_TYPED_NAME)
+    if typed and head in ("resource", *resources) and name in resources.get(kind, {}):
+        return f"{kind}.{name}"
+    if typed and head in ("data", *data) and name in data.get(kind, {}):
+        return f"data.{kind}.{name}"
+    if head in resources and rest in resources[head]:
         return resource
     elif head in data and rest in data[head]:
         return f"data.{resource}"
