@@ -7,7 +7,7 @@ import os
 from typing import Dict, List
 
 # The library must come first: it starts the provider bindings lean.
-from cdktf_aws_ecr import RegistryScanning, Repository
+from cdktf_aws_ecr import RegistryScanning, Repository, ScanFrequency
 
 from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
@@ -175,10 +175,15 @@ class EnvironmentStack(TerraformStack):
                 )
 
     def own_registry(self, members: List["EnvironmentStack"]) -> RegistryScanning:
-        """Own this registry's scanning settings for this stack and ``members``."""
+        """Own this registry's scanning settings for this stack and ``members``.
+
+        Each member's namespace gets a scan-on-push rule, so its repositories are
+        scanned even when the member is deployed before this stack.
+        """
         owner = RegistryScanning(
             self, account_id=self.environment.account_id, region=self.environment.region
         )
         for member in members:
             owner.include(member)
+            owner.add_rule(f"{member.environment.name}/*", ScanFrequency.SCAN_ON_PUSH)
         return owner

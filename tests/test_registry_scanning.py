@@ -9,6 +9,7 @@ the order of calls never matters.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import pytest
@@ -16,7 +17,14 @@ from cdktf import TerraformStack, TerraformVariable, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from cdktf_aws_ecr import RegistryLocation, RegistryScanning, Repository, ValidationError
+from cdktf_aws_ecr import (
+    RegistryLocation,
+    RegistryScanning,
+    Repository,
+    ScanFrequency,
+    ScanningCoverageWarning,
+    ValidationError,
+)
 from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
 
 CONFIG = "aws_ecr_registry_scanning_configuration"
@@ -125,13 +133,14 @@ def test_several_repositories_share_one_configuration_grouped_by_frequency(stack
     Repository(stack, "late", name="late", scan_on_push=True)
     synth = synth_json(stack)
 
-    # THEN the stack holds one configuration with one rule per frequency, in creation order,
-    # the basic scan-on-push repos moved into the enhanced SCAN_ON_PUSH rule, "scratch" in none
+    # THEN the stack holds one configuration with one rule per frequency, filters sorted
+    # (so reordering code changes nothing), the basic scan-on-push repos moved into the
+    # enhanced SCAN_ON_PUSH rule, "scratch" in none
     assert only(resources_of(synth, CONFIG)) == {
         "scan_type": "ENHANCED",
         "rule": [
             rule("CONTINUOUS_SCAN", "payments/api", "payments/worker"),
-            rule("SCAN_ON_PUSH", "early", "payments/web", "late"),
+            rule("SCAN_ON_PUSH", "early", "late", "payments/web"),
         ],
     }
     # AND each repository still carries its own scan_on_push setting
@@ -168,29 +177,115 @@ def _many(stack: TerraformStack, count: int, prefix: str, **inputs: Any) -> None
         Repository(stack, f"{prefix}{i}", name=f"{prefix}-{i:03d}", enable_lifecycle_policy=False, **inputs)
 
 
-def test_hundred_and_first_continuous_filter_is_refused_at_synth(stack: TerraformStack) -> None:
-    # GIVEN 100 enhanced repositories: the AWS maximum for one rule
-    _many(stack, 100, "c", enhanced_scanning=True, scan_on_push=False)
-    assert len(names_in_rules(stack)["CONTINUOUS_SCAN"]) == 100
-    # WHEN a 101st asks for the same rule  THEN synth refuses, naming the rule, the count and the limit
-    Repository(stack, "extra", name="extra", enhanced_scanning=True, scan_on_push=False)
-    assert_synth_refused(
-        stack, "repositories",
-        ["would put 101 filters in the CONTINUOUS_SCAN rule", "at most 100 repository filters per registry scanning rule",
-         f"RegistryScanning '{stack.node.path}/EcrRegistryScanning'"],
-    )
+def test_past_a_hundred_filters_the_rule_is_compacted_and_the_compaction_reported(
+    stack: TerraformStack,
+) -> None:
+    # GIVEN 101 continuous repositories in one namespace, next to an unscanned one elsewhere
+    _many(stack, 101, "c", enhanced_scanning=True, scan_on_push=False)
+    Repository(stack, "quiet", name="quiet", scan_on_push=False)
+    # WHEN the stack is synthesized
+    with pytest.warns(ScanningCoverageWarning, match=r"wildcard filters \['c-\*'\]") as warned:
+        rules = names_in_rules(stack)
+    # THEN one wildcard covers them all (AWS allows 100 filters per rule), and nothing else
+    assert rules == {"CONTINUOUS_SCAN": ["c-*"]}
+    assert "also cover repositories this app does not manage" in str(warned[0].message)
+    owner = RegistryScanning.of(stack)
+    assert owner.over_covered == ()
+    assert owner.wildcard_filters == ((ScanFrequency.CONTINUOUS_SCAN, "c-*"),)
 
 
-def test_hundred_and_first_scan_on_push_filter_names_the_real_cause(stack: TerraformStack) -> None:
-    # GIVEN an ENHANCED registry and 101 basic scan-on-push repositories (moved into SCAN_ON_PUSH)
+def _interleaved(stack: TerraformStack) -> None:
+    """An ENHANCED registry with 101 scan-on-push repositories p-000..p-100, each next to an
+    unscanned p-NNN-x: any filter covering two of the former covers two of the latter."""
     Repository(stack, "enhanced", name="enhanced", enhanced_scanning=True, scan_on_push=False)
     _many(stack, 101, "p", scan_on_push=True)
-    # THEN synth refuses, and says the filters come from basic scan_on_push under ENHANCED
+    for i in range(101):
+        Repository(stack, f"x{i}", name=f"p-{i:03d}-x", scan_on_push=False, enable_lifecycle_policy=False)
+
+
+def test_compaction_that_scans_other_repositories_names_them(stack: TerraformStack) -> None:
+    # GIVEN repositories that no 100 exact filters can cover alone
+    _interleaved(stack)
+    with pytest.warns(ScanningCoverageWarning, match=r"scan \d+ repositories of the app more than they "
+                      r"asked: repository 'p-\d{3}-x' asked for no scanning") as warned:
+        rules = names_in_rules(stack)
+    # THEN within AWS's limit every requester is covered, and exactly the unscanned
+    # repositories the filters reach (by AWS's matching, checked here independently) are reported
+    assert rules["CONTINUOUS_SCAN"] == ["enhanced"]
+    assert len(rules["SCAN_ON_PUSH"]) <= 100
+
+    def matches(filter: str, name: str) -> bool:
+        return bool(re.fullmatch(".*".join(map(re.escape, filter.split("*"))), name)) if "*" in filter \
+            else filter in name
+
+    for i in range(101):
+        assert any(matches(f, f"p-{i:03d}") for f in rules["SCAN_ON_PUSH"])
+    reached = {f"p-{i:03d}-x" for i in range(101) if any(matches(f, f"p-{i:03d}-x") for f in rules["SCAN_ON_PUSH"])}
+    over = RegistryScanning.of(stack).over_covered
+    assert reached and {o.repository for o in over} == reached
+    assert all(o.frequency is ScanFrequency.SCAN_ON_PUSH and not o.namespace_rule for o in over)
+    assert f"scan {len(reached)} repositories of the app more than they asked" in str(warned[0].message)
+
+
+def test_over_coverage_can_be_refused_naming_the_cause(stack: TerraformStack) -> None:
+    # GIVEN an owner that forbids over-coverage, and the same repositories
+    RegistryScanning(stack, allow_over_coverage=False)
+    _interleaved(stack)
+    # THEN synth refuses, naming the limit, the count and the way out
     assert_synth_refused(
-        stack, "repositories",
-        ["would put 101 filters in the SCAN_ON_PUSH rule; 101 of them asked only for basic scan_on_push, "
-         "which an ENHANCED registry turns into enhanced on-push scanning"],
+        stack, "allow_over_coverage",
+        ["SCAN_ON_PUSH", "100", "add_rule", f"RegistryScanning '{stack.node.path}/EcrRegistryScanning'"],
     )
+
+
+def test_namespace_rules_cover_repositories_without_filters_of_their_own(stack: TerraformStack) -> None:
+    # GIVEN a platform team's namespace rules
+    owner = RegistryScanning(stack)
+    assert owner.add_rule("*", ScanFrequency.SCAN_ON_PUSH) is owner
+    owner.add_rule("payments/*", "CONTINUOUS_SCAN")
+    # WHEN repositories ask for what the rules already give, and one asks for more
+    Repository(stack, "api", name="payments/api", enhanced_scanning=True)
+    Repository(stack, "web", name="web", scan_on_push=True)
+    Repository(stack, "audit", name="audit", enhanced_scanning=True)
+    # THEN the rules are kept verbatim, and only "audit" needs a filter of its own
+    assert names_in_rules(stack) == {
+        "CONTINUOUS_SCAN": ["audit", "payments/*"],
+        "SCAN_ON_PUSH": ["*"],
+    }
+    assert owner.namespace_rules == (("*", ScanFrequency.SCAN_ON_PUSH),
+                                     ("payments/*", ScanFrequency.CONTINUOUS_SCAN))
+
+
+def test_namespace_rules_alone_make_the_registry_enhanced(stack: TerraformStack) -> None:
+    RegistryScanning(stack).add_rule("team-*", ScanFrequency.SCAN_ON_PUSH)
+    assert configuration(stack) == {"scan_type": "ENHANCED", "rule": [rule("SCAN_ON_PUSH", "team-*")]}
+
+
+@pytest.mark.parametrize(
+    "filter, frequency, parameter, problem",
+    [
+        ("Payments/*", "SCAN_ON_PUSH", "filter", "is not a valid repository filter"),
+        ("a//b", "SCAN_ON_PUSH", "filter", "is not a valid repository filter"),
+        ("", "SCAN_ON_PUSH", "filter", "has 0 characters"),
+        ("x" * 256, "SCAN_ON_PUSH", "filter", "has 256 characters"),
+        ("ok/*", "DAILY", "frequency", "is not allowed"),
+        (3, "SCAN_ON_PUSH", "filter", "is an int"),
+    ],
+)
+def test_bad_namespace_rules_are_refused(
+    stack: TerraformStack, filter: Any, frequency: Any, parameter: str, problem: str
+) -> None:
+    owner = RegistryScanning(stack)
+    with pytest.raises(ValidationError) as caught:
+        owner.add_rule(filter, frequency)
+    assert caught.value.parameter == parameter and problem in str(caught.value)
+    assert owner.namespace_rules == ()
+
+
+def test_a_namespace_rule_twice_is_refused(stack: TerraformStack) -> None:
+    owner = RegistryScanning(stack).add_rule("dev/*", "SCAN_ON_PUSH")
+    with pytest.raises(ValidationError, match="is already a SCAN_ON_PUSH rule"):
+        owner.add_rule("dev/*", ScanFrequency.SCAN_ON_PUSH)
 
 
 # --------------------------------------------------------------------------- several stacks, one app
@@ -241,12 +336,14 @@ def test_after_a_refusal_the_recommended_include_works_after_the_fact(make_stack
     # GIVEN a refused app: two stacks of one region both asking for enhanced scanning
     first, second = make_stack("first"), make_stack("second")
     Repository(first, "repo", name="first-svc", enhanced_scanning=True)
-    Repository(second, "repo", name="second-svc", enhanced_scanning=True)
+    Repository(second, "repo", name="second/svc", enhanced_scanning=True)
     synth_error(second)
     # WHEN the fix the message recommends is applied, after the repositories exist
     RegistryScanning.of(first).include(second)
+    RegistryScanning.of(first).add_rule("second/*", "SCAN_ON_PUSH")
     # THEN the first stack's configuration covers both, and the second writes none
-    assert names_in_rules(first) == {"CONTINUOUS_SCAN": ["first-svc", "second-svc"]}
+    assert names_in_rules(first) == {
+        "CONTINUOUS_SCAN": ["first-svc", "second/svc"], "SCAN_ON_PUSH": ["second/*"]}
     assert resources_of(synth_json(second), CONFIG) == {}
     assert second.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
 
@@ -271,7 +368,7 @@ def test_stacks_of_distinct_registries_each_own_their_configuration(
     Repository(second, "basic", name="basic", scan_on_push=True)
     # THEN each writes its own configuration with its own repositories (the same name is fine)
     assert names_in_rules(first) == {"CONTINUOUS_SCAN": ["svc"]}
-    assert names_in_rules(second) == {"SCAN_ON_PUSH": ["svc", "basic"]}
+    assert names_in_rules(second) == {"SCAN_ON_PUSH": ["basic", "svc"]}
 
 
 @pytest.mark.parametrize(
@@ -307,6 +404,7 @@ def test_included_stack_reports_to_the_owner(make_stack: MakeStack) -> None:
     owner = RegistryScanning(shared)
     owner.include(dev)
     owner.include(prod)
+    owner.add_rule("dev/*", "SCAN_ON_PUSH").add_rule("prod/*", "SCAN_ON_PUSH")
     # WHEN only the included stacks hold repositories
     Repository(dev, "api", name="dev/api", scan_on_push=True)
     Repository(prod, "api", name="prod/api", enhanced_scanning=True)
@@ -315,7 +413,7 @@ def test_included_stack_reports_to_the_owner(make_stack: MakeStack) -> None:
     # THEN the owner's stack writes the one configuration, with every stack's repositories
     assert configuration(shared) == {
         "scan_type": "ENHANCED",
-        "rule": [rule("CONTINUOUS_SCAN", "prod/api"), rule("SCAN_ON_PUSH", "dev/api", "prod/web")],
+        "rule": [rule("CONTINUOUS_SCAN", "prod/api"), rule("SCAN_ON_PUSH", "dev/*", "prod/*")],
     }
     # AND the included stacks write none
     assert resources_of(synth_json(dev), CONFIG) == {}
@@ -332,8 +430,9 @@ def test_include_from_an_implicit_owner(make_stack: MakeStack) -> None:
     prod, stage = make_stack("prod"), make_stack("stage")
     Repository(prod, "api", name="prod/api", enhanced_scanning=True)
     RegistryScanning.of(prod).include(stage)
+    RegistryScanning.of(prod).add_rule("stage/*", "SCAN_ON_PUSH")
     Repository(stage, "api", name="stage/api")
-    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["prod/api"], "SCAN_ON_PUSH": ["stage/api"]}
+    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["prod/api"], "SCAN_ON_PUSH": ["stage/*"]}
     assert resources_of(synth_json(stage), CONFIG) == {}
 
 
@@ -374,13 +473,36 @@ def test_include_after_the_stack_has_repositories(make_stack: MakeStack) -> None
     owner = RegistryScanning(prod)
     Repository(stage, "api", name="stage/api", enhanced_scanning=True)
     Repository(prod, "api", name="prod/api")
-    # WHEN the stack is included afterwards
+    # WHEN the stack is included afterwards (with its namespace covered)
     owner.include(stage)
+    owner.add_rule("stage/*", "CONTINUOUS_SCAN")
     # THEN the implicit owner is gone with its configuration, and the owner covers both stacks
     assert stage.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
     assert resources_of(synth_json(stage), CONFIG) == {}
-    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["stage/api"], "SCAN_ON_PUSH": ["prod/api"]}
+    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["stage/*"], "SCAN_ON_PUSH": ["prod/api"]}
     assert RegistryScanning.of(stage) is owner
+
+
+def test_an_included_stack_must_be_covered_by_namespace_rules(make_stack: MakeStack) -> None:
+    # GIVEN prod owns an ENHANCED registry and includes dev
+    prod, dev = make_stack("prod"), make_stack("dev")
+    RegistryScanning(prod).include(dev)
+    Repository(prod, "api", name="prod/api", enhanced_scanning=True)
+    # WHEN dev adds a repository that asks for scanning and no namespace rule covers it
+    Repository(dev, "billing", name="dev/billing")
+    # THEN synth refuses: deploying dev alone would leave it unscanned until prod deploys
+    assert_synth_refused(
+        prod, "name",
+        ["Repository 'dev/billing'", "asks for scanning (BASIC_SCAN_ON_PUSH) in an ENHANCED registry",
+         "deploying 'dev' alone would leave it unscanned",
+         ".add_rule('dev/*', ScanFrequency.SCAN_ON_PUSH)"],
+    )
+    # AND a repository that asks for no scanning needs no rule
+    other_prod, other_dev = make_stack("prod2", region="eu-west-1"), make_stack("dev2", region="eu-west-1")
+    RegistryScanning(other_prod).include(other_dev)
+    Repository(other_prod, "api", name="prod/api", enhanced_scanning=True)
+    Repository(other_dev, "tmp", name="dev/tmp", scan_on_push=False)
+    assert names_in_rules(other_prod) == {"CONTINUOUS_SCAN": ["prod/api"]}
 
 
 def test_include_twice_or_of_the_owners_own_stack_is_refused(make_stack: MakeStack) -> None:

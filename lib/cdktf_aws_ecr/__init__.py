@@ -17,7 +17,7 @@ from .enums import EncryptionType, ImageTagMutability, ScanFrequency  # noqa: E4
 from .errors import ValidationError  # noqa: E402
 from .policies import PULL_ACTIONS, PUSH_ACTIONS  # noqa: E402
 from .providers import require_provider_versions  # noqa: E402
-from .registry import RegistryLocation, RegistryScanning  # noqa: E402
+from .registry import RegistryLocation, RegistryScanning, ScanningCoverageWarning  # noqa: E402
 from .removed import RemovedRepository  # noqa: E402
 from .repository import (  # noqa: E402
     INPUTS,
@@ -43,6 +43,7 @@ __all__ = [
     "Repository",
     "RepositoryProps",
     "ScanFrequency",
+    "ScanningCoverageWarning",
     "ValidationError",
     "require_provider_versions",
 ]
