@@ -19,12 +19,12 @@ export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 # ($$TF_PROVIDER_MIRROR, or found on this machine); empty otherwise.
 TF_CONFIG = TF_CLI_CONFIG_FILE="$$($(PY) -m devtools.terraform configure)"
 
-.PHONY: help setup synth test test-slow deploy-local destroy-local bench checkov clean
+.PHONY: help setup synth test test-long deploy-local destroy-local bench checkov clean
 
 help:
 	@echo "make synth          set up, then synthesize the example app (cdktf synth)"
 	@echo "make test           set up, then run the whole test suite"
-	@echo "make test-slow      set up, then run the tests marked slow (minutes each)"
+	@echo "make test-long      set up, then run the tests marked long_running (minutes each)"
 	@echo "make deploy-local   deploy every environment to a local AWS endpoint (moto)"
 	@echo "make destroy-local  destroy what deploy-local deployed"
 	@echo "make bench          benchmark synth and plan; writes docs/benchmark.md"
@@ -53,8 +53,8 @@ synth: setup
 test: setup $(CHECKOV_VENV)/.installed
 	$(TF_CONFIG) $(PY) -m pytest
 
-test-slow: setup
-	$(TF_CONFIG) $(PY) -m pytest -m slow
+test-long: setup
+	$(TF_CONFIG) $(PY) -m pytest -m long_running
 
 deploy-local: setup
 	$(TF_CONFIG) $(PY) -m devtools.rehearse deploy

@@ -159,7 +159,7 @@ def test_a_platform_registry_covers_team_stacks_in_other_states(
 _ALREADY_EXISTS = re.compile(r"creating ECR Repository \(([^)]+)\).*RepositoryAlreadyExistsException")
 
 
-@pytest.mark.slow
+@pytest.mark.long_running
 def test_a_thousand_repositories_apply_and_the_second_plan_is_empty(
     e2e_endpoint: LocalAws, tmp_path: Path
 ) -> None:
