@@ -46,6 +46,38 @@ def outputs_table() -> str:
     return "\n".join(rows)
 
 
+def scanning_coverage() -> str:
+    """The example app's shared registry (every environment in one account and region):
+    each scanning filter and the repositories it covers."""
+    from cdktf import Testing
+
+    from cdktf_aws_ecr import RegistryScanning
+    from cdktf_aws_ecr.scan_filters import wildcard_matches
+    from stacks import DeploySettings, build_app
+
+    stacks = build_app(
+        Testing.app(),
+        DeploySettings(region="us-east-1", account_id="123456789012", state_dir="/state"),
+    )
+    owner = RegistryScanning.of(stacks["prod"])
+    plan = owner.plan()
+    namespace = {f for f, _ in owner.namespace_rules}
+    rows = [
+        "| Rule | Filter | Repositories of the app it covers |",
+        "|---|---|---|",
+    ]
+    for frequency, filters in plan.rules.items():
+        for filter in filters:
+            covered = sorted(n for n in plan.coverage if wildcard_matches(filter, n))
+            kind = "namespace rule" if filter in namespace else "filter"
+            rows.append(
+                f"| `{frequency.value}` | `{filter}` ({kind}) | "
+                + ", ".join(f"`{n}`" for n in covered) + " |"
+            )
+    over = ", ".join(o.describe() for o in plan.over_covered) or "none"
+    return "\n".join(rows) + f"\n\nOver-covered repositories: {over}."
+
+
 def _accepted_findings() -> str:
     from . import security_scan
 
@@ -61,6 +93,7 @@ def _default_findings() -> str:
 SECTIONS: Dict[str, Callable[[], str]] = {
     "inputs": inputs_table,
     "outputs": outputs_table,
+    "scanning-coverage": scanning_coverage,
     "accepted-findings": _accepted_findings,
     "default-findings": _default_findings,
 }
