@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 # The library must come first: it starts the provider bindings lean.
-from cdktf_aws_ecr import RegistryScanning, Repository, ScanFrequency
+from cdktf_aws_ecr import (
+    BasicScanTypeVersion,
+    Registry,
+    ReplicationDestination,
+    Repository,
+    ScanFrequency,
+    Upstream,
+)
 
 from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
@@ -51,6 +58,7 @@ class EnvironmentStack(TerraformStack):
     ) -> None:
         super().__init__(scope, environment.name)
         self.environment = environment
+        self.settings = settings
         AwsProvider(
             self,
             "aws",
@@ -76,7 +84,8 @@ class EnvironmentStack(TerraformStack):
         self.repositories: Dict[str, Repository] = {}
         self.push_principals: List[str] = []
         self.pull_principals: List[str] = []
-        self.kms_key_arn = None
+        self.kms_key_arn: Optional[str] = None
+        self._key_ids: Dict[str, str] = {}
         if environment.customer_managed_key:
             self._add_kms_key()
         if environment.access_roles:
@@ -84,8 +93,14 @@ class EnvironmentStack(TerraformStack):
 
     def _add_kms_key(self) -> None:
         name = self.environment.name
-        caller = DataAwsCallerIdentity(self, "caller")
-        partition = DataAwsPartition(self, "partition")
+        self.kms_key_arn = self._kms_key("ecr_key", f"Encrypts the {name} ECR repositories")
+        KmsAlias(self, "ecr_key_alias", name=f"alias/{name}-ecr", target_key_id=self._key_ids["ecr_key"])
+
+    def _kms_key(self, key_id: str, description: str, provider: Optional[AwsProvider] = None) -> str:
+        """A customer-managed key (rotation on) that the account administers; its ARN."""
+        if not self._key_ids:
+            self._caller = DataAwsCallerIdentity(self, "caller")
+            self._partition = DataAwsPartition(self, "partition")
         key_policy = {
             "Version": "2012-10-17",
             "Statement": [
@@ -94,7 +109,7 @@ class EnvironmentStack(TerraformStack):
                     "Sid": "AccountAdministers",
                     "Effect": "Allow",
                     "Principal": {
-                        "AWS": f"arn:{partition.partition}:iam::{caller.account_id}:root"
+                        "AWS": f"arn:{self._partition.partition}:iam::{self._caller.account_id}:root"
                     },
                     "Action": "kms:*",
                     "Resource": "*",
@@ -103,14 +118,15 @@ class EnvironmentStack(TerraformStack):
         }
         key = KmsKey(
             self,
-            "ecr_key",
-            description=f"Encrypts the {name} ECR repositories",
+            key_id,
+            description=description,
             enable_key_rotation=True,
             deletion_window_in_days=30,
             policy=json.dumps(key_policy),
+            provider=provider,
         )
-        KmsAlias(self, "ecr_key_alias", name=f"alias/{name}-ecr", target_key_id=key.key_id)
-        self.kms_key_arn = key.arn
+        self._key_ids[key_id] = key.key_id
+        return key.arn
 
     def _add_access_roles(self) -> None:
         name = self.environment.name
@@ -162,6 +178,8 @@ class EnvironmentStack(TerraformStack):
                 options["push_principal_arns"] = self.push_principals
             if self.pull_principals:
                 options["pull_principal_arns"] = self.pull_principals
+            if environment.replica_region:
+                options["replicate_to"] = [ReplicationDestination(region=environment.replica_region)]
             repository = Repository(
                 self, config.key, name=environment.repository_name(config), **options
             )
@@ -174,16 +192,53 @@ class EnvironmentStack(TerraformStack):
                     description=f"{attribute} of repository {config.service}",
                 )
 
-    def own_registry(self, members: List["EnvironmentStack"]) -> RegistryScanning:
-        """Own this registry's scanning settings for this stack and ``members``.
+    def own_registry(self, members: List["EnvironmentStack"]) -> Registry:
+        """Own this registry's settings for this stack and ``members``.
 
         Each member's namespace gets a scan-on-push rule, so its repositories are
-        scanned even when the member is deployed before this stack.
+        scanned even when the member is deployed before this stack. What the local
+        endpoint cannot create comes with ``DeploySettings.full_registry`` only:
+        the account setting, the pull-through cache of ECR Public with its creation
+        template, and the replica registry with its creation template.
         """
-        owner = RegistryScanning(
-            self, account_id=self.environment.account_id, region=self.environment.region
+        full = self.settings.full_registry
+        owner = Registry(
+            self,
+            account_id=self.environment.account_id,
+            region=self.environment.region,
+            basic_scan_type_version=BasicScanTypeVersion.AWS_NATIVE if full else None,
+            kms_key_arn=self.kms_key_arn,
         )
         for member in members:
             owner.include(member)
             owner.add_rule(f"{member.environment.name}/*", ScanFrequency.SCAN_ON_PUSH)
+        if full and self.environment.ecr_public_cache:
+            # Pull <account>.dkr.ecr.<region>.amazonaws.com/ecr-public/docker/library/nginx:1.27
+            owner.add_pull_through_cache("ecr-public", Upstream.ecr_public())
+        if full and self.environment.replica_region:
+            self._own_replica_registry(self.environment.replica_region)
         return owner
+
+    def _own_replica_registry(self, region: str) -> Registry:
+        """The registry the replicas land in, owned here so that they get the guardrails
+        of a REPLICATION creation template, with a key of their own region."""
+        environment = self.environment
+        replica = AwsProvider(
+            self,
+            "replica",
+            alias="replica",
+            region=region,
+            allowed_account_ids=[environment.account_id] if environment.account_id else None,
+            default_tags=[AwsProviderDefaultTags(tags=dict(environment.default_tags))],
+        )
+        key = self._kms_key(
+            "replica_ecr_key", f"Encrypts the {environment.name} ECR replicas", provider=replica
+        )
+        return Registry(
+            self,
+            "ReplicaRegistry",
+            provider=replica,
+            account_id=environment.account_id,
+            region=region,
+            kms_key_arn=key,
+        )

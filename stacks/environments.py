@@ -43,6 +43,10 @@ class EnvironmentConfig:
     customer_managed_key: bool = False
     #: Create a CI role that may push and an ECS task-execution role that may only pull.
     access_roles: bool = False
+    #: Replicate every repository of the environment to this region (same account).
+    replica_region: Optional[str] = None
+    #: Cache Amazon ECR Public under ``ecr-public/`` (with ``DeploySettings.full_registry``).
+    ecr_public_cache: bool = False
 
     @property
     def default_tags(self) -> Dict[str, str]:
@@ -107,6 +111,9 @@ ENVIRONMENTS: Tuple[EnvironmentConfig, ...] = (
         registry_owner=True,
         customer_managed_key=True,
         access_roles=True,
+        # A region no other environment uses: the copies are the disaster-recovery set.
+        replica_region="us-west-1",
+        ecr_public_cache=True,
     ),
 )
 
@@ -130,6 +137,14 @@ class DeploySettings:
         ``ecr-guardrails``) refine it.
     ``ECR_STATE_DIR``
         Directory of the local state files (default: the current directory).
+    ``ECR_REPLICA_REGION``
+        Replicate to this region instead of each environment's ``replica_region``.
+    ``ECR_FULL_REGISTRY``
+        ``1`` (or ``true``, ``yes``, ``on``): also manage what the local endpoint
+        cannot create: account settings (``BASIC_SCAN_TYPE_VERSION``), prod's
+        pull-through cache of ECR Public with its creation template, and the
+        replica registry's creation template. Off by default, so a plain
+        ``python main.py`` deploys to the local endpoint.
     """
 
     region: Optional[str] = None
@@ -138,6 +153,8 @@ class DeploySettings:
     state_region: Optional[str] = None
     state_key_prefix: str = "ecr-guardrails"
     state_dir: str = "."
+    replica_region: Optional[str] = None
+    full_registry: bool = False
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "DeploySettings":
@@ -152,6 +169,8 @@ class DeploySettings:
             state_region=get("ECR_STATE_REGION"),
             state_key_prefix=get("ECR_STATE_KEY_PREFIX") or cls.state_key_prefix,
             state_dir=os.path.abspath(get("ECR_STATE_DIR") or cls.state_dir),
+            replica_region=get("ECR_REPLICA_REGION"),
+            full_registry=_switch("ECR_FULL_REGISTRY", get("ECR_FULL_REGISTRY")),
         )
 
     def apply(self, environment: EnvironmentConfig) -> EnvironmentConfig:
@@ -160,10 +179,28 @@ class DeploySettings:
             environment,
             region=self.region or environment.region,
             account_id=self.account_id or environment.account_id,
+            replica_region=environment.replica_region and (
+                self.replica_region or environment.replica_region
+            ),
         )
 
     def state_key(self, environment: EnvironmentConfig) -> str:
         return f"{self.state_key_prefix}/{environment.name}/terraform.tfstate"
+
+
+_ON = ("1", "true", "yes", "on")
+_OFF = ("0", "false", "no", "off")
+
+
+def _switch(name: str, value: Optional[str]) -> bool:
+    if value is None or value.lower() in _OFF:
+        return False
+    if value.lower() in _ON:
+        return True
+    raise ValidationError(
+        name, value, "one of " + ", ".join(_ON + _OFF) + " (any case), or unset",
+        where="stacks.environments",
+    )
 
 
 def registry_groups(

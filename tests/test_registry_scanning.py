@@ -32,8 +32,8 @@ OTHER_ACCOUNT = "210987654321"
 MakeStack = Callable[..., TerraformStack]
 
 ONE_OWNER_ALLOWED = [
-    "one registry scanning owner per account and region",
-    "RegistryScanning.of(<owner stack>).include(<other stack>)",
+    "one registry owner per account and region",
+    "Registry.of(<owner stack>).include(<other stack>)",
     "AwsProvider(allowed_account_ids=[...], region=...)",
 ]
 
@@ -602,7 +602,7 @@ def test_a_second_explicit_owner_for_one_stack_is_refused(stack: TerraformStack)
     assert_refused(
         lambda: RegistryScanning(stack, "Second"), [stack], "scope",
         [f"already reports to RegistryScanning '{stack.node.path}/EcrRegistryScanning'",
-         "a stack (and provider) with no explicit registry scanning owner yet"],
+         "a stack (and provider) with no explicit registry owner yet"],
     )
 
 

@@ -13,11 +13,29 @@ from ._synth_checks import install as _raise_synth_errors_as_validation_errors  
 
 _raise_synth_errors_as_validation_errors()
 
+from .account_settings import BasicScanTypeVersion, RegistryPolicyScope  # noqa: E402
+from .creation_template import AppliedFor  # noqa: E402
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency  # noqa: E402
 from .errors import ValidationError  # noqa: E402
 from .policies import PULL_ACTIONS, PUSH_ACTIONS  # noqa: E402
 from .providers import require_provider_versions  # noqa: E402
-from .registry import RegistryLocation, RegistryScanning, ScanningCoverageWarning  # noqa: E402
+from .lifecycle import LifecycleRule, TagStatus  # noqa: E402
+from .pull_through_cache import Upstream, UpstreamRegistry  # noqa: E402
+from .registry import (  # noqa: E402
+    Registry,
+    RegistryLocation,
+    RegistryProps,
+    RegistryScanning,
+    ReplicationCoverageWarning,
+    ScanningCoverageWarning,
+)
+from .registry_constructs import (  # noqa: E402
+    PullThroughCache,
+    PullThroughCacheProps,
+    RepositoryCreationTemplate,
+    RepositoryCreationTemplateProps,
+)
+from .replication import ReplicationDestination  # noqa: E402
 from .removed import RemovedRepository  # noqa: E402
 from .repository import (  # noqa: E402
     INPUTS,
@@ -30,20 +48,35 @@ from .repository import (  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
+    "AppliedFor",
+    "BasicScanTypeVersion",
     "DestroyableRepositoryWarning",
     "EncryptionType",
     "ImageTagMutability",
     "INPUTS",
+    "LifecycleRule",
     "OUTPUTS",
     "PULL_ACTIONS",
     "PUSH_ACTIONS",
+    "PullThroughCache",
+    "PullThroughCacheProps",
+    "Registry",
     "RegistryLocation",
+    "RegistryPolicyScope",
+    "RegistryProps",
     "RegistryScanning",
     "RemovedRepository",
+    "ReplicationCoverageWarning",
+    "ReplicationDestination",
     "Repository",
+    "RepositoryCreationTemplate",
+    "RepositoryCreationTemplateProps",
     "RepositoryProps",
     "ScanFrequency",
     "ScanningCoverageWarning",
+    "TagStatus",
+    "Upstream",
+    "UpstreamRegistry",
     "ValidationError",
     "require_provider_versions",
 ]

@@ -1,4 +1,9 @@
-"""Values computed at synth, once the construct tree is complete."""
+"""Values computed at synth, once the construct tree is complete.
+
+cdktf produces them while it prepares each stack, before the synth-time checks
+run; a :class:`~cdktf_aws_ecr.ValidationError` raised then still reaches the
+caller of ``app.synth()`` as itself (see :mod:`cdktf_aws_ecr._synth_checks`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,17 @@ from typing import Any, Callable
 import jsii
 from cdktf import IAnyProducer, IResolveContext, IStringProducer, Lazy
 
+from ._synth_checks import remember
+from .errors import ValidationError
+
+
+def _producing(produce: Callable[[], Any]) -> Any:
+    try:
+        return produce()
+    except ValidationError as error:
+        remember(error)
+        raise
+
 
 @jsii.implements(IAnyProducer)
 class _AnyProducer:
@@ -14,7 +30,7 @@ class _AnyProducer:
         self._produce = produce
 
     def produce(self, context: IResolveContext) -> Any:
-        return self._produce()
+        return _producing(self._produce)
 
 
 @jsii.implements(IStringProducer)
@@ -23,7 +39,8 @@ class _StringProducer:
         self._produce = produce
 
     def produce(self, context: IResolveContext) -> str:
-        return self._produce()
+        result: str = _producing(self._produce)
+        return result
 
 
 def lazy_any(produce: Callable[[], Any]) -> Any:

@@ -40,8 +40,14 @@ class _RunStackChecks:
         try:
             self._state.book.check_stack(self._state.path)
         except ValidationError as error:
-            _raised.error = error
+            remember(error)
             raise
+
+
+def remember(error: ValidationError) -> None:
+    """Let the synth entry points re-raise ``error``, raised inside a jsii callback
+    other than the checks (a lazy value produced while cdktf prepares a stack)."""
+    _raised.error = error
 
 
 def add_synth_check(state: StackState, check: Callable[[], None]) -> None:

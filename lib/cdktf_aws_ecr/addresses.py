@@ -11,7 +11,11 @@ it manages:
 * a repository and its lifecycle policy, repository policy and policy
   document are named after the repository name: ``payments/api`` becomes
   ``aws_ecr_repository.payments--api``;
-* a registry's scanning configuration is ``registry_scanning``;
+* a registry's settings are named after the setting: ``registry_scanning``,
+  ``registry_replication``, ``registry_policy``, ``account_setting_<name>``,
+  and, per prefix, ``pull_through_cache_<prefix>`` and
+  ``creation_template_<prefix>`` (the prefix written like a repository name;
+  ``ROOT`` stays ``ROOT``, which no lowercase prefix can spell);
 * resources on an aliased provider get ``___<alias>`` appended, since the same
   name may exist in each region a stack deploys to.
 
@@ -37,6 +41,13 @@ from cdktf import TerraformStack
 
 #: The address of a registry's scanning configuration (one per stack and provider).
 REGISTRY_SCANNING_ID = "registry_scanning"
+#: The addresses of a registry's other single settings.
+REGISTRY_REPLICATION_ID = "registry_replication"
+REGISTRY_POLICY_ID = "registry_policy"
+#: ``data.aws_caller_identity``: the registry's account, when no provider pins it.
+REGISTRY_ACCOUNT_ID = "registry_account"
+#: The IAM role ECR assumes to apply creation templates with a KMS key or tags.
+CREATION_TEMPLATE_ROLE_ID = "creation_template_role"
 _ALIAS_SEPARATOR = "___"
 
 
@@ -48,24 +59,43 @@ def repository_address_id(name: str, alias: Optional[str] = None) -> str:
     return with_alias(slug, alias)
 
 
+def account_setting_address_id(name: str, alias: Optional[str] = None) -> str:
+    """``account_setting_basic_scan_type_version`` for ``BASIC_SCAN_TYPE_VERSION``."""
+    return with_alias(f"account_setting_{name.lower()}", alias)
+
+
+def prefix_address_id(kind: str, prefix: str, alias: Optional[str] = None) -> str:
+    """``<kind>_<prefix>`` for a per-prefix registry setting (``pull_through_cache``,
+    ``creation_template``); ``prod/`` and ``prod`` are one prefix to ECR, so one address."""
+    slug = prefix.rstrip("/").replace("/", "--").replace(".", "__")
+    return with_alias(f"{kind}_{slug}", alias)
+
+
 def with_alias(logical_id: str, alias: Optional[str]) -> str:
     """``logical_id`` for the stack's default provider, or its variant for an aliased one."""
     return logical_id if alias is None else f"{logical_id}{_ALIAS_SEPARATOR}{alias}"
 
 
 def pin_address(
-    stack: TerraformStack, element: Any, resource_type: str, logical_id: Optional[str], *, managed: bool = True
+    stack: TerraformStack,
+    element: Any,
+    resource_type: str,
+    logical_id: Optional[str],
+    *,
+    managed: bool = True,
+    in_release_0_1_0: bool = True,
 ) -> str:
     """Give ``element`` the logical id ``logical_id``; return the id it ends up with.
 
-    A managed resource also moves from its path-derived address (release
-    0.1.0's), so deployed state follows it. With ``logical_id`` None (a token
-    name) the path-derived id stays.
+    A managed resource that release 0.1.0 could have created
+    (``in_release_0_1_0``) also moves from its path-derived address, so deployed
+    state follows it; the registry settings added since need no such move.
+    With ``logical_id`` None (a token name) the path-derived id stays.
     """
     legacy = str(stack.get_logical_id(element))
     if logical_id is None or logical_id == legacy:
         return legacy
     element.override_logical_id(logical_id)
-    if managed:
+    if managed and in_release_0_1_0:
         element.move_from_id(f"{resource_type}.{legacy}")
     return logical_id

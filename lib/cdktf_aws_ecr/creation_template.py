@@ -86,28 +86,40 @@ def check_template_prefix(parameter: str, value: Any) -> str:
     raise ValidationError(parameter, value, allowed, problem=problem)
 
 
-def _check_applied_for(value: Any) -> List[str]:
-    allowed = (
-        "a non-empty list of distinct 'REPLICATION' and 'PULL_THROUGH_CACHE' "
-        "(AppliedFor members)"
-    )
+APPLIED_FOR_ALLOWED = (
+    "a non-empty list of distinct 'REPLICATION' and 'PULL_THROUGH_CACHE' "
+    "(AppliedFor members)"
+)
+DESCRIPTION_ALLOWED = f"None or at most {MAX_DESCRIPTION_LENGTH} characters"
+
+
+def check_applied_for(parameter: str, value: Any) -> List[str]:
+    """The scenarios of a template, sorted; ``CREATE_ON_PUSH`` is refused (provider 5.100)."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not value:
-        raise ValidationError("applied_for", value, allowed, problem="is not a non-empty list")
+        raise ValidationError(
+            parameter, value, APPLIED_FOR_ALLOWED, problem="is not a non-empty list"
+        )
     checked: List[str] = []
     for item in value:
         if item == CREATE_ON_PUSH:
             raise ValidationError(
-                "applied_for",
+                parameter,
                 value,
-                allowed,
+                APPLIED_FOR_ALLOWED,
                 problem="holds 'CREATE_ON_PUSH', which provider hashicorp/aws 5.100 refuses; "
                 "it needs provider 6",
             )
-        checked.append(check_choice("applied_for", item, AppliedFor))
+        checked.append(check_choice(parameter, item, AppliedFor))
     repeated = sorted({v for v in checked if checked.count(v) > 1})
     if repeated:
-        raise ValidationError("applied_for", value, allowed, problem=f"repeats {repeated}")
+        raise ValidationError(parameter, value, APPLIED_FOR_ALLOWED, problem=f"repeats {repeated}")
     return sorted(checked)
+
+
+def check_description(parameter: str, value: Any) -> Optional[str]:
+    if value is not None and (type(value) is not str or len(value) > MAX_DESCRIPTION_LENGTH):
+        raise ValidationError(parameter, value, DESCRIPTION_ALLOWED)
+    return value
 
 
 def _check_policy_text(parameter: str, value: Any, limit: int) -> Optional[str]:
@@ -175,15 +187,10 @@ class CreationTemplateSettings:
         if self.account_id is not None:
             check_account_id("account_id", self.account_id)
         check_template_prefix("prefix", self.prefix)
-        object.__setattr__(self, "applied_for", tuple(_check_applied_for(self.applied_for)))
-        if self.description is not None and (
-            type(self.description) is not str or len(self.description) > MAX_DESCRIPTION_LENGTH
-        ):
-            raise ValidationError(
-                "description",
-                self.description,
-                f"None or at most {MAX_DESCRIPTION_LENGTH} characters",
-            )
+        object.__setattr__(
+            self, "applied_for", tuple(check_applied_for("applied_for", self.applied_for))
+        )
+        check_description("description", self.description)
         object.__setattr__(
             self,
             "image_tag_mutability",

@@ -142,19 +142,22 @@ def _argument_docs(props: type) -> str:
     return "\n".join(lines).replace("`", "")
 
 
-F = typing.TypeVar("F", bound=Callable[..., None])
+F = typing.TypeVar("F", bound=Callable[..., Any])
 C = typing.TypeVar("C", bound=type)
 
 
 def expand_keyword_arguments(props: type) -> Callable[[F], F]:
-    """Give ``__init__(self, ..., **inputs: Unpack[props])`` the signature and
-    docs of its inputs, so ``help()`` and ``inspect.signature`` show each one."""
+    """Give ``__init__(self, ..., **inputs: Unpack[props])`` (or a method) the
+    signature and docs of its inputs, so ``help()`` and ``inspect.signature`` show
+    each one. Inputs the function already names (``prefix`` in
+    ``add_pull_through_cache(self, prefix, upstream, **inputs)``) keep their place."""
 
     def decorate(function: F) -> F:
         signature = inspect.signature(function)
         positional = [
             p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD
         ]
+        named = {p.name for p in positional}
         declared = _declared(props)
         keywords = [
             inspect.Parameter(
@@ -164,9 +167,11 @@ def expand_keyword_arguments(props: type) -> Callable[[F], F]:
                 annotation=python_type,
             )
             for name, (python_type, spec) in declared.items()
+            if name not in named
         ]
         setattr(function, "__signature__", signature.replace(parameters=positional + keywords))
-        hints = typing.get_type_hints(function)
+        # As written (resolving them could need names imported only for type checkers).
+        hints = dict(function.__annotations__)
         hints.pop(next(p.name for p in signature.parameters.values()
                        if p.kind is inspect.Parameter.VAR_KEYWORD))
         function.__annotations__ = {

@@ -143,6 +143,66 @@ def _destination_list(parameter: str, value: Any) -> Tuple[ReplicationDestinatio
     return items
 
 
+PREFIXES_ALLOWED = (
+    f"at most {MAX_FILTERS_PER_RULE} distinct " + FILTER_ALLOWED + "; none means every repository"
+)
+DESTINATIONS_ALLOWED = (
+    f"1 to {MAX_UNIQUE_DESTINATIONS} distinct ReplicationDestination(region, account_id=None)"
+)
+REPLICATE_TO_ALLOWED = (
+    f"at most {MAX_UNIQUE_DESTINATIONS} distinct ReplicationDestination(region, account_id=None); "
+    "none: not replicated"
+)
+
+
+def check_prefixes(parameter: str, value: Any) -> Tuple[str, ...]:
+    """The prefixes of a registry-level rule: at most 100 distinct ``PREFIX_MATCH`` filters."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ValidationError(parameter, value, "a list of " + FILTER_ALLOWED, problem="is not a list")
+    for prefix in value:
+        _check_filter(parameter, prefix, value)
+    repeated = sorted({p for p in value if list(value).count(p) > 1})
+    if repeated:
+        raise ValidationError(
+            parameter, value, "distinct " + FILTER_ALLOWED, problem=f"repeats {repeated}"
+        )
+    if len(value) > MAX_FILTERS_PER_RULE:
+        raise ValidationError(
+            parameter,
+            value,
+            f"at most {MAX_FILTERS_PER_RULE} prefixes per replication rule (AWS limit); "
+            "split them across rules",
+            problem=f"has {len(value)}",
+        )
+    return tuple(value)
+
+
+def check_destinations(parameter: str, value: Any) -> Tuple[ReplicationDestination, ...]:
+    """The destinations of a rule: 1 to 25 distinct :class:`ReplicationDestination`."""
+    destinations = _destination_list(parameter, value)
+    if not destinations or len(destinations) > MAX_UNIQUE_DESTINATIONS:
+        raise ValidationError(
+            parameter,
+            value,
+            f"1 to {MAX_UNIQUE_DESTINATIONS} destinations (AWS limit)",
+            problem=f"has {len(destinations)}",
+        )
+    return destinations
+
+
+def check_replicate_to(parameter: str, value: Any) -> Tuple[ReplicationDestination, ...]:
+    """A repository's destinations: none, or up to 25 distinct :class:`ReplicationDestination`."""
+    destinations = _destination_list(parameter, value)
+    if len(destinations) > MAX_UNIQUE_DESTINATIONS:
+        raise ValidationError(
+            parameter,
+            value,
+            REPLICATE_TO_ALLOWED + " (AWS limit)",
+            problem=f"has {len(destinations)}",
+        )
+    return destinations
+
+
 @dataclass(frozen=True)
 class ReplicationRule:
     """A registry-level rule: replicate every repository whose name starts with a prefix.
@@ -158,36 +218,10 @@ class ReplicationRule:
     destinations: Sequence[ReplicationDestination]
 
     def __post_init__(self) -> None:
-        prefixes = self.prefixes
-        if isinstance(prefixes, (str, bytes)) or not isinstance(prefixes, Sequence):
-            raise ValidationError(
-                "prefixes", prefixes, "a list of " + FILTER_ALLOWED, problem="is not a list"
-            )
-        for prefix in prefixes:
-            _check_filter("prefixes", prefix, prefixes)
-        repeated = sorted({p for p in prefixes if list(prefixes).count(p) > 1})
-        if repeated:
-            raise ValidationError(
-                "prefixes", prefixes, "distinct " + FILTER_ALLOWED, problem=f"repeats {repeated}"
-            )
-        if len(prefixes) > MAX_FILTERS_PER_RULE:
-            raise ValidationError(
-                "prefixes",
-                prefixes,
-                f"at most {MAX_FILTERS_PER_RULE} prefixes per replication rule (AWS limit); "
-                "split them across rules",
-                problem=f"has {len(prefixes)}",
-            )
-        object.__setattr__(self, "prefixes", tuple(prefixes))
-        destinations = _destination_list("destinations", self.destinations)
-        if not destinations or len(destinations) > MAX_UNIQUE_DESTINATIONS:
-            raise ValidationError(
-                "destinations",
-                self.destinations,
-                f"1 to {MAX_UNIQUE_DESTINATIONS} destinations (AWS limit)",
-                problem=f"has {len(destinations)}",
-            )
-        object.__setattr__(self, "destinations", destinations)
+        object.__setattr__(self, "prefixes", check_prefixes("prefixes", self.prefixes))
+        object.__setattr__(
+            self, "destinations", check_destinations("destinations", self.destinations)
+        )
 
 
 @dataclass(frozen=True)

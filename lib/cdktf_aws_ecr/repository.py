@@ -55,7 +55,8 @@ from .policies import (
 )
 from .addresses import pin_address, repository_address_id
 from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
-from .registry import RegistryScanning, ScanningRequest, check_same_stack, registry_key
+from .registry import Registry, ScanningRequest, check_same_stack, registry_key
+from .replication import REPLICATE_TO_ALLOWED, ReplicationDestination, check_replicate_to
 from .validation import (
     KMS_KEY_ALLOWED,
     MAX_COUNT,
@@ -218,6 +219,18 @@ class RepositoryProps(TypedDict, total=False):
         "`AwsProvider` of the same stack",
         check=check_provider,
         default=None,
+    )]
+    replicate_to: Annotated[Sequence[ReplicationDestination], Input(
+        description="Not in the seed module. Registries that receive a copy of each image pushed "
+        "from then on: `ReplicationDestination(region, account_id=None)`, None meaning this "
+        "registry's account. Merged into the registry's single replication configuration "
+        "(see `Registry`); as a `PREFIX_MATCH` filter the name also replicates longer names "
+        "that start with it.",
+        allowed=REPLICATE_TO_ALLOWED.replace("ReplicationDestination(region, account_id=None)",
+                                             "`ReplicationDestination`")
+        + "; not this registry itself, not another partition (checked at synth)",
+        check=check_replicate_to,
+        default=(),
     )]
 
 
@@ -463,7 +476,9 @@ class Repository(Construct):
     * ``aws_iam_policy_document`` data source and ``aws_ecr_repository_policy``
       when any pull or push principal is given (statements ``AllowPull``, ``AllowPush``);
     * its share of the registry's single ``aws_ecr_registry_scanning_configuration``
-      (see :class:`~cdktf_aws_ecr.RegistryScanning`).
+      (see :class:`~cdktf_aws_ecr.Registry`), and its repository filter in the
+      registry's single ``aws_ecr_replication_configuration`` when ``replicate_to``
+      is given.
 
     Every input's format is checked when the construct is built, before anything
     is added to the tree; a bad one raises :class:`~cdktf_aws_ecr.ValidationError`
@@ -509,6 +524,7 @@ class Repository(Construct):
                 ),
                 construct_path=f"{scope_path}/{id}",
                 stack_path=state.path,
+                replicate_to=settings["replicate_to"],
             )
             owner = state.book.owner_by_key.get(registry_key(state, provider))
             if owner is not None:
@@ -523,7 +539,7 @@ class Repository(Construct):
         self._state = state
         require_provider_versions(state.stack)
         self._build(settings, policy)
-        (owner or RegistryScanning._implicit(state, provider)).add(request)
+        (owner or Registry._implicit(state, provider)).add(request)
         add_synth_check(state, self._check_with_provider)
 
     def _build(self, settings: Mapping[str, Any], lifecycle_policy: Optional[str]) -> None:
