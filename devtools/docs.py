@@ -1,4 +1,5 @@
-"""Generate README's tables from the code: inputs, outputs, accepted checkov findings.
+"""Generate README's tables from the code: inputs (of ``Repository`` and of the registry
+owner's settings), outputs, accepted checkov findings.
 
     python -m devtools.docs          # rewrite the tables in README.md
     python -m devtools.docs --check  # exit 1 if README.md is out of date
@@ -14,16 +15,17 @@ import argparse
 import re
 import sys
 from pathlib import Path
-from typing import Callable, Dict, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, Optional, Sequence
 
 from .terraform import REPO_ROOT
+
+if TYPE_CHECKING:
+    from cdktf_aws_ecr.inputs import InputSpec
 
 README = REPO_ROOT / "README.md"
 
 
-def inputs_table() -> str:
-    from cdktf_aws_ecr import INPUTS
-
+def _table(specs: Sequence["InputSpec"]) -> str:
     rows = [
         "| Name | Type | Default | Allowed values | Description |",
         "|---|---|---|---|---|",
@@ -33,9 +35,39 @@ def inputs_table() -> str:
             cell.replace("|", "\\|")
             for cell in (f"`{spec.name}`", f"`{spec.type}`", f"`{spec.default}`", spec.allowed, spec.description)
         ) + " |"
-        for spec in INPUTS
+        for spec in specs
     ]
     return "\n".join(rows)
+
+
+def inputs_table() -> str:
+    from cdktf_aws_ecr import INPUTS
+
+    return _table(INPUTS)
+
+
+def registry_inputs_table() -> str:
+    from cdktf_aws_ecr.registry import REGISTRY_INPUTS
+
+    return _table(REGISTRY_INPUTS)
+
+
+def replicate_inputs_table() -> str:
+    from cdktf_aws_ecr.registry import REPLICATE_INPUTS
+
+    return _table(REPLICATE_INPUTS)
+
+
+def pull_through_cache_inputs_table() -> str:
+    from cdktf_aws_ecr.registry_constructs import PULL_THROUGH_CACHE_INPUTS
+
+    return _table(PULL_THROUGH_CACHE_INPUTS)
+
+
+def creation_template_inputs_table() -> str:
+    from cdktf_aws_ecr.registry_constructs import REPOSITORY_CREATION_TEMPLATE_INPUTS
+
+    return _table(REPOSITORY_CREATION_TEMPLATE_INPUTS)
 
 
 def outputs_table() -> str:
@@ -93,6 +125,10 @@ def _default_findings() -> str:
 SECTIONS: Dict[str, Callable[[], str]] = {
     "inputs": inputs_table,
     "outputs": outputs_table,
+    "registry-inputs": registry_inputs_table,
+    "replicate-inputs": replicate_inputs_table,
+    "pull-through-cache-inputs": pull_through_cache_inputs_table,
+    "creation-template-inputs": creation_template_inputs_table,
     "scanning-coverage": scanning_coverage,
     "accepted-findings": _accepted_findings,
     "default-findings": _default_findings,

@@ -48,6 +48,46 @@ def test_input_specs_match_the_signature_names_order_and_defaults() -> None:
             assert documented == _python_default(parameter), spec.name
 
 
+@pytest.mark.parametrize(
+    "table, specs, function, positional",
+    [
+        ("registry-inputs", "REGISTRY_INPUTS", "Registry.__init__", ()),
+        ("replicate-inputs", "REPLICATE_INPUTS", "Registry.replicate", ("prefixes", "destinations")),
+        ("pull-through-cache-inputs", "PULL_THROUGH_CACHE_INPUTS", "Registry.add_pull_through_cache",
+         ("prefix", "upstream")),
+        ("creation-template-inputs", "REPOSITORY_CREATION_TEMPLATE_INPUTS",
+         "Registry.add_creation_template", ("prefix", "applied_for")),
+    ],
+)
+def test_registry_tables_are_generated_from_the_owners_signatures(
+    table: str, specs: str, function: str, positional: Tuple[str, ...]
+) -> None:
+    # GIVEN a table of the registry owner's inputs in README
+    import cdktf_aws_ecr
+    from cdktf_aws_ecr import registry, registry_constructs
+
+    declared = getattr(registry, specs, None) or getattr(registry_constructs, specs)
+    readme = docs.README.read_text(encoding="utf-8")
+    # THEN README holds it as generated
+    assert f"<!-- BEGIN {table} -->\n{docs.SECTIONS[table]()}\n<!-- END {table} -->" in readme
+    # AND it lists the method's parameters, in order, with the signature's defaults
+    owner, name = function.split(".")
+    parameters = {
+        n: p for n, p in inspect.signature(getattr(getattr(cdktf_aws_ecr, owner), name)).parameters.items()
+        if n not in ("self", "scope", "id")
+    }
+    assert [spec.name for spec in declared] == list(parameters)
+    for spec in declared:
+        parameter = parameters[spec.name]
+        if spec.name in positional:
+            assert spec.default == "required" and parameter.kind is parameter.POSITIONAL_OR_KEYWORD
+        else:
+            assert parameter.kind is parameter.KEYWORD_ONLY
+            assert spec.default == repr(parameter.default) or (
+                spec.default == "{}" and dict(parameter.default) == {}
+            ), spec.name
+
+
 def test_output_specs_are_attributes_of_the_construct() -> None:
     assert [spec.name for spec in OUTPUTS] == ["id", "name", "arn", "repository_url", "registry_id"]
     for spec in OUTPUTS:
@@ -92,4 +132,4 @@ def test_keyword_arguments_have_the_seed_variables_names_types_and_defaults() ->
         hint = hints[name]
         accepted = typing.get_args(hint) if typing.get_origin(hint) is typing.Union else (hint,)
         assert expected in accepted, (name, hint)
-    assert set(PARAMETERS) - set(variables) == {"prevent_destroy", "provider"}
+    assert set(PARAMETERS) - set(variables) == {"prevent_destroy", "provider", "replicate_to"}

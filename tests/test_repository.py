@@ -582,6 +582,25 @@ def test_provider_is_used_by_every_resource(stack: TerraformStack) -> None:
     assert all(body["provider"] == "aws.eu" for body in emitted)
 
 
+def test_replicate_to_reaches_the_registrys_replication_configuration(make_stack: Callable[..., TerraformStack]) -> None:
+    # GIVEN a repository that asks for a copy in two registries (test_registry_replication
+    # covers the merging)
+    from cdktf_aws_ecr import ReplicationDestination
+
+    stack = make_stack(allowed_account_ids=[ACCOUNT])
+    Repository(stack, "repo", name="svc", replicate_to=[
+        ReplicationDestination(region="us-west-2"),
+        ReplicationDestination(region="eu-west-1", account_id="444455556666"),
+    ])
+    # THEN its name is the filter of one rule to both, in the registry's configuration
+    configuration = only(resources_of(synth_json(stack), "aws_ecr_replication_configuration"))
+    assert configuration == {"replication_configuration": {"rule": [{
+        "destination": [{"region": "eu-west-1", "registry_id": "444455556666"},
+                        {"region": "us-west-2", "registry_id": ACCOUNT}],
+        "repository_filter": [{"filter": "svc", "filter_type": "PREFIX_MATCH"}],
+    }]}}
+
+
 # --------------------------------------------------------------------------- coverage of the signature
 
 #: Inputs whose synthesized attribute this file asserts (test names in brackets).
@@ -603,6 +622,7 @@ INPUTS_ASSERTED = {
     "tags": "tags",
     "prevent_destroy": "prevent_destroy_sets_terraform_lifecycle",
     "provider": "provider_is_used_by_every_resource",
+    "replicate_to": "replicate_to_reaches_the_registrys_replication_configuration",
 }
 
 

@@ -83,6 +83,78 @@ def test_settings_come_from_the_environment() -> None:
     assert DeploySettings.from_environ({}).state_bucket is None
 
 
+@pytest.mark.parametrize(
+    "value, full", [(None, False), ("", False), ("0", False), ("off", False), ("1", True), ("TRUE", True),
+                    ("yes", True), ("on", True)],
+)
+def test_the_full_registry_is_a_switch_that_is_off_by_default(value, full) -> None:
+    environ = {} if value is None else {"ECR_FULL_REGISTRY": value}
+    assert DeploySettings.from_environ(environ).full_registry is full
+
+
+def test_a_full_registry_switch_that_is_neither_on_nor_off_is_refused() -> None:
+    with pytest.raises(ValidationError) as error:
+        DeploySettings.from_environ({"ECR_FULL_REGISTRY": "maybe"})
+    assert error.value.parameter == "ECR_FULL_REGISTRY"
+    assert "one of 1, true, yes, on, 0, false, no, off (any case), or unset" in str(error.value)
+
+
+def _replication_rules(synth: Dict[str, Any]) -> Any:
+    configuration = only(resources_of(synth, "aws_ecr_replication_configuration"))
+    return configuration["replication_configuration"]["rule"]
+
+
+def test_prod_replicates_to_a_second_region_in_one_rule(default_app, shared_registry_app) -> None:
+    # GIVEN the default app (accounts unpinned) and the rehearsal's (one pinned account)
+    for synth, account in ((default_app["prod"], "${data.aws_caller_identity.registry_account.account_id}"),
+                           (shared_registry_app["prod"], "123456789012")):
+        # THEN prod's two repositories replicate to us-west-1 through one rule (the local
+        # endpoint accepts no more), and nothing the local endpoint cannot create is there
+        assert _replication_rules(synth) == [{
+            "destination": [{"region": "us-west-1", "registry_id": account}],
+            "repository_filter": [{"filter": "prod/accounts-service", "filter_type": "PREFIX_MATCH"},
+                                  {"filter": "prod/web-frontend", "filter_type": "PREFIX_MATCH"}],
+        }]
+        for kind in ("aws_ecr_account_setting", "aws_ecr_pull_through_cache_rule",
+                     "aws_ecr_repository_creation_template", "aws_ecr_registry_policy"):
+            assert kind not in synth["resource"], kind
+    for synth in (default_app["dev"], default_app["stage"], shared_registry_app["dev"]):
+        assert "aws_ecr_replication_configuration" not in synth["resource"]
+    assert DeploySettings.from_environ({"ECR_REPLICA_REGION": "eu-west-1"}).apply(ENVIRONMENTS[2]).replica_region \
+        == "eu-west-1"
+    assert DeploySettings(replica_region="eu-west-1").apply(ENVIRONMENTS[0]).replica_region is None
+
+
+def test_the_full_registry_adds_what_the_local_endpoint_cannot_create() -> None:
+    # GIVEN the app with ECR_FULL_REGISTRY on
+    app = synth_app(DeploySettings(state_dir="/s", full_registry=True))
+    prod = app["prod"]
+    # THEN every registry owner writes the basic scan engine (prod for two registries)
+    for name in ("dev", "stage"):
+        assert resources_of(app[name], "aws_ecr_account_setting") == {
+            "account_setting_basic_scan_type_version": {"name": "BASIC_SCAN_TYPE_VERSION", "value": "AWS_NATIVE"}}
+    assert sorted(resources_of(prod, "aws_ecr_account_setting")) == [
+        "account_setting_basic_scan_type_version", "account_setting_basic_scan_type_version___replica"]
+    # AND prod caches ECR Public, with a template that uses prod's key, and scans it on push
+    assert resources_of(prod, "aws_ecr_pull_through_cache_rule") == {
+        "pull_through_cache_ecr-public": {"ecr_repository_prefix": "ecr-public",
+                                          "upstream_registry_url": "public.ecr.aws"}}
+    templates = resources_of(prod, "aws_ecr_repository_creation_template")
+    cache = templates["creation_template_ecr-public"]
+    assert (cache["applied_for"], cache["image_tag_mutability"], cache["encryption_configuration"]) == (
+        ["PULL_THROUGH_CACHE"], "MUTABLE", [{"encryption_type": "KMS", "kms_key": "${aws_kms_key.ecr_key.arn}"}])
+    assert {"filter": "ecr-public/*", "filter_type": "WILDCARD"} in [
+        f for r in only(resources_of(prod, "aws_ecr_registry_scanning_configuration"))["rule"]
+        for f in r["repository_filter"]]
+    # AND the replicas' registry (us-west-1, through an aliased provider) gives them guardrails
+    replicas = templates["creation_template_ROOT___replica"]
+    assert (replicas["applied_for"], replicas["image_tag_mutability"], replicas["provider"],
+            replicas["encryption_configuration"]) == (
+        ["REPLICATION"], "IMMUTABLE", "aws.replica",
+        [{"encryption_type": "KMS", "kms_key": "${aws_kms_key.replica_ecr_key.arn}"}])
+    assert resources_of(prod, "aws_kms_key")["replica_ecr_key"]["provider"] == "aws.replica"
+
+
 def test_dev_allows_mutable_tags_and_force_delete(default_app) -> None:
     for repository in repositories(default_app["dev"]).values():
         assert repository["image_tag_mutability"] == "MUTABLE"

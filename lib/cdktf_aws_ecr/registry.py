@@ -395,6 +395,15 @@ class RegistryProps(TypedDict, total=False):
         check=check_kms_key_arn,
         default=None,
     )]
+    replica_template: Annotated[bool, Input(
+        description="When registries of the app replicate into this one and it declares no "
+        "`REPLICATION` or `ROOT` creation template, add a `ROOT` template for `REPLICATION` "
+        "(`IMMUTABLE`, `kms_key_arn`, the default lifecycle rules). False: the replicas get "
+        "ECR's defaults, or templates managed elsewhere.",
+        allowed="True or False",
+        check=_check_flag,
+        default=True,
+    )]
 
 
 class _ReplicateInputs(TypedDict, total=False):
@@ -477,6 +486,7 @@ class Registry(Construct):
         self.configured_elsewhere: bool = settings["configured_elsewhere"]
         #: The key of the repositories ECR creates from this owner's templates, if any.
         self.kms_key_arn: Optional[str] = settings["kms_key_arn"]
+        self.replica_template: bool = settings["replica_template"]
         self._members: List[_Member] = [_Member(state, provider)]
         self._requests: List[ScanningRequest] = []
         self._names: Dict[str, ScanningRequest] = {}
@@ -618,6 +628,7 @@ class Registry(Construct):
                 self._namespace_rules.append(rule)
         for request in other._requests:
             self.add(request)
+        self._changed()
 
     def _refuse_elsewhere(self, parameter: str, value: Any) -> None:
         """Registry-wide settings belong to the owner of the registry, never to one
@@ -999,9 +1010,19 @@ class Registry(Construct):
             if self.location.account_id is None:
                 self._registry_account()
 
+    def _incoming_source_accounts(self) -> List[str]:
+        """The accounts of the app's registries that replicate into this one from
+        another account (a source whose account is unknown is refused by its own check)."""
+        account = self.location.account_id
+        return list(dict.fromkeys(
+            source.location.account_id
+            for source, _ in self._destinations_here(exact=True)
+            if source.location.account_id is not None and source.location.account_id != account
+        ))
+
     def _writes_registry_policy(self) -> bool:
         return not self.configured_elsewhere and bool(
-            self._replication_sources or self._organizations or self._destinations_here(exact=True)
+            self._replication_sources or self._organizations or self._incoming_source_accounts()
         )
 
     def registry_policy_statements(self) -> Tuple[RegistryPolicyStatement, ...]:
@@ -1015,12 +1036,7 @@ class Registry(Construct):
             )
         account = self._registry_account()
         statements: Dict[str, RegistryPolicyStatement] = {}
-        sources = list(self._replication_sources) + [
-            source.location.account_id
-            for source, _ in self._destinations_here(exact=True)
-            if source.location.account_id is not None and source.location.account_id != account
-        ]
-        for source_account in sources:
+        for source_account in self._replication_sources + self._incoming_source_accounts():
             statement = replication_source_statement(source_account, location.region, account)
             statements.setdefault(statement.sid, statement)
         prefixes = [cache.prefix for cache in self._caches.values()]
@@ -1163,16 +1179,20 @@ class Registry(Construct):
                 problem="leaves that cache's repositories without guardrails",
             )
 
-    def add_template(self, template: RepositoryCreationTemplate) -> None:
-        """Record a template; one declared for a cache's prefix replaces the cache's own."""
-        key = normalized_prefix(template.prefix)
-        current = self._templates.get(key)
+    def make_room_for_template(self, prefix: str) -> None:
+        """Remove the template this owner added for ``prefix``, which a declared one
+        replaces (see :meth:`claim_template_prefix`)."""
+        current = self._templates.pop(normalized_prefix(prefix), None)
         if current is not None:
-            current.node.scope.node.try_remove_child(current.node.id)
-            for cache in self._caches.values():
-                if cache.template is current:
-                    cache.template = template
+            self.node.try_remove_child(current.node.id)
+
+    def add_template(self, template: RepositoryCreationTemplate) -> None:
+        """Record a template; the caches of its prefix use it."""
+        key = normalized_prefix(template.prefix)
         self._templates[key] = template
+        for cache in self._caches.values():
+            if normalized_prefix(cache.prefix) == key:
+                cache.template = template
         self.explicit = True
 
     def creation_template_role_arn(self) -> str:
@@ -1244,7 +1264,9 @@ class Registry(Construct):
         to them: the owner adds a ``ROOT`` ``REPLICATION`` template."""
         if self._replica_template is not None:
             return True
-        if any(AppliedFor.REPLICATION.value in t.applied_for for t in self._templates.values()):
+        if not self.replica_template or any(
+            AppliedFor.REPLICATION.value in t.applied_for for t in self._templates.values()
+        ):
             return False
         return self.template_for(ROOT) is None and bool(self._destinations_here(exact=False))
 

@@ -311,6 +311,7 @@ class RepositoryCreationTemplate(Construct):
         )
         from cdktf import Postcondition, TerraformResourceLifecycle
 
+        registry.make_room_for_template(settings["prefix"])
         super().__init__(registry, prefix_address_id("CreationTemplate", settings["prefix"]))
         self.prefix: str = settings["prefix"]
         self.applied_for: Tuple[str, ...] = tuple(core.applied_for)
@@ -561,19 +562,19 @@ class PullThroughCache(Construct):
             prefix_address_id("pull_through_cache", rule.prefix, registry.alias),
             in_release_0_1_0=False,
         )
-        registry.add_cache(self)
         self.template: Optional[RepositoryCreationTemplate] = template
+        registry.add_cache(self)
         if settings["creation_template"] and template is None:
             # https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html:
             # mutable tags are "recommended for repositories that use pull through cache
             # actions so that Amazon ECR can update cached images".
-            self.template = RepositoryCreationTemplate(
+            added = RepositoryCreationTemplate(
                 registry, rule.prefix, [AppliedFor.PULL_THROUGH_CACHE],
                 description=f"Guardrails of the pull-through cache of {self.upstream.url} "
                 "(cdktf_aws_ecr)",
                 image_tag_mutability=ImageTagMutability.MUTABLE,
             )
-            self.template.added_by_owner = True
+            added.added_by_owner = True
         frequency = settings["scan_frequency"]
         if frequency is not None:
             registry.cover_namespace(

@@ -96,7 +96,8 @@ _NO_TAGS: Mapping[str, str] = MappingProxyType({})
 
 class RepositoryProps(TypedDict, total=False):
     """The keyword arguments of :class:`Repository`: the seed module's variables,
-    with the same names, types and defaults, plus ``prevent_destroy`` and ``provider``.
+    with the same names, types and defaults, plus ``prevent_destroy``, ``provider``
+    and ``replicate_to``.
 
     Enumerations accept the enum member or its exact, case-sensitive string.
     """

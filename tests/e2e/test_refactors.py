@@ -305,6 +305,9 @@ def test_upgrading_from_release_0_1_0_moves_state_and_destroys_nothing(
     assert result.returncode in (0, 2), result.output
     destroying = {a: acts for a, acts in _changes(result).items() if "delete" in acts or "forget" in acts}
     assert destroying == {}
+    # The one thing this release adds to the example app: prod's replication configuration.
+    creating = sorted(a for a, acts in _changes(result).items() if acts == ["create"])
+    assert creating == (["aws_ecr_replication_configuration.registry_replication"] if stack == "prod" else [])
     # Every ECR resource of the old release is carried over by a moved block.
     old = upgrade["old"][stack]["resource"]
     expected = {
