@@ -58,8 +58,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 REHEARSAL_DIR = REPO_ROOT / ".cache" / "rehearsal"
 CDKTF = REPO_ROOT / "node_modules" / ".bin" / "cdktf"
 REGION = "us-east-1"
-#: Deploy settings of stacks/environments.py DeploySettings that a rehearsal must not inherit.
-_REAL_DEPLOY_VARIABLES = ("ECR_STATE_BUCKET", "ECR_STATE_REGION", "ECR_STATE_KEY_PREFIX")
+#: Deploy settings of stacks/environments.py DeploySettings that a rehearsal must not inherit
+#: (ECR_FULL_REGISTRY adds what the local endpoint cannot create).
+_REAL_DEPLOY_VARIABLES = (
+    "ECR_STATE_BUCKET", "ECR_STATE_REGION", "ECR_STATE_KEY_PREFIX", "ECR_FULL_REGISTRY",
+)
 SNAPSHOT_FORMAT = 1
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\r")

@@ -317,6 +317,27 @@ def test_a_templates_key_and_role_are_checked_against_the_registry(make_stack: M
     assert_synth_refused(other, "kms_key_arn", ["is in us-east-1"])
 
 
+def test_addresses_follow_the_settings_not_the_construct_tree() -> None:
+    # GIVEN the same settings declared by owners with different ids and call orders
+    def build(owner_id: str, reverse: bool) -> Dict[str, Any]:
+        stack = TerraformStack(Testing.app(), "registry")
+        AwsProvider(stack, "aws", region=REGION, allowed_account_ids=[ACCOUNT])
+        owner = Registry(stack, owner_id, kms_key_arn=KEY, registry_policy_scope="V2")
+        steps = [
+            lambda: owner.add_pull_through_cache("ecr-public", Upstream.ecr_public()),
+            lambda: owner.add_creation_template("team", ["REPLICATION"], tags={"Team": "a"}),
+            lambda: owner.allow_replication_from("777788889999"),
+            lambda: owner.replicate(["team/"], [D("us-west-2")]),
+        ]
+        for step in reversed(steps) if reverse else steps:
+            step()
+        synth = synth_json(stack)
+        return {kind: bodies for kind, bodies in synth["resource"].items()}
+
+    # THEN every resource has the same address and body: renaming the owner moves nothing
+    assert build("Registry", reverse=False) == build("PlatformRegistry", reverse=True)
+
+
 # --------------------------------------------------------------------------- Terraform
 
 

@@ -92,6 +92,14 @@ def test_the_full_registry_is_a_switch_that_is_off_by_default(value, full) -> No
     assert DeploySettings.from_environ(environ).full_registry is full
 
 
+def test_the_rehearsal_leaves_the_full_registry_off(tmp_path: Path) -> None:
+    from devtools import rehearse
+
+    env = rehearse.rehearsal_environ(tmp_path, base={"ECR_FULL_REGISTRY": "1", "PATH": os.environ["PATH"]})
+    assert "ECR_FULL_REGISTRY" not in env
+    assert DeploySettings.from_environ(env).full_registry is False
+
+
 def test_a_full_registry_switch_that_is_neither_on_nor_off_is_refused() -> None:
     with pytest.raises(ValidationError) as error:
         DeploySettings.from_environ({"ECR_FULL_REGISTRY": "maybe"})

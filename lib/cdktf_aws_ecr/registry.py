@@ -151,6 +151,7 @@ from .registry_constructs import (
     RepositoryCreationTemplate,
     RepositoryCreationTemplateInputs,
     RepositoryCreationTemplateProps,
+    check_flag,
     normalized_prefix,
 )
 from .registry_policy import (
@@ -299,12 +300,6 @@ def _check_region(parameter: str, value: Any) -> Optional[str]:
     return value
 
 
-def _check_flag(parameter: str, value: Any) -> bool:
-    if type(value) is not bool:
-        raise ValidationError(parameter, value, "True or False")
-    return value
-
-
 def _check_basic_scan_type_version(parameter: str, value: Any) -> Optional[str]:
     if value is None:
         return None
@@ -362,14 +357,14 @@ class RegistryProps(TypedDict, total=False):
         "app more than they asked for when exact filters do not fit AWS's limits (reported in "
         "`over_covered` and as a `ScanningCoverageWarning`); False refuses such a registry at synth.",
         allowed="True or False",
-        check=_check_flag,
+        check=check_flag,
         default=True,
     )]
     configured_elsewhere: Annotated[bool, Input(
         description="This registry's settings are owned by another app or state: write none, "
         "whatever the repositories ask for (see `managed_elsewhere`).",
         allowed="True or False",
-        check=_check_flag,
+        check=check_flag,
         default=False,
     )]
     basic_scan_type_version: Annotated[Optional[Union[str, BasicScanTypeVersion]], Input(
@@ -401,7 +396,7 @@ class RegistryProps(TypedDict, total=False):
         "(`IMMUTABLE`, `kms_key_arn`, the default lifecycle rules). False: the replicas get "
         "ECR's defaults, or templates managed elsewhere.",
         allowed="True or False",
-        check=_check_flag,
+        check=check_flag,
         default=True,
     )]
 

@@ -425,7 +425,8 @@ def _check_frequency(parameter: str, value: Any) -> Optional[ScanFrequency]:
     return ScanFrequency(checked)
 
 
-def _check_plain_flag(parameter: str, value: Any) -> bool:
+def check_flag(parameter: str, value: Any) -> bool:
+    """True or False, never a token: the setting decides what is emitted."""
     if type(value) is not bool:
         raise ValidationError(parameter, value, "True or False")
     return value
@@ -487,7 +488,7 @@ class PullThroughCacheProps(TypedDict, total=False):
         "the owner adds: `MUTABLE` tags (ECR refreshes cached tags from the upstream), the "
         "owner's KMS key, the default lifecycle rules.",
         allowed="True or False",
-        check=_check_plain_flag,
+        check=check_flag,
         default=True,
     )]
 
