@@ -9,11 +9,10 @@ complete tree (providers, other stacks) come from synth.
 from __future__ import annotations
 
 import json
-import warnings
 from typing import Any, Callable, Dict, List
 
 import pytest
-from cdktf import TerraformStack, Testing
+from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 from cdktf_aws_ecr import (
@@ -25,7 +24,7 @@ from cdktf_aws_ecr import (
     Upstream,
     ValidationError,
 )
-from conftest import ACCOUNT, only, resources_of, synth_json
+from conftest import ACCOUNT, resources_of, synth_json
 from test_registry_scanning import assert_refused, assert_synth_refused
 
 REPLICATION = "aws_ecr_replication_configuration"

@@ -108,7 +108,6 @@ from typing import (
     List,
     Optional,
     Sequence,
-    Set,
     Tuple,
     TypedDict,
     Union,
@@ -445,7 +444,7 @@ class Registry(Construct):
 
     DEFAULT_ID = "EcrRegistryScanning"
     #: False for an owner a repository created for its stack; such an owner
-    #: gives way to an explicit one.
+    #: gives way to an explicit one, until a registry-wide setting is declared on it.
     explicit: bool
 
     @expand_keyword_arguments(RegistryProps)
@@ -497,7 +496,7 @@ class Registry(Construct):
         self._registry_policy: Optional[Any] = None
         self._caches: Dict[str, PullThroughCache] = {}
         self._templates: Dict[str, RepositoryCreationTemplate] = {}
-        self._replica_template: Optional[RepositoryCreationTemplate] = None
+        self._added_replica_template: Optional[RepositoryCreationTemplate] = None
         self._template_role: Optional[Any] = None
         self._account_settings: Dict[str, str] = {}
         state.book.owners.append(self)
@@ -1257,7 +1256,7 @@ class Registry(Construct):
     def _needs_replica_template(self) -> bool:
         """A registry of the app receives replicas, and no template of its own applies
         to them: the owner adds a ``ROOT`` ``REPLICATION`` template."""
-        if self._replica_template is not None:
+        if self._added_replica_template is not None:
             return True
         if not self.replica_template or any(
             AppliedFor.REPLICATION.value in t.applied_for for t in self._templates.values()
@@ -1266,14 +1265,14 @@ class Registry(Construct):
         return self.template_for(ROOT) is None and bool(self._destinations_here(exact=False))
 
     def _add_replica_template(self) -> None:
-        if self._replica_template is None and self._needs_replica_template():
-            self._replica_template = RepositoryCreationTemplate(
+        if self._added_replica_template is None and self._needs_replica_template():
+            self._added_replica_template = RepositoryCreationTemplate(
                 self, ROOT, [AppliedFor.REPLICATION],
                 description="Guardrails of the repositories that replication creates here "
                 "(cdktf_aws_ecr)",
                 image_tag_mutability=ImageTagMutability.IMMUTABLE,
             )
-            self._replica_template.added_by_owner = True
+            self._added_replica_template.added_by_owner = True
 
     # ------------------------------------------------------------------ synth-time checks
 
@@ -1447,7 +1446,7 @@ class Registry(Construct):
             written[f"pull-through cache rule {cache.prefix!r}"] = ("prefix", cache.prefix)
         for template in self._templates.values():
             written[f"creation template {template.prefix!r}"] = ("prefix", template.prefix)
-        if self._replica_template is None and self._needs_replica_template():
+        if self._added_replica_template is None and self._needs_replica_template():
             written[f"creation template {ROOT!r}"] = ("prefix", ROOT)
         return written
 
