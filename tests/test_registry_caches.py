@@ -166,6 +166,20 @@ def test_the_secret_must_be_in_the_registrys_region_and_account(make_stack: Make
                                                        "rule's account 444455556666"])
 
 
+def test_a_cache_whose_scanning_rule_cannot_be_added_is_refused_whole(pinned: TerraformStack) -> None:
+    # GIVEN an owner whose SCAN_ON_PUSH rule holds AWS's 100 filters already
+    owner = Registry(pinned)
+    for i in range(100):
+        owner.add_rule(f"team{i}/*", "SCAN_ON_PUSH")
+    # THEN a cache that would add its namespace there is refused before anything is built
+    assert_refused(lambda: owner.add_pull_through_cache("quay", Upstream.quay()), [pinned], "filter",
+                   ["at most 100 rules per frequency (AWS limit)"])
+    assert owner.pull_through_caches == () and owner.creation_templates == ()
+    # AND with continuous scanning, or none, it is fine
+    owner.add_pull_through_cache("quay", Upstream.quay(), scan_frequency="CONTINUOUS_SCAN")
+    assert owner.namespace_rules[-1] == ("quay/*", "CONTINUOUS_SCAN")
+
+
 def test_one_cache_per_prefix(pinned: TerraformStack) -> None:
     owner = Registry(pinned)
     owner.add_pull_through_cache("quay", Upstream.quay())

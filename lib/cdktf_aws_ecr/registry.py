@@ -681,34 +681,46 @@ class Registry(Construct):
         Declaring one makes the registry ENHANCED.
         """
         try:
-            if self.configured_elsewhere:
-                raise ValidationError(
-                    "filter", filter, "rules on the owner in the app or state that configures "
-                    "this registry", problem="is declared on an owner managed elsewhere",
-                )
-            checked = check_filter("filter", filter)
-            rule = (checked, ScanFrequency(check_choice("frequency", frequency, ScanFrequency)))
-            if rule in self._namespace_rules:
-                raise ValidationError(
-                    "filter", filter, "a filter not already declared for that frequency",
-                    problem=f"is already a {rule[1].value} rule",
-                )
-            if sum(1 for _, f in self._namespace_rules if f is rule[1]) >= MAX_FILTERS_PER_RULE:
-                raise ValidationError(
-                    "filter", filter, f"at most {MAX_FILTERS_PER_RULE} rules per frequency (AWS limit)",
-                    problem=f"would be the {MAX_FILTERS_PER_RULE + 1}st {rule[1].value} rule",
-                )
+            rule = self._new_namespace_rule(filter, frequency)
         except ValidationError as error:
             raise error.located(self.label) from None
         self._namespace_rules.append(rule)
         self._changed()
         return self
 
-    def cover_namespace(self, filter: str, frequency: Union[str, ScanFrequency]) -> None:
+    def _new_namespace_rule(
+        self, filter: Any, frequency: Any
+    ) -> Tuple[str, ScanFrequency]:
+        """The rule :meth:`add_rule` would add, checked."""
+        if self.configured_elsewhere:
+            raise ValidationError(
+                "filter", filter, "rules on the owner in the app or state that configures "
+                "this registry", problem="is declared on an owner managed elsewhere",
+            )
+        checked = check_filter("filter", filter)
+        rule = (checked, ScanFrequency(check_choice("frequency", frequency, ScanFrequency)))
+        if rule in self._namespace_rules:
+            raise ValidationError(
+                "filter", filter, "a filter not already declared for that frequency",
+                problem=f"is already a {rule[1].value} rule",
+            )
+        if sum(1 for _, f in self._namespace_rules if f is rule[1]) >= MAX_FILTERS_PER_RULE:
+            raise ValidationError(
+                "filter", filter, f"at most {MAX_FILTERS_PER_RULE} rules per frequency (AWS limit)",
+                problem=f"would be the {MAX_FILTERS_PER_RULE + 1}st {rule[1].value} rule",
+            )
+        return rule
+
+    def check_namespace_cover(self, filter: str, frequency: ScanFrequency) -> None:
+        """Refuse, before anything is built, a namespace rule :meth:`cover_namespace`
+        could not add."""
+        if (filter, frequency) not in self._namespace_rules:
+            self._new_namespace_rule(filter, frequency)
+
+    def cover_namespace(self, filter: str, frequency: ScanFrequency) -> None:
         """:meth:`add_rule`, unless that rule is declared already (a pull-through cache
         covers its namespace this way)."""
-        rule = (filter, ScanFrequency(frequency))
-        if rule not in self._namespace_rules:
+        if (filter, frequency) not in self._namespace_rules:
             self.add_rule(filter, frequency)
 
     @property

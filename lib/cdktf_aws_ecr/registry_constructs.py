@@ -535,6 +535,10 @@ class PullThroughCache(Construct):
             )
             self.prefix: str = rule.prefix
             registry.claim_cache_prefix(self)
+            frequency = settings["scan_frequency"]
+            namespace = "*" if rule.prefix == ROOT else normalized_prefix(rule.prefix) + "/*"
+            if frequency is not None:
+                registry.check_namespace_cover(namespace, frequency)
             template = registry.template_for(rule.prefix)
             if (
                 settings["creation_template"]
@@ -576,11 +580,8 @@ class PullThroughCache(Construct):
                 image_tag_mutability=ImageTagMutability.MUTABLE,
             )
             added.added_by_owner = True
-        frequency = settings["scan_frequency"]
         if frequency is not None:
-            registry.cover_namespace(
-                "*" if rule.prefix == ROOT else normalized_prefix(rule.prefix) + "/*", frequency
-            )
+            registry.cover_namespace(namespace, frequency)
         add_synth_check(registry.stack_state, self._check_with_registry)
 
     def _check_with_registry(self) -> None:
