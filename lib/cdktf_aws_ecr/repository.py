@@ -580,6 +580,7 @@ class Repository(Construct):
         self.policy_document: Optional[DataAwsIamPolicyDocument] = None
         self.repository_policy: Optional[EcrRepositoryPolicy] = None
         self._address_id = address_id
+        self._repository_name = repository_name
         self._policy_preconditions = token_checks.repository_policy
         self._recreate_with_repository = recreate_with_repository
         if not self._access_policy.is_empty:
@@ -697,7 +698,7 @@ class Repository(Construct):
             self.repository_policy = EcrRepositoryPolicy(
                 self,
                 "repository_policy",
-                repository=self.repository.name,
+                repository=self._repository_name,
                 policy=self.policy_document.json,
                 lifecycle=_lifecycle(
                     self._policy_preconditions,
