@@ -60,29 +60,24 @@ def grant_registry_login(identity: Any) -> Any:
     existing = identity.node.try_find_child(_CHILD_ID)
     if existing is not None:
         return existing
-    policy: Any
-    if grantee.identity_type is IdentityType.ROLE:
-        from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
-
-        policy = IamRolePolicy(
-            identity,
-            _CHILD_ID,
-            role=identity.name,
-            name=LOGIN_POLICY_NAME,
-            policy=REGISTRY_LOGIN_POLICY,
-            provider=identity.provider,
-        )
-    else:
+    # The bindings are imported here, after cdktf_aws_ecr set up their lean start.
+    policy_class: Any
+    if grantee.identity_type is IdentityType.USER:
         from cdktf_cdktf_provider_aws.iam_user_policy import IamUserPolicy
 
-        policy = IamUserPolicy(
-            identity,
-            _CHILD_ID,
-            user=identity.name,
-            name=LOGIN_POLICY_NAME,
-            policy=REGISTRY_LOGIN_POLICY,
-            provider=identity.provider,
-        )
+        policy_class, attached_to = IamUserPolicy, {"user": identity.name}
+    else:
+        from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+
+        policy_class, attached_to = IamRolePolicy, {"role": identity.name}
+    policy = policy_class(
+        identity,
+        _CHILD_ID,
+        name=LOGIN_POLICY_NAME,
+        policy=REGISTRY_LOGIN_POLICY,
+        provider=identity.provider,
+        **attached_to,
+    )
     stack = TerraformStack.of(identity)
     policy.override_logical_id(f"{stack.get_logical_id(identity)}{_ADDRESS_SUFFIX}")
     return policy
