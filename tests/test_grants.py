@@ -6,7 +6,9 @@ the exact statement of each grantee kind, the same document whatever the order
 of the calls, the registry-login identity policy once per same-stack role or
 user, no login policy for other stacks' identities (with cdktf's cross-stack
 reference for their ARN), the Terraform guards, and the refusals, at the call
-or at synth, with nothing half-built.
+or at synth, with nothing half-built. A hypothesis test makes generated grants
+and statements and evaluates every synthesized statement against principals
+outside the organization (with ``tests/test_access.py``'s evaluator).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from cdktf_cdktf_provider_aws.iam_user import IamUser
 from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cdktf_aws_ecr import (
     Condition,
@@ -48,6 +52,7 @@ from cdktf_aws_ecr.access import (
 )
 from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
 from refusals import assert_refused
+from test_access import OUTSIDERS, _allows_outsider, conditions_strategy, principals_strategy
 
 OTHER_ACCOUNT = "210987654321"
 ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/deployer"
@@ -535,3 +540,50 @@ def test_grant_registry_login_refuses_what_cannot_log_in(stack: TerraformStack) 
     assert_refused(lambda: grant_registry_login(existing), "identity", "is not a role or user resource")
     assert_refused(lambda: grant_registry_login(ROLE), "identity", "is not a construct")
     assert_refused(lambda: grant_registry_login("*"), "identity", "is a wildcard principal")
+
+
+# --------------------------------------------------------------------------- no escape (hypothesis)
+
+_grantee_text = st.one_of(
+    st.sampled_from(["*", "?", "arn:aws:iam::*:root", f"arn:aws:iam::{ACCOUNT}:role/*", ROLE, ACCOUNT,
+                     OTHER_ACCOUNT, FUNCTION, ORG, f"{ORG}/*", " *", "${*}"]),
+    st.text(alphabet="arn:aws:iam:123456789012:role/o- *?", min_size=1, max_size=40),
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(
+    grants=st.lists(
+        st.tuples(st.sampled_from(["grant_pull", "grant_push", "grant_pull_push"]), _grantee_text),
+        max_size=4,
+    ),
+    principals=principals_strategy,
+    conditions=conditions_strategy,
+)
+def test_no_sequence_of_calls_lets_an_outsider_in(
+    grants: List[Tuple[str, str]], principals: Dict[str, List[str]], conditions: List[Any]
+) -> None:
+    # GIVEN a repository with an organization grant, and generated grants and a statement
+    stack = new_stack()
+    repository = Repository(stack, "repo", name="svc")
+    repository.grant_pull(OrganizationPrincipal(ORG))
+    for method, grantee in grants:
+        try:
+            getattr(repository, method)(grantee)
+        except ValidationError as error:
+            assert error.parameter == "grantee", error
+    try:
+        repository.add_to_resource_policy(
+            PolicyStatement(sid="Generated", principals=principals, actions=PULL, conditions=conditions)
+        )
+    except ValidationError:
+        pass  # refused: nothing reaches the policy
+    try:
+        synth = synth_json(stack)
+    except ValidationError:
+        return  # refused at synth (another partition, a Sid used twice): nothing is written
+    # THEN no synthesized statement lets a principal outside the organization in
+    for statement in document_of(synth)["statement"]:
+        for context in OUTSIDERS:
+            assert not _allows_outsider(statement, context), (statement, context)
