@@ -45,7 +45,8 @@ class EnvironmentConfig:
     access_roles: bool = False
     #: ARNs of Lambda functions that run from this environment's images; they may pull.
     #: Lambda needs the repository in the function's region, and a function of another
-    #: account needs that account granted pull too.
+    #: account needs that account granted pull too
+    #: (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html).
     image_functions: Tuple[str, ...] = ()
 
     @property
