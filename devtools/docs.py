@@ -1,16 +1,19 @@
-"""Generate README's tables from the code: inputs, outputs, accepted checkov findings.
+"""Generate README's tables from the code: inputs, outputs, grants, accepted checkov findings.
 
     python -m devtools.docs          # rewrite the tables in README.md
     python -m devtools.docs --check  # exit 1 if README.md is out of date
 
 The tables live between ``<!-- BEGIN name -->`` / ``<!-- END name -->`` markers.
 A test runs the check, and another compares the specs with ``Repository``'s
-signature, so the README cannot drift from the code.
+signature, so the README cannot drift from the code. The grant examples are
+run: each snippet is executed on a fresh repository, and the statements shown
+next to it are the ones its stack synthesizes.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -78,6 +81,97 @@ def scanning_coverage() -> str:
     return "\n".join(rows) + f"\n\nOver-covered repositories: {over}."
 
 
+#: (title, code) of each grant form README shows; ``repository`` (named
+#: ``team/api``), its ``stack`` and the role ``ci_build`` of that stack exist.
+GRANT_EXAMPLES = (
+    (
+        "An IAM principal ARN or an account ID, of this or another account "
+        "(`grant_pull_push` is `grant_push`: the 7 actions include the 3 pull actions)",
+        """\
+repository.grant_pull("arn:aws:iam::210987654321:role/deployer")
+repository.grant_push("111122223333")""",
+    ),
+    (
+        "A role (or user) of the same stack: the statement references its ARN, and the role "
+        "gets the registry-login identity policy",
+        "repository.grant_push(ci_build)",
+    ),
+    (
+        "A Lambda function that runs from the repository's images: Lambda pulls as the "
+        "service, limited to the function (`source_accounts=` gives `aws:SourceAccount`)",
+        """\
+repository.grant_pull(ecr.ServicePrincipal(
+    "lambda.amazonaws.com",
+    source_arns=["arn:aws:lambda:us-east-1:111122223333:function:thumbnailer"],
+))""",
+    ),
+    (
+        "Every account of an AWS organization, or of some of its OUs: the only way `*` "
+        "reaches a policy",
+        """\
+repository.grant_pull(ecr.OrganizationPrincipal("o-a1b2c3d4e5"))
+repository.grant_push(ecr.OrganizationPrincipal(
+    "o-a1b2c3d4e5", ou_paths=["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"],
+))""",
+    ),
+    (
+        "A statement of your own (`add_to_resource_policy`), after the generated ones",
+        """\
+repository.add_to_resource_policy(ecr.PolicyStatement(
+    sid="DenyPlainHttp",
+    effect="Deny",
+    principals={"*": ["*"]},
+    actions=["ecr:*"],
+    conditions=[ecr.Condition("Bool", "aws:SecureTransport", ["false"])],
+))""",
+    ),
+)
+
+
+def _indented_json(value: object) -> str:
+    return json.dumps(value, indent=2)
+
+
+def grant_examples() -> str:
+    """Each grant form, run, next to the statements (and identity policy) it synthesizes."""
+    import cdktf_aws_ecr as ecr  # first: the lean start of the provider bindings
+    from cdktf import TerraformStack, Testing
+    from cdktf_cdktf_provider_aws.iam_role import IamRole
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+    from .security_scan import render_policy_document
+
+    blocks = []
+    for title, code in GRANT_EXAMPLES:
+        stack = TerraformStack(Testing.app(), "prod")
+        AwsProvider(stack, "aws", region="us-east-1")
+        names = {
+            "ecr": ecr,
+            "stack": stack,
+            "ci_build": IamRole(stack, "ci_build", assume_role_policy="{}"),
+            "repository": ecr.Repository(stack, "api", name="team/api"),
+        }
+        exec(code, names)  # noqa: S102 - README's own snippets, so they cannot drift
+        synth = json.loads(Testing.synth(stack))
+        (document,) = synth["data"]["aws_iam_policy_document"].values()
+        rendered = render_policy_document(document)
+        assert rendered is not None, title
+        parts = [f"{title}:", "", "```python", code, "```", ""]
+        parts += ["```json", _indented_json(rendered["Statement"]), "```"]
+        for kind in ("aws_iam_role_policy", "aws_iam_user_policy"):
+            for address, policy in synth["resource"].get(kind, {}).items():
+                parts += [
+                    "",
+                    f"and `{kind}.{address}` (inline policy `{policy['name']}`):",
+                    "",
+                    "```json",
+                    _indented_json(json.loads(policy["policy"])),
+                    "```",
+                ]
+        blocks.append("\n".join(parts))
+    return "\n\n".join(blocks)
+
+
 def _accepted_findings() -> str:
     from . import security_scan
 
@@ -94,6 +188,7 @@ SECTIONS: Dict[str, Callable[[], str]] = {
     "inputs": inputs_table,
     "outputs": outputs_table,
     "scanning-coverage": scanning_coverage,
+    "grants": grant_examples,
     "accepted-findings": _accepted_findings,
     "default-findings": _default_findings,
 }

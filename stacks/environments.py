@@ -43,6 +43,11 @@ class EnvironmentConfig:
     customer_managed_key: bool = False
     #: Create a CI role that may push and an ECS task-execution role that may only pull.
     access_roles: bool = False
+    #: ARNs of Lambda functions that run from this environment's images; they may pull.
+    #: Lambda needs the repository in the function's region, and a function of another
+    #: account needs that account granted pull too
+    #: (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html).
+    image_functions: Tuple[str, ...] = ()
 
     @property
     def default_tags(self) -> Dict[str, str]:
@@ -107,6 +112,7 @@ ENVIRONMENTS: Tuple[EnvironmentConfig, ...] = (
         registry_owner=True,
         customer_managed_key=True,
         access_roles=True,
+        image_functions=("arn:aws:lambda:us-east-1:111122223333:function:prod-thumbnail-renderer",),
     ),
 )
 

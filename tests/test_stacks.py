@@ -110,26 +110,71 @@ def test_prod_is_immutable_encrypted_with_its_own_rotating_key_and_protected(def
         assert key_check["error_message"].startswith("cdktf_aws_ecr: Repository 'prod/")
 
 
-def test_prod_ci_role_may_push_and_task_execution_role_may_only_pull(default_app) -> None:
+def test_prod_ci_role_may_push_task_execution_role_and_lambda_may_only_pull(default_app) -> None:
     prod = default_app["prod"]
     roles = resources_of(prod, "aws_iam_role")
     role_ids = {role["name"]: role_id for role_id, role in roles.items()}
     assert sorted(role_ids) == ["prod-ci-image-push", "prod-ecs-task-execution"]
+    (function,) = next(e for e in ENVIRONMENTS if e.name == "prod").image_functions
     documents = prod["data"]["aws_iam_policy_document"].values()
     assert len(documents) == 2
     for document in documents:
-        statements = {s["sid"]: s for s in document["statement"]}
-        assert statements["AllowPush"]["actions"] == list(PUSH_ACTIONS)
-        assert statements["AllowPush"]["principals"] == [
-            {"type": "AWS", "identifiers": [f"${{aws_iam_role.{role_ids['prod-ci-image-push']}.arn}}"]}
-        ]
-        assert statements["AllowPull"]["actions"] == list(PULL_ACTIONS)
-        assert statements["AllowPull"]["principals"] == [
+        # grant_push(ci_role), grant_pull(task_execution_role) and the Lambda function's
+        # pull grant, in the library's order: the IAM statements, then the service's.
+        assert document["statement"] == [
             {
-                "type": "AWS",
-                "identifiers": [f"${{aws_iam_role.{role_ids['prod-ecs-task-execution']}.arn}}"],
-            }
+                "sid": "AllowPull",
+                "effect": "Allow",
+                "actions": list(PULL_ACTIONS),
+                "principals": [
+                    {
+                        "type": "AWS",
+                        "identifiers": [f"${{aws_iam_role.{role_ids['prod-ecs-task-execution']}.arn}}"],
+                    }
+                ],
+            },
+            {
+                "sid": "AllowPush",
+                "effect": "Allow",
+                "actions": list(PUSH_ACTIONS),
+                "principals": [
+                    {"type": "AWS", "identifiers": [f"${{aws_iam_role.{role_ids['prod-ci-image-push']}.arn}}"]}
+                ],
+            },
+            {
+                "sid": "AllowPullLambdaBySourceArn",
+                "effect": "Allow",
+                "actions": list(PULL_ACTIONS),
+                "principals": [{"type": "Service", "identifiers": ["lambda.amazonaws.com"]}],
+                "condition": [{"test": "ArnLike", "variable": "aws:SourceArn", "values": [function]}],
+            },
         ]
+
+
+def test_prod_roles_log_in_through_the_librarys_policy_which_takes_over_the_old_one(default_app) -> None:
+    prod = default_app["prod"]
+    # GIVEN two repositories that each grant both roles
+    assert len(resources_of(prod, "aws_ecr_repository")) == 2
+    # THEN each role has exactly one registry-login inline policy, named as before
+    policies = resources_of(prod, "aws_iam_role_policy")
+    login = {"Version": "2012-10-17", "Statement": [{"Sid": "AllowRegistryLogin", "Effect": "Allow",
+                                                     "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]}
+    assert {key: (p["role"], p["name"], json.loads(p["policy"])) for key, p in policies.items()} == {
+        "ci_build_role_registry_login": ("${aws_iam_role.ci_build_role.name}", "ecr-registry-login", login),
+        "ecs_task_execution_role_registry_login": (
+            "${aws_iam_role.ecs_task_execution_role.name}", "ecr-registry-login", login
+        ),
+    }
+    # AND the hand-written policies of earlier releases move into them (an in-place update)
+    moves = {m["from"]: m["to"] for m in prod["moved"] if m["from"].startswith("aws_iam_role_policy.")}
+    assert moves == {
+        "aws_iam_role_policy.ci_build_registry_login": "aws_iam_role_policy.ci_build_role_registry_login",
+        "aws_iam_role_policy.ecs_task_execution_registry_login": (
+            "aws_iam_role_policy.ecs_task_execution_role_registry_login"
+        ),
+    }
+    # AND dev and stage, which have no roles, have no identity policies
+    assert all("aws_iam_role_policy" not in default_app[name].get("resource", {}) for name in ("dev", "stage"))
 
 
 def test_every_repository_exposes_the_five_outputs(default_app) -> None:

@@ -13,11 +13,19 @@ from ._synth_checks import install as _raise_synth_errors_as_validation_errors  
 
 _raise_synth_errors_as_validation_errors()
 
+from .access import (  # noqa: E402
+    Condition,
+    Effect,
+    OrganizationPrincipal,
+    PolicyStatement,
+    ServicePrincipal,
+)
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency  # noqa: E402
 from .errors import ValidationError  # noqa: E402
 from .policies import PULL_ACTIONS, PUSH_ACTIONS  # noqa: E402
 from .providers import require_provider_versions  # noqa: E402
 from .registry import RegistryLocation, RegistryScanning, ScanningCoverageWarning  # noqa: E402
+from .registry_login import grant_registry_login  # noqa: E402
 from .removed import RemovedRepository  # noqa: E402
 from .repository import (  # noqa: E402
     INPUTS,
@@ -30,11 +38,15 @@ from .repository import (  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
+    "Condition",
     "DestroyableRepositoryWarning",
+    "Effect",
     "EncryptionType",
     "ImageTagMutability",
     "INPUTS",
     "OUTPUTS",
+    "OrganizationPrincipal",
+    "PolicyStatement",
     "PULL_ACTIONS",
     "PUSH_ACTIONS",
     "RegistryLocation",
@@ -44,6 +56,8 @@ __all__ = [
     "RepositoryProps",
     "ScanFrequency",
     "ScanningCoverageWarning",
+    "ServicePrincipal",
     "ValidationError",
+    "grant_registry_login",
     "require_provider_versions",
 ]

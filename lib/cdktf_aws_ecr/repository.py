@@ -32,8 +32,17 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from ._app_state import path_of, state_of
-from ._lazy import lazy_string
+from ._lazy import lazy_any, lazy_string
 from ._synth_checks import add_synth_check
+from .access import (
+    GRANTEES_ALLOWED,
+    POLICY_SIZE_GUARD_CONDITION,
+    POLICY_SIZE_GUARD_MESSAGE,
+    WILDCARD_GUARD_CONDITION,
+    WILDCARD_GUARD_MESSAGE,
+    Access,
+    RepositoryPolicyDocument,
+)
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency
 from .errors import ValidationError
 from .inputs import (
@@ -44,25 +53,17 @@ from .inputs import (
     input_specs,
     with_init_signature,
 )
-from .policies import (
-    MAX_LIFECYCLE_POLICY_LENGTH,
-    PULL_ACTIONS,
-    PULL_STATEMENT_SID,
-    PUSH_ACTIONS,
-    PUSH_STATEMENT_SID,
-    lifecycle_policy_json,
-    lifecycle_rules,
-)
+from .policies import MAX_LIFECYCLE_POLICY_LENGTH, lifecycle_policy_json, lifecycle_rules
 from .addresses import pin_address, repository_address_id
 from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
 from .registry import RegistryScanning, ScanningRequest, check_same_stack, registry_key
+from .registry_login import grant_registry_login
 from .validation import (
     KMS_KEY_ALLOWED,
     MAX_COUNT,
     MAX_TAG_KEY_LENGTH,
     MAX_TAG_VALUE_LENGTH,
     MAX_TAGS,
-    PRINCIPAL_RE,
     PRINCIPALS_ALLOWED,
     REPOSITORY_NAME_LENGTH,
     REPOSITORY_NAME_PATTERN,
@@ -283,34 +284,6 @@ def _lifecycle_policy(settings: Mapping[str, Any]) -> str:
     )
 
 
-#: Terraform checks this when a principal is only known at apply time (a token):
-#: no identifier of the policy document may hold a wildcard.
-WILDCARD_GUARD_CONDITION = (
-    "${alltrue(flatten([for s in self.statement : [for p in s.principals : "
-    '[for i in p.identifiers : !strcontains(i, "*") && !strcontains(i, "?")]]]))}'
-)
-WILDCARD_GUARD_MESSAGE = (
-    "cdktf_aws_ecr: a repository policy principal resolved to a wildcard ('*' or '?'); "
-    "grant named IAM principals or account IDs only."
-)
-
-
-def _wildcard_guard(principals: Sequence[str]) -> Optional[TerraformResourceLifecycle]:
-    """A postcondition on the policy document, when some principal is a token.
-
-    Plain principals were checked at construction; a token (a role ARN from the
-    same stack, a variable) is only known to Terraform, which then refuses a
-    wildcard before the repository policy is written.
-    """
-    if all(PRINCIPAL_RE.fullmatch(p) for p in principals):
-        return None
-    return TerraformResourceLifecycle(
-        postcondition=[
-            Postcondition(condition=WILDCARD_GUARD_CONDITION, error_message=WILDCARD_GUARD_MESSAGE)
-        ]
-    )
-
-
 class _TokenChecks:
     """Terraform preconditions for inputs that are tokens, with this library's messages."""
 
@@ -461,7 +434,11 @@ class Repository(Construct):
     * ``aws_ecr_repository`` (always);
     * ``aws_ecr_lifecycle_policy`` when ``enable_lifecycle_policy``;
     * ``aws_iam_policy_document`` data source and ``aws_ecr_repository_policy``
-      when any pull or push principal is given (statements ``AllowPull``, ``AllowPush``);
+      when any pull or push principal is given (statements ``AllowPull``, ``AllowPush``),
+      or once :meth:`grant_pull`, :meth:`grant_push`, :meth:`grant_pull_push` or
+      :meth:`add_to_resource_policy` adds a statement;
+    * an ``ecr:GetAuthorizationToken`` identity policy on each ``IamRole`` or
+      ``IamUser`` of the same stack that a grant names (once per identity);
     * its share of the registry's single ``aws_ecr_registry_scanning_configuration``
       (see :class:`~cdktf_aws_ecr.RegistryScanning`).
 
@@ -471,7 +448,8 @@ class Repository(Construct):
     provider run at synth (``app.synth()``, ``cdktf synth`` or a ``Testing``
     synth), when the tree is complete, and raise the same error: the KMS key's
     region, the principals' partition, the tag count with the provider's
-    ``default_tags``, and unique names per registry across the app's stacks.
+    ``default_tags``, unique names per registry across the app's stacks, and
+    the repository policy's Sids and ECR's 10,240-character limit.
     """
 
     @expand_keyword_arguments(RepositoryProps)
@@ -513,6 +491,12 @@ class Repository(Construct):
             owner = state.book.owner_by_key.get(registry_key(state, provider))
             if owner is not None:
                 owner.check_new(request)
+            access_policy = RepositoryPolicyDocument()
+            for access, parameter in (
+                (Access.PULL, "pull_principal_arns"),
+                (Access.PUSH, "push_principal_arns"),
+            ):
+                access_policy.add_principal_arns(access, settings[parameter], parameter)
         except ValidationError as error:
             raise error.located(where) from None
 
@@ -521,6 +505,7 @@ class Repository(Construct):
         self.settings: Mapping[str, Any] = MappingProxyType(settings)
         self._where = where
         self._state = state
+        self._access_policy = access_policy
         require_provider_versions(state.stack)
         self._build(settings, policy)
         (owner or RegistryScanning._implicit(state, provider)).add(request)
@@ -528,11 +513,7 @@ class Repository(Construct):
 
     def _build(self, settings: Mapping[str, Any], lifecycle_policy: Optional[str]) -> None:
         # Bindings are imported here, after cdktf_aws_ecr set up their lean start.
-        from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
-            DataAwsIamPolicyDocument,
-            DataAwsIamPolicyDocumentStatement,
-            DataAwsIamPolicyDocumentStatementPrincipals,
-        )
+        from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument
         from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
         from cdktf_cdktf_provider_aws.ecr_repository import (
             EcrRepository,
@@ -596,49 +577,153 @@ class Repository(Construct):
             )
             pin_address(stack, self.lifecycle_policy, "aws_ecr_lifecycle_policy", address_id)
 
-        statements: List[DataAwsIamPolicyDocumentStatement] = [
-            DataAwsIamPolicyDocumentStatement(
-                sid=sid,
-                effect="Allow",
-                principals=[
-                    DataAwsIamPolicyDocumentStatementPrincipals(
-                        type="AWS", identifiers=list(principals)
-                    )
-                ],
-                actions=list(actions),
-            )
-            for sid, principals, actions in (
-                (PULL_STATEMENT_SID, settings["pull_principal_arns"], PULL_ACTIONS),
-                (PUSH_STATEMENT_SID, settings["push_principal_arns"], PUSH_ACTIONS),
-            )
-            if principals
-        ]
         self.policy_document: Optional[DataAwsIamPolicyDocument] = None
         self.repository_policy: Optional[EcrRepositoryPolicy] = None
-        if statements:
+        self._address_id = address_id
+        self._repository_name = repository_name
+        self._policy_preconditions = token_checks.repository_policy
+        self._recreate_with_repository = recreate_with_repository
+        if not self._access_policy.is_empty:
+            self._access_policy_changed()
+
+    # -- access
+
+    def grant_pull(self, grantee: Any) -> None:
+        """Allow ``grantee`` to pull: the seed's 3 read actions (``PULL_ACTIONS``).
+
+        ``grantee`` is one of:
+
+        * an IAM principal ARN or a 12-digit account ID, of this or another
+          account (joins the ``AllowPull`` statement);
+        * an ``IamRole`` or ``IamUser`` (or anything with an ``.arn``), from any
+          stack of the app (joins ``AllowPull`` by reference). A role or user of
+          **this repository's stack** also gets an identity policy allowing
+          ``ecr:GetAuthorizationToken``, so it can log in to the registry (a
+          repository policy cannot grant that); one per identity, however many
+          repositories grant it (see :func:`~cdktf_aws_ecr.grant_registry_login`).
+          A role or user of another stack gets only the repository statement:
+          its identity policy belongs in its own stack, and creating it here
+          would make this stack depend on that one's role name; call
+          ``grant_registry_login(role)`` in the role's stack;
+        * :class:`~cdktf_aws_ecr.ServicePrincipal`, e.g. ``lambda.amazonaws.com``
+          limited by ``aws:SourceArn`` / ``aws:SourceAccount``
+          (``AllowPullLambdaBySourceArn``...);
+        * :class:`~cdktf_aws_ecr.OrganizationPrincipal`: principal ``*`` limited
+          by ``aws:PrincipalOrgID`` (``AllowPullOrganization``).
+
+        Grants may be made at any time before synth, in any order; the policy
+        is the same. The first statement creates the repository policy. A bad
+        grantee raises :class:`~cdktf_aws_ecr.ValidationError` naming
+        ``grantee``, and changes nothing.
+        """
+        self._grant(Access.PULL, grantee)
+
+    def grant_push(self, grantee: Any) -> None:
+        """Allow ``grantee`` to push and pull: the seed's 7 actions (``PUSH_ACTIONS``).
+
+        Grantees as for :meth:`grant_pull`, with statements ``AllowPush``,
+        ``AllowPushOrganization``, ``AllowPushLambdaBySourceArn``... An
+        ``IamRole`` or ``IamUser`` of this repository's stack also gets the
+        identity policy allowing ``ecr:GetAuthorizationToken`` (registry login).
+        """
+        self._grant(Access.PUSH, grantee)
+
+    def grant_pull_push(self, grantee: Any) -> None:
+        """The same as :meth:`grant_push`: the 7 push actions include the 3 pull
+        actions. An ``IamRole`` or ``IamUser`` of this repository's stack also
+        gets the identity policy allowing ``ecr:GetAuthorizationToken``."""
+        self._grant(Access.PULL_PUSH, grantee)
+
+    def add_to_resource_policy(self, statement: Any) -> None:
+        """Add a statement of your own to the repository policy (the escape hatch).
+
+        ``statement`` is a :class:`~cdktf_aws_ecr.PolicyStatement` or the
+        provider's ``DataAwsIamPolicyDocumentStatement``. It keeps its Sid (which
+        must be unique in the policy, checked at synth) and comes after the
+        generated statements, in the order added. The wildcard rule holds: a
+        ``*`` principal in an ``Allow`` statement needs an ``aws:PrincipalOrgID``
+        or ``aws:PrincipalOrgPaths`` condition, a ``Service`` principal an
+        ``aws:SourceArn`` or ``aws:SourceAccount`` condition, and partial
+        wildcards are refused; otherwise :class:`~cdktf_aws_ecr.ValidationError`
+        names ``statement`` (or its field) and nothing changes.
+        """
+        try:
+            self._access_policy.add_statement(statement, "statement")
+        except ValidationError as error:
+            raise error.located(self._where) from None
+        self._access_policy_changed()
+
+    def _grant(self, access: Access, grantee: Any) -> None:
+        try:
+            if isinstance(grantee, Construct) and state_of(grantee).book is not self._state.book:
+                # cdktf would take its .arn for a cross-stack reference to a stack this
+                # app never synthesizes.
+                raise ValidationError(
+                    "grantee",
+                    grantee,
+                    GRANTEES_ALLOWED + ", of this app",
+                    problem=f"is '{grantee.node.path}' of another cdktf App",
+                )
+            classified = self._access_policy.grant(access, grantee, "grantee")
+        except ValidationError as error:
+            raise error.located(self._where) from None
+        identity = classified.identity
+        if classified.identity_type is not None and state_of(identity).path == self._state.path:
+            grant_registry_login(identity)
+        self._access_policy_changed()
+
+    def _access_policy_changed(self) -> None:
+        """Emit the repository policy with the first statement; keep its guards current."""
+        from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+            DataAwsIamPolicyDocument,
+        )
+        from cdktf_cdktf_provider_aws.ecr_repository_policy import EcrRepositoryPolicy
+
+        provider = self.settings["provider"]
+        stack = self._state.stack
+        if self.policy_document is None:
+            # The statements are produced at synth, so grants made later are in them;
+            # Lazy keeps them intact (plain nested dicts given to the struct argument
+            # are not). They are checked by _check_with_provider.
             self.policy_document = DataAwsIamPolicyDocument(
                 self,
                 "policy_document",
-                statement=statements,
-                lifecycle=_wildcard_guard(
-                    [*settings["pull_principal_arns"], *settings["push_principal_arns"]]
-                ),
+                statement=lazy_any(self._access_policy.blocks),
                 provider=provider,
             )
             pin_address(
-                stack, self.policy_document, "aws_iam_policy_document", address_id, managed=False
+                stack, self.policy_document, "aws_iam_policy_document", self._address_id,
+                managed=False,
             )
             self.repository_policy = EcrRepositoryPolicy(
                 self,
                 "repository_policy",
-                repository=repository_name,
+                repository=self._repository_name,
                 policy=self.policy_document.json,
                 lifecycle=_lifecycle(
-                    token_checks.repository_policy, replace_triggered_by=recreate_with_repository
+                    self._policy_preconditions,
+                    replace_triggered_by=self._recreate_with_repository,
                 ),
                 provider=provider,
             )
-            pin_address(stack, self.repository_policy, "aws_ecr_repository_policy", address_id)
+            pin_address(stack, self.repository_policy, "aws_ecr_repository_policy", self._address_id)
+        # Checks Terraform makes before any policy is written, for what only it can
+        # know: a principal that is a token may resolve to a wildcard, and values
+        # only known at apply may make the policy too long. Both only ever become
+        # needed as statements are added.
+        guards = []
+        if self._access_policy.needs_wildcard_guard:
+            guards.append(
+                Postcondition(condition=WILDCARD_GUARD_CONDITION, error_message=WILDCARD_GUARD_MESSAGE)
+            )
+        if self._access_policy.policy_json() is None:
+            guards.append(
+                Postcondition(
+                    condition=POLICY_SIZE_GUARD_CONDITION, error_message=POLICY_SIZE_GUARD_MESSAGE
+                )
+            )
+        if guards:
+            self.policy_document.lifecycle = TerraformResourceLifecycle(postcondition=guards)
 
     def _provider_facts(self) -> ProviderFacts:
         return self._state.book.provider_facts(self._state, self.settings["provider"])
@@ -664,6 +749,8 @@ class Repository(Construct):
                     if not is_token(settings[parameter]):
                         check_principal_partitions(parameter, settings[parameter], facts.region)
             check_tag_total("tags", settings["tags"], facts.default_tag_keys)
+            # With every grant made: unique Sids, the grantees' partitions, ECR's size limit.
+            self._access_policy.check(facts.region)
         except ValidationError as error:
             raise error.located(self._where) from None
 

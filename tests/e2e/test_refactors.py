@@ -15,7 +15,9 @@ Which mechanism each test depends on (remove it and the test fails):
   lifecycle and repository policies;
 * retiring keeps the repository: ``RemovedRepository``'s ``removed`` blocks;
 * the upgrade from release 0.1.0 destroys nothing: the ``moved`` blocks
-  ``pin_address`` writes from the path-derived addresses.
+  ``pin_address`` writes from the path-derived addresses, and the example app's
+  ``move_from_id`` onto ``grant_registry_login``'s policies for the registry-login
+  policies it used to write itself.
 """
 
 from __future__ import annotations
@@ -275,6 +277,18 @@ def upgrade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]
         old = _deploy_fixture(root, env)
         ecr = boto3.client("ecr", region_name="us-east-1", endpoint_url=endpoint.url,
                            aws_access_key_id="test", aws_secret_access_key="test")
+        iam = boto3.client("iam", region_name="us-east-1", endpoint_url=endpoint.url,
+                           aws_access_key_id="test", aws_secret_access_key="test")
+
+        def inline_policies() -> Dict[str, Dict[str, Any]]:
+            found = {}
+            for role in ("prod-ci-image-push", "prod-ecs-task-execution"):
+                for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+                    document = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+                    found[f"{role}/{name}"] = json.loads(document) if isinstance(document, str) else document
+            return found
+
+        login_before = inline_policies()
         for name in ("dev/accounts-service", "prod/accounts-service"):
             ecr.put_image(repositoryName=name, imageManifest=MANIFEST, imageTag="v1.0.0")
         new = root / "release-next"
@@ -290,6 +304,7 @@ def upgrade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]
             "second plans": {name: plan(new / "stacks" / name, env) for name in synth},
             "images": {name: [i["imageTags"] for i in ecr.describe_images(repositoryName=name)["imageDetails"]]
                        for name in ("dev/accounts-service", "prod/accounts-service")},
+            "login policies": {"before": login_before, "after": inline_policies()},
         }
 
 
@@ -305,12 +320,36 @@ def test_upgrading_from_release_0_1_0_moves_state_and_destroys_nothing(
     assert result.returncode in (0, 2), result.output
     destroying = {a: acts for a, acts in _changes(result).items() if "delete" in acts or "forget" in acts}
     assert destroying == {}
-    # Every ECR resource of the old release is carried over by a moved block.
+    # Every ECR resource of the old release, and prod's registry-login role policies
+    # (now the library's), are carried over by a moved block.
     old = upgrade["old"][stack]["resource"]
-    expected = {
-        f"{kind}.{key}" for kind in KEPT_TYPES[:4] for key in old.get(kind, {})
-    }
+    moved_types = (*KEPT_TYPES[:4], "aws_iam_role_policy")
+    expected = {f"{kind}.{key}" for kind in moved_types for key in old.get(kind, {})}
     assert set(_moved(result).values()) == expected
+    if stack == "prod":
+        assert {f"aws_iam_role_policy.{key}" for key in old["aws_iam_role_policy"]} == {
+            "aws_iam_role_policy.ci_build_registry_login",
+            "aws_iam_role_policy.ecs_task_execution_registry_login",
+        }
+
+
+def test_the_registry_login_policies_are_updated_in_place_never_missing(upgrade: Dict[str, Any]) -> None:
+    # The library's policy keeps the role and the inline policy name, so taking the old
+    # one over is one PutRolePolicy per role: the role holds the permission throughout.
+    actions = upgrade["plans"]["prod"].actions("aws_iam_role_policy")
+    assert actions == {
+        "aws_iam_role_policy.ci_build_role_registry_login": ["update"],
+        "aws_iam_role_policy.ecs_task_execution_role_registry_login": ["update"],
+    }
+    login = {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}
+    policies = upgrade["login policies"]
+    for when in ("before", "after"):
+        assert sorted(policies[when]) == [
+            "prod-ci-image-push/ecr-registry-login",
+            "prod-ecs-task-execution/ecr-registry-login",
+        ], when
+    assert all(d["Statement"] == [login] for d in policies["before"].values())
+    assert all(d["Statement"] == [{"Sid": "AllowRegistryLogin", **login}] for d in policies["after"].values())
 
 
 def test_after_the_upgrade_the_next_plan_is_empty_and_images_are_there(upgrade: Dict[str, Any]) -> None:

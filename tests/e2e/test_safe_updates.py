@@ -69,7 +69,7 @@ def update_plans(
 
     def add_with_extra_puller(stack: EnvironmentStack) -> None:
         if stack.environment.name == "prod":
-            stack.pull_principals = [*stack.pull_principals, EXTRA_PULL_PRINCIPAL]
+            stack.pull_grantees = [*stack.pull_grantees, EXTRA_PULL_PRINCIPAL]
         original_add(stack)
 
     root = tmp_path_factory.mktemp("e2e-updates")

@@ -138,7 +138,7 @@ def test_repository_policy_principals_and_actions(deployment: Deployment, enviro
         return
     policy = json.loads(ecr.get_repository_policy(repositoryName=name)["policyText"])
     statements = {s["Sid"]: s for s in policy["Statement"]}
-    assert sorted(statements) == ["AllowPull", "AllowPush"]
+    assert sorted(statements) == ["AllowPull", "AllowPullLambdaBySourceArn", "AllowPush"]
 
     def actions(statement: Dict[str, Any]) -> set:
         value = statement["Action"]
@@ -150,6 +150,16 @@ def test_repository_policy_principals_and_actions(deployment: Deployment, enviro
     assert actions(pull) == PULL
     assert push["Principal"] == {"AWS": _role_arn(f"{environment.name}-ci-image-push")}
     assert actions(push) == PUSH
+    # Lambda pulls as the service, for the configured functions only.
+    (function,) = environment.image_functions
+    assert statements["AllowPullLambdaBySourceArn"] == {
+        "Sid": "AllowPullLambdaBySourceArn",
+        "Effect": "Allow",
+        "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": statements["AllowPullLambdaBySourceArn"]["Action"],
+        "Condition": {"ArnLike": {"aws:SourceArn": function}},
+    }
+    assert actions(statements["AllowPullLambdaBySourceArn"]) == PULL
     # The roles the policy names exist, and only their services may assume them.
     iam = deployment.client("iam")
     for role, service in (
@@ -159,6 +169,14 @@ def test_repository_policy_principals_and_actions(deployment: Deployment, enviro
         trust = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
         trust = json.loads(trust) if isinstance(trust, str) else trust
         assert [s["Principal"] for s in trust["Statement"]] == [{"Service": service}]
+        # Each role can log in to the registry: one identity policy, from the grants.
+        assert iam.list_role_policies(RoleName=role)["PolicyNames"] == ["ecr-registry-login"]
+        login = iam.get_role_policy(RoleName=role, PolicyName="ecr-registry-login")["PolicyDocument"]
+        login = json.loads(login) if isinstance(login, str) else login
+        assert login["Statement"] == [
+            {"Sid": "AllowRegistryLogin", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken",
+             "Resource": "*"}
+        ]
 
 
 def test_registry_scanning_rules_and_filters(deployment: Deployment) -> None:
