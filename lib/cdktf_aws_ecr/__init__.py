@@ -15,6 +15,12 @@ _raise_synth_errors_as_validation_errors()
 
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency  # noqa: E402
 from .errors import ValidationError  # noqa: E402
+from .lifecycle import (  # noqa: E402
+    LifecycleRule,
+    TagStatus,
+    check_lifecycle_policy,
+    preview_lifecycle,
+)
 from .policies import PULL_ACTIONS, PUSH_ACTIONS  # noqa: E402
 from .providers import require_provider_versions  # noqa: E402
 from .registry import RegistryLocation, RegistryScanning  # noqa: E402
@@ -23,6 +29,7 @@ from .repository import (  # noqa: E402
     INPUTS,
     OUTPUTS,
     DestroyableRepositoryWarning,
+    LifecycleTagPrefixListWarning,
     Repository,
     RepositoryProps,
 )
@@ -34,6 +41,8 @@ __all__ = [
     "EncryptionType",
     "ImageTagMutability",
     "INPUTS",
+    "LifecycleRule",
+    "LifecycleTagPrefixListWarning",
     "OUTPUTS",
     "PULL_ACTIONS",
     "PUSH_ACTIONS",
@@ -43,6 +52,9 @@ __all__ = [
     "Repository",
     "RepositoryProps",
     "ScanFrequency",
+    "TagStatus",
     "ValidationError",
+    "check_lifecycle_policy",
+    "preview_lifecycle",
     "require_provider_versions",
 ]
