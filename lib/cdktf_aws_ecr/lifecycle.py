@@ -398,6 +398,22 @@ class LifecycleRule:
         object.__setattr__(self, "tag_prefix_list", prefixes)
         object.__setattr__(self, "tag_pattern_list", patterns)
 
+    def __repr__(self) -> str:
+        """Only the fields that are set, as they would be written (errors show rules)."""
+        shown = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value is None:
+                continue
+            if isinstance(value, TagStatus):
+                text = f"TagStatus.{value.name}"
+            elif isinstance(value, tuple):
+                text = repr(list(value))
+            else:
+                text = repr(value)
+            shown.append(f"{item.name}={text}")
+        return f"LifecycleRule({', '.join(shown)})"
+
     def _status(self, has_list: bool) -> TagStatus:
         if self.tag_status is None:
             return TagStatus.TAGGED if has_list else TagStatus.ANY
