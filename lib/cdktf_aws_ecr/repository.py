@@ -104,7 +104,8 @@ _NO_TAGS: Mapping[str, str] = MappingProxyType({})
 
 class RepositoryProps(TypedDict, total=False):
     """The keyword arguments of :class:`Repository`: the seed module's variables,
-    with the same names, types and defaults, plus ``prevent_destroy`` and ``provider``.
+    with the same names, types and defaults, plus ``lifecycle_rules``, ``protected_tags``,
+    ``prevent_destroy`` and ``provider``.
 
     Enumerations accept the enum member or its exact, case-sensitive string.
     """
@@ -596,7 +597,9 @@ class Repository(Construct):
     It writes the same Terraform as the seed HCL module:
 
     * ``aws_ecr_repository`` (always);
-    * ``aws_ecr_lifecycle_policy`` when ``enable_lifecycle_policy``;
+    * ``aws_ecr_lifecycle_policy`` when ``enable_lifecycle_policy``: the seed's
+      two rules, or ``lifecycle_rules`` (and rules added by
+      :meth:`add_lifecycle_rule`), after one rule per ``protected_tags`` pattern;
     * ``aws_iam_policy_document`` data source and ``aws_ecr_repository_policy``
       when any pull or push principal is given (statements ``AllowPull``, ``AllowPush``);
     * its share of the registry's single ``aws_ecr_registry_scanning_configuration``
@@ -609,6 +612,8 @@ class Repository(Construct):
     synth), when the tree is complete, and raise the same error: the KMS key's
     region, the principals' partition, the tag count with the provider's
     ``default_tags``, and unique names per registry across the app's stacks.
+    The lifecycle policy is checked as a whole, as ECR checks it, when the
+    construct is built and at every :meth:`add_lifecycle_rule`.
     """
 
     @expand_keyword_arguments(RepositoryProps)
