@@ -238,6 +238,8 @@ def test_rules_or_protected_tags_without_a_lifecycle_policy_are_refused(
           "protected_tags": ["prod-*"]},
          "lifecycle_rules[0].tag_pattern_list", "selects the same tags as protected_tags[0]"),
         ({"protected_tags": ["prod env"]}, "protected_tags", "holds an invalid pattern 'prod env'"),
+        ({"lifecycle_rules": [LifecycleRule(tag_prefix_list=["v"], max_image_count=1, description="x" * 31_000)]},
+         "lifecycle_rules", "makes a policy that is 31"),
     ],
 )
 def test_a_bad_policy_names_the_rule_and_field(

@@ -323,6 +323,50 @@ def _check_lifecycle_combinations(settings: Mapping[str, Any], given: Mapping[st
                 )
 
 
+def _whole_policy_error(error: ValidationError, parameter: str, value: Any) -> ValidationError:
+    """An error about the whole policy (its length, its number of rules), put on the input
+    that made it so."""
+    return ValidationError(
+        parameter, value, error.allowed, problem=f"makes a policy that {error.problem}"
+    )
+
+
+def _lifecycle_document(settings: Mapping[str, Any], given: Mapping[str, Any]) -> Dict[str, Any]:
+    """The whole policy: ``lifecycle_rules``, or else the seed's two rules, behind
+    ``protected_tags``, checked as ECR checks it. With only seed keywords it is the
+    seed's exact policy."""
+    protected = settings["protected_tags"]
+    if settings["lifecycle_rules"]:
+        try:
+            return assemble_lifecycle_policy(settings["lifecycle_rules"], protected)
+        except ValidationError as error:
+            if error.parameter != "lifecycle_rules":
+                raise
+            raise _whole_policy_error(error, "lifecycle_rules", given["lifecycle_rules"]) from None
+    rules = seed_lifecycle_rules(
+        settings["untagged_image_expiry_days"],
+        settings["max_tagged_image_count"],
+        settings["lifecycle_tag_prefix_list"],
+        # A checked float is a number token: Terraform writes it into the description.
+        render=lambda n: Token.as_string(n) if isinstance(n, float) else str(n),
+    )
+    try:
+        return assemble_lifecycle_policy(rules, protected)
+    except ValidationError as error:
+        if error.parameter == "lifecycle_rules":
+            # The seed's rules are fixed but for their prefix list, so that list makes the
+            # policy too long, unless protected tags add rules of their own.
+            parameter = "protected_tags" if protected else "lifecycle_tag_prefix_list"
+            value = given.get(parameter, settings[parameter])
+            raise _whole_policy_error(error, parameter, value) from None
+        keyword = _SEED_RULE_FIELDS.get(error.parameter)
+        if keyword is None:
+            raise
+        raise ValidationError(
+            keyword, given.get(keyword, settings[keyword]), error.allowed, problem=error.problem
+        ) from None
+
+
 #: How :func:`assemble_lifecycle_policy` names the fields of the seed's two rules,
 #: and the keyword each field comes from.
 _SEED_RULE_FIELDS = {
@@ -332,34 +376,15 @@ _SEED_RULE_FIELDS = {
 }
 
 
-def _seed_lifecycle_document(settings: Mapping[str, Any], given: Mapping[str, Any]) -> Dict[str, Any]:
-    """The seed's two rules, behind ``protected_tags``: the seed's exact policy
-    when there are none. Errors name the keyword behind them."""
-    days = settings["untagged_image_expiry_days"]
-    count = settings["max_tagged_image_count"]
-    rules = seed_lifecycle_rules(
-        days,
-        count,
-        settings["lifecycle_tag_prefix_list"],
-        # A checked float is a number token: Terraform writes it into the description.
-        render=lambda n: Token.as_string(n) if isinstance(n, float) else str(n),
-    )
-    try:
-        return assemble_lifecycle_policy(rules, settings["protected_tags"])
-    except ValidationError as error:
-        parameter = _SEED_RULE_FIELDS.get(error.parameter)
-        problem = error.problem
-        if error.parameter == "lifecycle_rules":
-            # The whole policy is too long or has too many rules. The seed's rules are
-            # fixed but for their prefix list, so that list is the cause, unless
-            # protected tags add rules of their own.
-            parameter = "protected_tags" if settings["protected_tags"] else "lifecycle_tag_prefix_list"
-            problem = f"makes a policy that {error.problem}"
-        if parameter is None:
-            raise
-        raise ValidationError(
-            parameter, given.get(parameter, settings[parameter]), error.allowed, problem=problem
-        ) from None
+def _as_added_rule_error(error: ValidationError, rule: LifecycleRule, index: int) -> ValidationError:
+    """An error of the policy with the added rule (``lifecycle_rules[index]``), naming ``rule``."""
+    label = f"lifecycle_rules[{index}]"
+    if error.parameter == label or error.parameter.startswith(f"{label}."):
+        parameter = "rule" + error.parameter[len(label):]
+        return ValidationError(parameter, error.value, error.allowed, problem=error.problem)
+    if error.parameter == "lifecycle_rules":
+        return _whole_policy_error(error, "rule", rule)
+    return error
 
 
 def _holds_token(value: Any) -> bool:
@@ -375,6 +400,7 @@ def _lifecycle_policy_text(document: Mapping[str, Any]) -> str:
     if _holds_token(document):
         # Some value is only known at apply time, so Terraform builds the JSON.
         return Fn.jsonencode(document)
+    # A description may hold "${" or "%{", which Terraform would read as an expression.
     return literal_text(lifecycle_policy_json(dict(document)))
 
 
@@ -546,20 +572,6 @@ def _warn_if_destroyable(settings: Mapping[str, Any], where: str) -> None:
         )
 
 
-def _as_added_rule_error(error: ValidationError, rule: LifecycleRule, index: int) -> ValidationError:
-    """An error of the policy with the added rule (``lifecycle_rules[index]``), naming ``rule``."""
-    label = f"lifecycle_rules[{index}]"
-    if error.parameter == label or error.parameter.startswith(f"{label}."):
-        parameter = "rule" + error.parameter[len(label):]
-        return ValidationError(parameter, error.value, error.allowed, problem=error.problem)
-    if error.parameter == "lifecycle_rules":
-        # The whole policy (its length, its number of rules) fails with the added rule.
-        return ValidationError(
-            "rule", rule, error.allowed, problem=f"makes a policy that {error.problem}"
-        )
-    return error
-
-
 class LifecycleTagPrefixListWarning(UserWarning):
     """A seed-style ``lifecycle_tag_prefix_list`` with several prefixes: ECR's
     ``tagPrefixList`` means AND, so the rule selects only images that carry a
@@ -633,13 +645,11 @@ class Repository(Construct):
                 raise ValidationError(
                     "id", id, f"an id not yet used in '{scope_path}'", problem="is taken"
                 )
-            lifecycle_document: Optional[Dict[str, Any]] = None
-            if settings["enable_lifecycle_policy"] is not False:
-                lifecycle_document = (
-                    assemble_lifecycle_policy(settings["lifecycle_rules"], settings["protected_tags"])
-                    if settings["lifecycle_rules"]
-                    else _seed_lifecycle_document(settings, inputs)
-                )
+            lifecycle_document = (
+                _lifecycle_document(settings, inputs)
+                if settings["enable_lifecycle_policy"] is not False
+                else None
+            )
             request = ScanningRequest(
                 name=settings["name"],
                 scan_on_push=settings["scan_on_push"],
