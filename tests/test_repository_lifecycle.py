@@ -321,9 +321,9 @@ def test_a_seed_prefix_list_of_several_entries_warns_that_it_means_and(stack: Te
         "images that carry a tag for EVERY prefix (ECR's tagPrefixList means AND); images tagged "
         "with only some of them are never expired by max_tagged_image_count. For images with a tag "
         "of ANY of these prefixes, pass lifecycle_rules=[LifecycleRule(tag_status=TagStatus.UNTAGGED, "
-        "max_image_age_days=7), LifecycleRule(tag_prefix_list=['v'], max_image_count=20), "
-        "LifecycleRule(tag_prefix_list=['sha-'], max_image_count=20)] instead of the seed's lifecycle "
-        "keywords (each prefix then keeps its own newest 20)."
+        "max_image_age_days=7)] + [LifecycleRule(tag_prefix_list=[prefix], max_image_count=20) for "
+        "prefix in ['v', 'sha-']] instead of the seed's lifecycle keywords (each prefix then keeps "
+        "its own newest 20)."
     )
     assert warning.filename == __file__  # it points at the caller's line
     # AND the policy is still the seed's, unchanged
@@ -331,14 +331,12 @@ def test_a_seed_prefix_list_of_several_entries_warns_that_it_means_and(stack: Te
 
 
 def test_the_suggested_typed_rules_mean_any_of_the_prefixes(stack: TerraformStack) -> None:
-    # GIVEN the warning's typed form next to the seed's
-    with pytest.warns(LifecycleTagPrefixListWarning):
+    # GIVEN a seed prefix list of two, and the typed rules its warning suggests, as written there
+    with pytest.warns(LifecycleTagPrefixListWarning) as caught:
         Repository(stack, "seed", name="seed", lifecycle_tag_prefix_list=["v", "sha-"], max_tagged_image_count=1)
-    Repository(stack, "typed", name="typed", lifecycle_rules=[
-        LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=14),
-        LifecycleRule(tag_prefix_list=["v"], max_image_count=1),
-        LifecycleRule(tag_prefix_list=["sha-"], max_image_count=1),
-    ])
+    suggested = str(caught[0].message).split("lifecycle_rules=", 1)[1].split(" instead of", 1)[0]
+    rules = eval(suggested, {"LifecycleRule": LifecycleRule, "TagStatus": TagStatus})
+    Repository(stack, "typed", name="typed", lifecycle_rules=rules)
     images = [
         {"digest": f"sha256:{n}", "tags": [tag], "pushed_at": f"2026-11-0{n}T00:00:00Z"}
         for n, tag in enumerate(["v1", "v2", "sha-1", "sha-2"], start=1)

@@ -586,16 +586,14 @@ def _warn_if_prefixes_mean_and(settings: Mapping[str, Any], where: str) -> None:
     count = settings["max_tagged_image_count"]
     days_text = str(days) if isinstance(days, int) else "<days>"
     count_text = str(count) if isinstance(count, int) else "<count>"
-    typed = ", ".join(
-        [f"LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days={days_text})"]
-        + [f"LifecycleRule(tag_prefix_list=[{p!r}], max_image_count={count_text})" for p in prefixes]
-    )
     warnings.warn(
         f"{where}: lifecycle_tag_prefix_list={list(prefixes)!r} selects only images that carry a "
         "tag for EVERY prefix (ECR's tagPrefixList means AND); images tagged with only some of "
         "them are never expired by max_tagged_image_count. For images with a tag of ANY of these "
-        f"prefixes, pass lifecycle_rules=[{typed}] instead of the seed's lifecycle keywords "
-        f"(each prefix then keeps its own newest {count_text}).",
+        "prefixes, pass lifecycle_rules=[LifecycleRule(tag_status=TagStatus.UNTAGGED, "
+        f"max_image_age_days={days_text})] + [LifecycleRule(tag_prefix_list=[prefix], "
+        f"max_image_count={count_text}) for prefix in {list(prefixes)!r}] instead of the seed's "
+        f"lifecycle keywords (each prefix then keeps its own newest {count_text}).",
         LifecycleTagPrefixListWarning,
         stacklevel=4,
     )
