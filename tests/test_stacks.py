@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List, Sequence
 
 import pytest
 from cdktf import App, Testing
 
-from cdktf_aws_ecr import PULL_ACTIONS, PUSH_ACTIONS, ValidationError
+from cdktf_aws_ecr import PULL_ACTIONS, PUSH_ACTIONS, LifecycleRule, TagStatus, ValidationError, preview_lifecycle
+from cdktf_aws_ecr.lifecycle import tag_pattern_matches
 from stacks import ENVIRONMENTS, DeploySettings, build_app
 from stacks.environments import registry_groups
 
@@ -286,3 +288,91 @@ def test_cdktf_cli_synth_writes_one_stack_per_environment_with_the_lean_start(tm
         assert synth["terraform"]["backend"]["local"]["path"] == str(
             tmp_path / "state" / f"terraform.{name}.tfstate"
         )
+
+
+# --------------------------------------------------------------------------- lifecycle policies
+
+PREVIEW_NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+
+
+def _tag(entry: str, number: int) -> str:
+    """A tag that a tag-list entry matches: a pattern's '*' filled in, or a prefix extended."""
+    return entry.replace("*", str(number)) if "*" in entry else f"{entry}{number}"
+
+
+def synthetic_images(rules: Sequence[LifecycleRule], protected: Sequence[str]) -> List[Dict[str, Any]]:
+    """Images for an environment's rules: two untagged (one each side of the age limit) and,
+    per count rule, its keep count plus 2 + len(protected) images, newest first. The
+    protected patterns are put on images beyond a window: pattern j on image N+1+j of
+    the j-th count rule (cycling), so without protection they would expire."""
+    images: List[Dict[str, Any]] = []
+    count_rules = [rule for rule in rules if rule.max_image_count is not None]
+    for rule in rules:
+        if rule.tag_status is TagStatus.UNTAGGED:
+            for days in (rule.max_image_age_days - 1, rule.max_image_age_days + 1):
+                images.append({"digest": f"untagged-{days}d", "tags": [],
+                               "pushed_at": PREVIEW_NOW - timedelta(days=days)})
+    for family, rule in enumerate(count_rules):
+        (entry,) = rule.tag_prefix_list or rule.tag_pattern_list
+        for rank in range(1, rule.max_image_count + 3 + len(protected)):
+            tags = [_tag(entry, rank)]
+            for j, pattern in enumerate(protected):
+                if j % len(count_rules) == family and rank == rule.max_image_count + 1 + j:
+                    tags.append(_tag(pattern, rank) if "*" in pattern else pattern)
+            images.append({"digest": f"{entry.strip('*')}-{rank}", "tags": tags,
+                           "pushed_at": PREVIEW_NOW - timedelta(hours=family * 1000 + rank)})
+    return images
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=[e.name for e in ENVIRONMENTS])
+def test_the_example_policies_expire_images_beyond_their_keep_counts_and_never_a_protected_tag(
+    default_app, environment
+) -> None:
+    """The example stacks' policies, previewed on a synthetic image list, expire tagged
+    images beyond their keep counts and never expire a protected tag."""
+    rules = environment.repository_defaults["lifecycle_rules"]
+    protected = environment.repository_defaults["protected_tags"]
+    images = synthetic_images(rules, protected)
+    # Expected without the policy's help: a count rule's images beyond its keep count
+    # expire unless protected; untagged images older than the limit expire.
+    protected_digests = {
+        image["digest"] for image in images
+        if any(tag_pattern_matches(pattern, tag) for pattern in protected for tag in image["tags"])
+    }
+    (age_limit,) = [rule.max_image_age_days for rule in rules if rule.tag_status is TagStatus.UNTAGGED]
+    expected = {f"untagged-{age_limit + 1}d"}
+    for rule in rules:
+        if rule.max_image_count is not None:
+            (entry,) = rule.tag_prefix_list or rule.tag_pattern_list
+            expected |= {f"{entry.strip('*')}-{rank}"
+                         for rank in range(rule.max_image_count + 1, rule.max_image_count + 3 + len(protected))}
+    expected -= protected_digests
+    assert protected_digests and len(expected) >= 3  # the list exercises both sides
+    policies = [body["policy"] for body in resources_of(default_app[environment.name], "aws_ecr_lifecycle_policy").values()]
+    assert len(policies) == len(environment.repositories)
+    for policy in policies:
+        # WHEN the synthesized policy is previewed
+        preview = preview_lifecycle(policy, images, now=PREVIEW_NOW)
+        # THEN exactly the images beyond their windows (and the old untagged one) expire
+        assert set(preview.expired) == expected
+        # AND every protected image is kept by its protecting rule, ahead of all others
+        for digest in protected_digests:
+            assert 1 <= preview.kept[digest] <= len(protected), digest
+
+
+def test_readme_shows_the_preview_of_prods_synthesized_policy(default_app) -> None:
+    # GIVEN prod's synthesized policy and README's image list
+    from devtools import docs
+
+    policy = resources_of(default_app["prod"], "aws_ecr_lifecycle_policy")["prod--accounts-service"]["policy"]
+    images = json.loads((REPO_ROOT / docs.PREVIEW_IMAGES).read_text())
+    preview = preview_lifecycle(policy, images, now=docs.PREVIEW_NOW)
+    # THEN two releases beyond the window of 30 and the untagged image older than 14 days expire
+    tags = {image["digest"]: image["tags"] for image in images}
+    assert sorted(tags[digest][0] if tags[digest] else "<untagged>" for digest in preview.expired) == [
+        "<untagged>", "v2.1.0", "v2.3.0",
+    ]
+    # AND README shows this very preview, as the command prints it
+    readme = docs.README.read_text(encoding="utf-8")
+    assert docs.prod_lifecycle_preview() in readme
+    assert "3 of 35 images would expire" in readme

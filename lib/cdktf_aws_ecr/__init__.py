@@ -22,6 +22,12 @@ from .access import (  # noqa: E402
 )
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency  # noqa: E402
 from .errors import ValidationError  # noqa: E402
+from .lifecycle import (  # noqa: E402
+    LifecycleRule,
+    TagStatus,
+    check_lifecycle_policy,
+    preview_lifecycle,
+)
 from .policies import PULL_ACTIONS, PUSH_ACTIONS  # noqa: E402
 from .providers import require_provider_versions  # noqa: E402
 from .registry import RegistryLocation, RegistryScanning, ScanningCoverageWarning  # noqa: E402
@@ -31,6 +37,7 @@ from .repository import (  # noqa: E402
     INPUTS,
     OUTPUTS,
     DestroyableRepositoryWarning,
+    LifecycleTagPrefixListWarning,
     Repository,
     RepositoryProps,
 )
@@ -44,6 +51,8 @@ __all__ = [
     "EncryptionType",
     "ImageTagMutability",
     "INPUTS",
+    "LifecycleRule",
+    "LifecycleTagPrefixListWarning",
     "OUTPUTS",
     "OrganizationPrincipal",
     "PolicyStatement",
@@ -57,7 +66,10 @@ __all__ = [
     "ScanFrequency",
     "ScanningCoverageWarning",
     "ServicePrincipal",
+    "TagStatus",
     "ValidationError",
+    "check_lifecycle_policy",
     "grant_registry_login",
+    "preview_lifecycle",
     "require_provider_versions",
 ]

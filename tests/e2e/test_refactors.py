@@ -14,7 +14,8 @@ Which mechanism each test depends on (remove it and the test fails):
 * an allowed replacement keeps its policies: ``replace_triggered_by`` on the
   lifecycle and repository policies;
 * retiring keeps the repository: ``RemovedRepository``'s ``removed`` blocks;
-* the upgrade from release 0.1.0 destroys nothing: the ``moved`` blocks
+* the upgrade from release 0.1.0 destroys nothing (but the example app's
+  lifecycle policies, whose rules changed on purpose): the ``moved`` blocks
   ``pin_address`` writes from the path-derived addresses, and the example app's
   ``move_from_id`` onto ``grant_registry_login``'s policies for the registry-login
   policies it used to write itself.
@@ -319,7 +320,23 @@ def test_upgrading_from_release_0_1_0_moves_state_and_destroys_nothing(
     result: Plan = upgrade["plans"][stack]
     assert result.returncode in (0, 2), result.output
     destroying = {a: acts for a, acts in _changes(result).items() if "delete" in acts or "forget" in acts}
-    assert destroying == {}
+    # The example app's own lifecycle rules changed in this release (typed rules instead
+    # of prefix lists that meant AND). The AWS provider replaces a lifecycle policy whose
+    # text changes, which deletes no image; that is the one replacement allowed, and only
+    # for a policy whose text changed. No repository, repository policy or scanning
+    # configuration goes.
+    replaced = {
+        change["address"]: change["change"]
+        for change in result.json["resource_changes"]
+        if change["address"] in destroying and change["type"] == "aws_ecr_lifecycle_policy"
+    }
+    assert {a: acts for a, acts in destroying.items() if a not in replaced} == {}
+    # Every repository of the example app got new rules, so each of its policies is replaced.
+    assert len(replaced) == len(upgrade["old"][stack]["resource"]["aws_ecr_lifecycle_policy"])
+    for address, change in replaced.items():
+        assert change["actions"] == ["delete", "create"], address
+        assert change["replace_paths"] == [["policy"]], address
+        assert json.loads(change["before"]["policy"]) != json.loads(change["after"]["policy"]), address
     # Every ECR resource of the old release, and prod's registry-login role policies
     # (now the library's), are carried over by a moved block.
     old = upgrade["old"][stack]["resource"]

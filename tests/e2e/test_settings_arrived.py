@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import inspect
 import json
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 import pytest
 
-from cdktf_aws_ecr import Repository
+from cdktf_aws_ecr import LifecycleRule, Repository
 from stacks import ENVIRONMENTS, EnvironmentConfig
 
 from test_scanning_scale import scanned_as
@@ -94,35 +94,39 @@ def test_prod_key_rotates_and_is_the_only_customer_key(deployment: Deployment, p
     assert metadata["Description"] == "Encrypts the prod ECR repositories"
 
 
+def expected_lifecycle_policy(rules: Sequence[LifecycleRule], protected: Sequence[str]) -> Dict[str, Any]:
+    """The documented layout, written out: one never-expiring rule per protected
+    pattern first, then the typed rules in order (the example app gives no
+    priorities and no ANY rule)."""
+    written: List[Dict[str, Any]] = [
+        {
+            "description": f"Never expire images tagged {pattern}",
+            "selection": {"tagStatus": "tagged", "tagPatternList": [pattern],
+                          "countType": "imageCountMoreThan", "countNumber": 999999},
+            "action": {"type": "expire"},
+        }
+        for pattern in protected
+    ]
+    for rule in rules:
+        selection: Dict[str, Any] = {"tagStatus": rule.tag_status.value}
+        for key, value in (("tagPrefixList", rule.tag_prefix_list), ("tagPatternList", rule.tag_pattern_list)):
+            if value is not None:
+                selection[key] = list(value)
+        if rule.max_image_count is not None:
+            selection.update(countType="imageCountMoreThan", countNumber=rule.max_image_count)
+        else:
+            selection.update(countType="sinceImagePushed", countUnit="days", countNumber=rule.max_image_age_days)
+        written.append({"selection": selection, "action": {"type": "expire"},
+                        **({"description": rule.description} if rule.description else {})})
+    # Numbered 1, 2, ... in that order.
+    return {"rules": [{"rulePriority": priority, **rule} for priority, rule in enumerate(written, start=1)]}
+
+
 @pytest.mark.parametrize("environment,name,expected", CASES, ids=IDS)
 def test_lifecycle_policy_json(deployment: Deployment, environment, name, expected) -> None:
     text = deployment.client("ecr").get_lifecycle_policy(repositoryName=name)["lifecyclePolicyText"]
-    assert json.loads(text) == {
-        "rules": [
-            {
-                "rulePriority": 1,
-                "description": f"Expire untagged images older than {expected['untagged_image_expiry_days']} days",
-                "selection": {
-                    "tagStatus": "untagged",
-                    "countType": "sinceImagePushed",
-                    "countUnit": "days",
-                    "countNumber": expected["untagged_image_expiry_days"],
-                },
-                "action": {"type": "expire"},
-            },
-            {
-                "rulePriority": 2,
-                "description": f"Keep only the most recent {expected['max_tagged_image_count']} tagged images",
-                "selection": {
-                    "tagStatus": "tagged",
-                    "tagPrefixList": list(expected["lifecycle_tag_prefix_list"]),
-                    "countType": "imageCountMoreThan",
-                    "countNumber": expected["max_tagged_image_count"],
-                },
-                "action": {"type": "expire"},
-            },
-        ]
-    }
+    assert expected["lifecycle_rules"], "the example app uses typed rules"
+    assert json.loads(text) == expected_lifecycle_policy(expected["lifecycle_rules"], expected["protected_tags"])
 
 
 def _role_arn(name: str) -> str:
