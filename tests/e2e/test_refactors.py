@@ -37,7 +37,7 @@ from cdktf_aws_ecr import RegistryScanning, RemovedRepository, Repository
 from devtools import rehearse
 from devtools.local_aws import ACCOUNT_ID, LocalAws
 
-from .conftest import MANIFEST, Plan, plan, synthesize, terraform
+from .conftest import MANIFEST, Plan, parallel, plan, synthesize, terraform
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
@@ -262,11 +262,19 @@ def _deploy_fixture(root: Path, env: Dict[str, str]) -> Path:
         (outdir / "stacks" / name).mkdir(parents=True)
         (outdir / "stacks" / name / "cdk.tf.json").write_text(text)
     rehearse.init_stacks(outdir, stacks, env)
-    for name in ("dev", "stage", "prod"):  # prod owns the registry settings of all three
-        result = terraform(outdir / "stacks" / name,
-                           ["apply", "-input=false", "-no-color", "-auto-approve"], env)
-        assert result.returncode == 0, result.stdout + result.stderr
+    _apply_all(outdir, stacks, env)
     return outdir
+
+
+def _apply_all(outdir: Path, stacks: List[str], env: Dict[str, str]) -> None:
+    """Apply the stacks side by side: they share no resource (prod alone owns the registry's)."""
+    results = parallel({
+        name: (lambda n=name: terraform(outdir / "stacks" / n,
+                                        ["apply", "-input=false", "-no-color", "-auto-approve"], env))
+        for name in stacks
+    })
+    for result in results.values():
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -295,14 +303,14 @@ def upgrade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]
         new = root / "release-next"
         synth = synthesize(new, root / "state")
         rehearse.init_stacks(new, list(synth), env)
-        plans = {name: plan(new / "stacks" / name, env, with_json=True) for name in synth}
-        for name in ("dev", "stage", "prod"):
-            result = terraform(new / "stacks" / name, ["apply", "-input=false", "-no-color", "-auto-approve"], env)
-            assert result.returncode == 0, result.stdout + result.stderr
+        plans = parallel({
+            name: (lambda n=name: plan(new / "stacks" / n, env, with_json=True)) for name in synth
+        })
+        _apply_all(new, list(synth), env)
         yield {
             "old": {name: json.loads((old / "stacks" / name / "cdk.tf.json").read_text()) for name in synth},
             "plans": plans,
-            "second plans": {name: plan(new / "stacks" / name, env) for name in synth},
+            "second plans": parallel({name: (lambda n=name: plan(new / "stacks" / n, env)) for name in synth}),
             "images": {name: [i["imageTags"] for i in ecr.describe_images(repositoryName=name)["imageDetails"]]
                        for name in ("dev/accounts-service", "prod/accounts-service")},
             "login policies": {"before": login_before, "after": inline_policies()},
