@@ -17,14 +17,10 @@
 The fleet is meant to look like a real one: every repository has the
 lifecycle policy, a pull principal (an ECS task-execution role) and a push
 principal (a CI role), so each gets a policy document and a repository
-policy; every 4th uses a customer-managed KMS key; every 10th asks for
-Amazon Inspector enhanced scanning (CONTINUOUS_SCAN).
-
-AWS allows at most 100 repository filters per registry scanning rule, and
-once a registry is ENHANCED every scan-on-push repository must be listed in
-its SCAN_ON_PUSH rule (the library refuses more). So scan-on-push is kept
-on for the first repositories until that rule holds 100 names, and off for
-the rest; at N <= 100 every repository scans on push.
+policy; every 4th uses a customer-managed KMS key; every one scans on push,
+and every 10th also asks for Amazon Inspector enhanced scanning
+(CONTINUOUS_SCAN). Past 100 repositories per scanning rule (AWS's limit) the
+library compacts the registry's filters.
 """
 
 from __future__ import annotations
@@ -43,7 +39,6 @@ PULL_ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/ecs-task-execution"
 PUSH_ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/ci-image-push"
 KMS_KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 TEAMS = ("payments", "identity", "search", "web", "data")
-MAX_FILTERS_PER_RULE = 100  # AWS limit, mirrored from cdktf_aws_ecr.registry
 
 
 def repository_inputs(count: int) -> List[Dict[str, Any]]:
@@ -52,25 +47,18 @@ def repository_inputs(count: int) -> List[Dict[str, Any]]:
     Every value is plain JSON, and each key is also a variable of the seed module.
     """
     fleet: List[Dict[str, Any]] = []
-    enhanced_continuous = 0
-    scan_on_push_rule = 0
     for i in range(count):
         team = TEAMS[i % len(TEAMS)]
-        enhanced = i % 10 == 0 and enhanced_continuous < MAX_FILTERS_PER_RULE
-        enhanced_continuous += enhanced
-        scan_on_push = enhanced or scan_on_push_rule < MAX_FILTERS_PER_RULE
-        if scan_on_push and not enhanced:
-            scan_on_push_rule += 1
         inputs: Dict[str, Any] = {
             "name": f"{team}/service-{i:04d}",
             "image_tag_mutability": "IMMUTABLE",
-            "scan_on_push": scan_on_push,
-            "enhanced_scanning": enhanced,
+            "scan_on_push": True,
+            "enhanced_scanning": i % 10 == 0,
             "enhanced_scan_frequency": "CONTINUOUS_SCAN",
             "enable_lifecycle_policy": True,
             "untagged_image_expiry_days": 7 + i % 7,
             "max_tagged_image_count": 20 + i % 30,
-            "lifecycle_tag_prefix_list": ["v", "release-"],
+            "lifecycle_tag_prefix_list": ["v"],
             "pull_principal_arns": [PULL_ROLE],
             "push_principal_arns": [PUSH_ROLE],
             "tags": {"Team": team, "Service": f"service-{i:04d}", "CostCenter": f"cc-{i % 7}"},

@@ -1,21 +1,27 @@
 """Generate README's tables from the code: inputs (of ``Repository`` and of the registry
-owner's settings), outputs, accepted checkov findings.
+owner's settings), outputs, grants, lifecycle rule fields, scanning coverage, accepted
+checkov findings, and the preview of prod's lifecycle policy.
 
     python -m devtools.docs          # rewrite the tables in README.md
     python -m devtools.docs --check  # exit 1 if README.md is out of date
 
 The tables live between ``<!-- BEGIN name -->`` / ``<!-- END name -->`` markers.
 A test runs the check, and another compares the specs with ``Repository``'s
-signature, so the README cannot drift from the code.
+signature, so the README cannot drift from the code. The grant examples are
+run: each snippet is executed on a fresh repository, and the statements shown
+next to it are the ones its stack synthesizes.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import re
 import sys
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, Optional, Sequence, Tuple
 
 from .terraform import REPO_ROOT
 
@@ -23,9 +29,13 @@ if TYPE_CHECKING:
     from cdktf_aws_ecr.inputs import InputSpec
 
 README = REPO_ROOT / "README.md"
+#: The image list and the time of README's preview of prod's lifecycle policy.
+PREVIEW_IMAGES = "docs/prod-images.json"
+PREVIEW_NOW = "2026-12-01T00:00:00Z"
+PREVIEW_REPOSITORY = "prod/accounts-service"
 
 
-def _table(specs: Sequence["InputSpec"]) -> str:
+def _specs_table(specs: "Tuple[InputSpec, ...]", quote_default: bool) -> str:
     rows = [
         "| Name | Type | Default | Allowed values | Description |",
         "|---|---|---|---|---|",
@@ -33,7 +43,13 @@ def _table(specs: Sequence["InputSpec"]) -> str:
     rows += [
         "| " + " | ".join(
             cell.replace("|", "\\|")
-            for cell in (f"`{spec.name}`", f"`{spec.type}`", f"`{spec.default}`", spec.allowed, spec.description)
+            for cell in (
+                f"`{spec.name}`",
+                f"`{spec.type}`",
+                f"`{spec.default}`" if quote_default else spec.default,
+                spec.allowed,
+                spec.description,
+            )
         ) + " |"
         for spec in specs
     ]
@@ -43,31 +59,67 @@ def _table(specs: Sequence["InputSpec"]) -> str:
 def inputs_table() -> str:
     from cdktf_aws_ecr import INPUTS
 
-    return _table(INPUTS)
+    return _specs_table(INPUTS, quote_default=True)
+
+
+def lifecycle_rule_table() -> str:
+    """``LifecycleRule``'s fields, from their metadata (defaults are described, not literals)."""
+    from cdktf_aws_ecr.lifecycle import lifecycle_rule_fields
+
+    return _specs_table(lifecycle_rule_fields(), quote_default=False)
+
+
+def prod_lifecycle_preview() -> str:
+    """The preview command's output for prod's synthesized policy on :data:`PREVIEW_IMAGES`."""
+    from cdktf import Testing
+
+    from cdktf_aws_ecr.preview import STACK_FILE, main
+    from stacks import ENVIRONMENTS, DeploySettings, build_app
+
+    prod = tuple(environment for environment in ENVIRONMENTS if environment.name == "prod")
+    with tempfile.TemporaryDirectory() as directory:
+        stacks = build_app(Testing.app(), DeploySettings(state_dir=directory), prod)
+        stack_dir = Path(directory) / "stacks" / "prod"
+        stack_dir.mkdir(parents=True)
+        (stack_dir / STACK_FILE).write_text(Testing.synth(stacks["prod"]), encoding="utf-8")
+        images = str(REPO_ROOT / PREVIEW_IMAGES)
+        out, err = io.StringIO(), io.StringIO()
+        code = main(
+            [str(stack_dir), PREVIEW_REPOSITORY, "--images", images, "--now", PREVIEW_NOW],
+            out=out,
+            err=err,
+        )
+    if code != 0:
+        raise RuntimeError(f"the preview of prod's policy failed ({code}): {err.getvalue()}")
+    command = (
+        f"python -m cdktf_aws_ecr.preview cdktf.out/stacks/prod {PREVIEW_REPOSITORY} "
+        f"--images {PREVIEW_IMAGES} --now {PREVIEW_NOW}"
+    )
+    return f"```console\n$ {command}\n{out.getvalue()}```"
 
 
 def registry_inputs_table() -> str:
     from cdktf_aws_ecr.registry import REGISTRY_INPUTS
 
-    return _table(REGISTRY_INPUTS)
+    return _specs_table(REGISTRY_INPUTS, quote_default=True)
 
 
 def replicate_inputs_table() -> str:
     from cdktf_aws_ecr.registry import REPLICATE_INPUTS
 
-    return _table(REPLICATE_INPUTS)
+    return _specs_table(REPLICATE_INPUTS, quote_default=True)
 
 
 def pull_through_cache_inputs_table() -> str:
     from cdktf_aws_ecr.registry_constructs import PULL_THROUGH_CACHE_INPUTS
 
-    return _table(PULL_THROUGH_CACHE_INPUTS)
+    return _specs_table(PULL_THROUGH_CACHE_INPUTS, quote_default=True)
 
 
 def creation_template_inputs_table() -> str:
     from cdktf_aws_ecr.registry_constructs import REPOSITORY_CREATION_TEMPLATE_INPUTS
 
-    return _table(REPOSITORY_CREATION_TEMPLATE_INPUTS)
+    return _specs_table(REPOSITORY_CREATION_TEMPLATE_INPUTS, quote_default=True)
 
 
 def outputs_table() -> str:
@@ -83,7 +135,7 @@ def scanning_coverage() -> str:
     each scanning filter and the repositories it covers."""
     from cdktf import Testing
 
-    from cdktf_aws_ecr import RegistryScanning
+    from cdktf_aws_ecr import Registry
     from cdktf_aws_ecr.scan_filters import wildcard_matches
     from stacks import DeploySettings, build_app
 
@@ -91,7 +143,7 @@ def scanning_coverage() -> str:
         Testing.app(),
         DeploySettings(region="us-east-1", account_id="123456789012", state_dir="/state"),
     )
-    owner = RegistryScanning.of(stacks["prod"])
+    owner = Registry.of(stacks["prod"])
     plan = owner.plan()
     namespace = {f for f, _ in owner.namespace_rules}
     rows = [
@@ -108,6 +160,97 @@ def scanning_coverage() -> str:
             )
     over = ", ".join(o.describe() for o in plan.over_covered) or "none"
     return "\n".join(rows) + f"\n\nOver-covered repositories: {over}."
+
+
+#: (title, code) of each grant form README shows; ``repository`` (named
+#: ``team/api``), its ``stack`` and the role ``ci_build`` of that stack exist.
+GRANT_EXAMPLES = (
+    (
+        "An IAM principal ARN or an account ID, of this or another account "
+        "(`grant_pull_push` is `grant_push`: the 7 actions include the 3 pull actions)",
+        """\
+repository.grant_pull("arn:aws:iam::210987654321:role/deployer")
+repository.grant_push("111122223333")""",
+    ),
+    (
+        "A role (or user) of the same stack: the statement references its ARN, and the role "
+        "gets the registry-login identity policy",
+        "repository.grant_push(ci_build)",
+    ),
+    (
+        "A Lambda function that runs from the repository's images: Lambda pulls as the "
+        "service, limited to the function (`source_accounts=` gives `aws:SourceAccount`)",
+        """\
+repository.grant_pull(ecr.ServicePrincipal(
+    "lambda.amazonaws.com",
+    source_arns=["arn:aws:lambda:us-east-1:111122223333:function:thumbnailer"],
+))""",
+    ),
+    (
+        "Every account of an AWS organization, or of some of its OUs: the only way `*` "
+        "reaches a policy",
+        """\
+repository.grant_pull(ecr.OrganizationPrincipal("o-a1b2c3d4e5"))
+repository.grant_push(ecr.OrganizationPrincipal(
+    "o-a1b2c3d4e5", ou_paths=["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"],
+))""",
+    ),
+    (
+        "A statement of your own (`add_to_resource_policy`), after the generated ones",
+        """\
+repository.add_to_resource_policy(ecr.PolicyStatement(
+    sid="DenyPlainHttp",
+    effect="Deny",
+    principals={"*": ["*"]},
+    actions=["ecr:*"],
+    conditions=[ecr.Condition("Bool", "aws:SecureTransport", ["false"])],
+))""",
+    ),
+)
+
+
+def _indented_json(value: object) -> str:
+    return json.dumps(value, indent=2)
+
+
+def grant_examples() -> str:
+    """Each grant form, run, next to the statements (and identity policy) it synthesizes."""
+    import cdktf_aws_ecr as ecr  # first: the lean start of the provider bindings
+    from cdktf import TerraformStack, Testing
+    from cdktf_cdktf_provider_aws.iam_role import IamRole
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+    from .security_scan import render_policy_document
+
+    blocks = []
+    for title, code in GRANT_EXAMPLES:
+        stack = TerraformStack(Testing.app(), "prod")
+        AwsProvider(stack, "aws", region="us-east-1")
+        names = {
+            "ecr": ecr,
+            "stack": stack,
+            "ci_build": IamRole(stack, "ci_build", assume_role_policy="{}"),
+            "repository": ecr.Repository(stack, "api", name="team/api"),
+        }
+        exec(code, names)  # noqa: S102 - README's own snippets, so they cannot drift
+        synth = json.loads(Testing.synth(stack))
+        (document,) = synth["data"]["aws_iam_policy_document"].values()
+        rendered = render_policy_document(document)
+        assert rendered is not None, title
+        parts = [f"{title}:", "", "```python", code, "```", ""]
+        parts += ["```json", _indented_json(rendered["Statement"]), "```"]
+        for kind in ("aws_iam_role_policy", "aws_iam_user_policy"):
+            for address, policy in synth["resource"].get(kind, {}).items():
+                parts += [
+                    "",
+                    f"and `{kind}.{address}` (inline policy `{policy['name']}`):",
+                    "",
+                    "```json",
+                    _indented_json(json.loads(policy["policy"])),
+                    "```",
+                ]
+        blocks.append("\n".join(parts))
+    return "\n\n".join(blocks)
 
 
 def _accepted_findings() -> str:
@@ -130,6 +273,9 @@ SECTIONS: Dict[str, Callable[[], str]] = {
     "pull-through-cache-inputs": pull_through_cache_inputs_table,
     "creation-template-inputs": creation_template_inputs_table,
     "scanning-coverage": scanning_coverage,
+    "grants": grant_examples,
+    "lifecycle-rule-fields": lifecycle_rule_table,
+    "prod-lifecycle-preview": prod_lifecycle_preview,
     "accepted-findings": _accepted_findings,
     "default-findings": _default_findings,
 }

@@ -90,10 +90,6 @@ class LocalAws:
             self.process.kill()
             self.process.wait(timeout=10)
 
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
     def reset(self) -> None:
         """Forget every emulated resource (moto's reset API)."""
         request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")

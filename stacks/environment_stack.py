@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 # The library must come first: it starts the provider bindings lean.
 from cdktf_aws_ecr import (
@@ -13,14 +13,15 @@ from cdktf_aws_ecr import (
     ReplicationDestination,
     Repository,
     ScanFrequency,
+    ServicePrincipal,
     Upstream,
+    grant_registry_login,
 )
 
 from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
@@ -82,14 +83,21 @@ class EnvironmentStack(TerraformStack):
                 path=os.path.join(settings.state_dir, f"terraform.{environment.name}.tfstate"),
             )
         self.repositories: Dict[str, Repository] = {}
-        self.push_principals: List[str] = []
-        self.pull_principals: List[str] = []
+        #: Who may push, and who may only pull, each repository (Repository.grant_* grantees).
+        self.push_grantees: List[Any] = []
+        self.pull_grantees: List[Any] = []
         self.kms_key_arn: Optional[str] = None
         self._key_ids: Dict[str, str] = {}
         if environment.customer_managed_key:
             self._add_kms_key()
         if environment.access_roles:
             self._add_access_roles()
+        if environment.image_functions:
+            # Lambda pulls a function's image as the Lambda service; aws:SourceArn
+            # limits that to these functions.
+            self.pull_grantees.append(
+                ServicePrincipal("lambda.amazonaws.com", source_arns=environment.image_functions)
+            )
 
     def _add_kms_key(self) -> None:
         name = self.environment.name
@@ -144,29 +152,18 @@ class EnvironmentStack(TerraformStack):
             description="ECS task execution: pulls images",
             assume_role_policy=_trust_policy("ecs-tasks.amazonaws.com"),
         )
-        # The repository policy grants the image actions; logging in to the
-        # registry is account-wide, so each role also needs this identity policy.
-        for key, role in (("ci_build", ci), ("ecs_task_execution", task_execution)):
-            IamRolePolicy(
-                self,
-                f"{key}_registry_login",
-                role=role.id,
-                name="ecr-registry-login",
-                policy=json.dumps(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Action": "ecr:GetAuthorizationToken",
-                                "Resource": "*",
-                            }
-                        ],
-                    }
-                ),
-            )
-        self.push_principals = [ci.arn]
-        self.pull_principals = [task_execution.arn]
+        # Granting a role of this stack also gives it the registry-login identity
+        # policy (inline policy "ecr-registry-login"). Until this release the stack
+        # wrote that policy itself, under these addresses; the moved blocks make the
+        # library's policy take the deployed one over as an in-place update. Without
+        # them Terraform would create the new policy and delete the old one in the
+        # same apply, and both are the same IAM inline policy (same role, same name):
+        # the delete could remove the new one.
+        for old_address, role in (("ci_build_registry_login", ci),
+                                  ("ecs_task_execution_registry_login", task_execution)):
+            grant_registry_login(role).move_from_id(f"aws_iam_role_policy.{old_address}")
+        self.push_grantees.append(ci)
+        self.pull_grantees.append(task_execution)
 
     def add_repositories(self) -> None:
         environment = self.environment
@@ -174,15 +171,18 @@ class EnvironmentStack(TerraformStack):
             options = {**environment.repository_defaults, **config.options}
             if self.kms_key_arn is not None:
                 options["kms_key_arn"] = self.kms_key_arn
-            if self.push_principals:
-                options["push_principal_arns"] = self.push_principals
-            if self.pull_principals:
-                options["pull_principal_arns"] = self.pull_principals
             if environment.replica_region:
                 options["replicate_to"] = [ReplicationDestination(region=environment.replica_region)]
             repository = Repository(
                 self, config.key, name=environment.repository_name(config), **options
             )
+            for grantee in self.push_grantees:
+                repository.grant_push(grantee)
+            for grantee in self.pull_grantees:
+                repository.grant_pull(grantee)
+            # An option: every account of the AWS organization may pull (principal "*"
+            # limited by aws:PrincipalOrgID; the only way "*" reaches a policy).
+            # repository.grant_pull(OrganizationPrincipal("o-a1b2c3d4e5"))
             self.repositories[config.key] = repository
             for attribute in REPOSITORY_OUTPUTS:
                 TerraformOutput(

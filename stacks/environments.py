@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from cdktf_aws_ecr import ValidationError
+from cdktf_aws_ecr import LifecycleRule, TagStatus, ValidationError
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,11 @@ class EnvironmentConfig:
     customer_managed_key: bool = False
     #: Create a CI role that may push and an ECS task-execution role that may only pull.
     access_roles: bool = False
+    #: ARNs of Lambda functions that run from this environment's images; they may pull.
+    #: Lambda needs the repository in the function's region, and a function of another
+    #: account needs that account granted pull too
+    #: (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html).
+    image_functions: Tuple[str, ...] = ()
     #: Replicate every repository of the environment to this region (same account).
     replica_region: Optional[str] = None
     #: Cache Amazon ECR Public under ``ecr-public/`` (with ``DeploySettings.full_registry``).
@@ -75,9 +80,16 @@ ENVIRONMENTS: Tuple[EnvironmentConfig, ...] = (
             "prevent_destroy": False,
             # AWS-managed aws/ecr key: encrypted with KMS (checkov CKV_AWS_136) at no key cost.
             "encryption_type": "KMS",
-            "untagged_image_expiry_days": 3,
-            "max_tagged_image_count": 10,
-            "lifecycle_tag_prefix_list": ["v", "sha-", "dev-"],
+            # One rule per tag family: a rule listing several prefixes would select only
+            # images tagged with every one of them (ECR's lists mean AND).
+            "lifecycle_rules": [
+                LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=3),
+                LifecycleRule(tag_pattern_list=["v*"], max_image_count=10, description="Releases"),
+                LifecycleRule(tag_prefix_list=["sha-"], max_image_count=10, description="CI builds"),
+                LifecycleRule(tag_prefix_list=["dev-"], max_image_count=10, description="Branch builds"),
+            ],
+            # dev runs the moving tag `latest`; CI also tags that image sha-<commit>.
+            "protected_tags": ["latest"],
         },
         repositories=SERVICES,
     ),
@@ -88,9 +100,13 @@ ENVIRONMENTS: Tuple[EnvironmentConfig, ...] = (
         repository_defaults={
             "image_tag_mutability": "IMMUTABLE",
             "encryption_type": "KMS",
-            "untagged_image_expiry_days": 7,
-            "max_tagged_image_count": 20,
-            "lifecycle_tag_prefix_list": ["v", "sha-"],
+            "lifecycle_rules": [
+                LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=7),
+                LifecycleRule(tag_pattern_list=["v*"], max_image_count=20, description="Releases"),
+                LifecycleRule(tag_prefix_list=["sha-"], max_image_count=20, description="CI builds"),
+            ],
+            # An image is tagged stage-<date> when it is deployed to stage (tags are immutable).
+            "protected_tags": ["stage-*"],
         },
         repositories=SERVICES,
     ),
@@ -102,15 +118,19 @@ ENVIRONMENTS: Tuple[EnvironmentConfig, ...] = (
             "image_tag_mutability": "IMMUTABLE",
             "enhanced_scanning": True,
             "enhanced_scan_frequency": "CONTINUOUS_SCAN",
-            "untagged_image_expiry_days": 14,
-            "max_tagged_image_count": 30,
-            "lifecycle_tag_prefix_list": ["v"],
+            "lifecycle_rules": [
+                LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=14),
+                LifecycleRule(tag_pattern_list=["v*"], max_image_count=30, description="Releases"),
+            ],
+            # Deployed images are tagged prod-<date>; release-<version> marks a supported release.
+            "protected_tags": ["prod-*", "release-*"],
             "prevent_destroy": True,
         },
         repositories=SERVICES,
         registry_owner=True,
         customer_managed_key=True,
         access_roles=True,
+        image_functions=("arn:aws:lambda:us-east-1:111122223333:function:prod-thumbnail-renderer",),
         # A region no other environment uses: the copies are the disaster-recovery set.
         replica_region="us-west-1",
         ecr_public_cache=True,

@@ -9,14 +9,15 @@ import pytest
 
 from cdktf_aws_ecr.creation_template import AppliedFor, CreationTemplateSettings
 from cdktf_aws_ecr.enums import EncryptionType, ImageTagMutability
-from cdktf_aws_ecr.policies import lifecycle_policy_json, lifecycle_rules
+from cdktf_aws_ecr.lifecycle import assemble_lifecycle_policy, seed_lifecycle_rules
+from cdktf_aws_ecr.policies import lifecycle_policy_json
 from refusals import assert_refused
 
 REGION = "us-east-1"
 ACCOUNT = "111111111111"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/ecr-creation-templates"
 KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/12345678-1234-1234-1234-123456789012"
-LIFECYCLE = lifecycle_policy_json(lifecycle_rules(14, 30, ["v"]))
+LIFECYCLE = lifecycle_policy_json(assemble_lifecycle_policy(seed_lifecycle_rules(14, 30, ["v"])))
 POLICY = json.dumps({"Version": "2012-10-17", "Statement": []})
 
 

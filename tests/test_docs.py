@@ -11,7 +11,8 @@ from typing import Any, Dict, Tuple
 
 import pytest
 
-from cdktf_aws_ecr import INPUTS, OUTPUTS, Repository
+from cdktf_aws_ecr import INPUTS, OUTPUTS, LifecycleRule, Repository
+from cdktf_aws_ecr.lifecycle import lifecycle_rule_fields
 from devtools import docs, seed
 
 PARAMETERS = {
@@ -46,6 +47,21 @@ def test_input_specs_match_the_signature_names_order_and_defaults() -> None:
             documented = ast.literal_eval(spec.default)
             documented = list(documented) if isinstance(documented, tuple) else documented
             assert documented == _python_default(parameter), spec.name
+
+
+def test_lifecycle_rule_table_lists_every_field_in_order_from_its_metadata() -> None:
+    # GIVEN LifecycleRule's constructor
+    parameters = inspect.signature(LifecycleRule).parameters
+    specs = lifecycle_rule_fields()
+    # THEN the table has one row per keyword, in order; each defaults to None, which the
+    # table's default column explains
+    assert [spec.name for spec in specs] == list(parameters)
+    assert all(parameter.default is None for parameter in parameters.values())
+    assert all(spec.type.endswith(" | None") and spec.allowed and spec.description for spec in specs)
+    # AND README and help() show the same text
+    assert docs.lifecycle_rule_table() in docs.README.read_text(encoding="utf-8")
+    for spec in specs:
+        assert f"{spec.name} ({spec.type}, default {spec.default.replace('`', '')})" in LifecycleRule.__doc__
 
 
 @pytest.mark.parametrize(
@@ -132,4 +148,6 @@ def test_keyword_arguments_have_the_seed_variables_names_types_and_defaults() ->
         hint = hints[name]
         accepted = typing.get_args(hint) if typing.get_origin(hint) is typing.Union else (hint,)
         assert expected in accepted, (name, hint)
-    assert set(PARAMETERS) - set(variables) == {"prevent_destroy", "provider", "replicate_to"}
+    assert set(PARAMETERS) - set(variables) == {
+        "lifecycle_rules", "protected_tags", "prevent_destroy", "provider", "replicate_to"
+    }

@@ -13,6 +13,7 @@ import inspect
 import json
 import pydoc
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict
 
@@ -180,7 +181,6 @@ def test_token_inputs_pass_terraform_validate(stack: TerraformStack, terraform_a
 
 
 def _plan(directory: Path, env: Dict[str, str], *variables: str) -> subprocess.CompletedProcess:
-    tf.run(["init", "-input=false", "-no-color"], directory, env)
     args = ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"]
     for assignment in variables:
         args += ["-var", assignment]
@@ -204,17 +204,24 @@ def test_checks_moved_to_terraform_stop_the_plan_with_our_message(local_aws, tmp
     directory = tmp_path / "stacks" / "tokens"
     env = local_aws.environ()
     good = ['tags={"Team"="payments","Cost Center"="R&D, #42"}', "repository_name=svc", "days=7"]
+    tf.run(["init", "-input=false", "-no-color"], directory, env)
     # WHEN the values are fine  THEN the plan succeeds
     assert _plan(directory, env, *good).returncode == 0
     # WHEN a value is one AWS would reject at apply  THEN the plan stops, naming the input
-    for bad, parameter in [
+    cases = [
         ('tags={"aws:reserved"="x"}', "tags"),
         ("tags=" + json.dumps({f"k{i}": "v" for i in range(50)}).replace(":", "="), "tags"),
         ("repository_name=Not_Valid", "name"),
         ("days=0", "untagged_image_expiry_days"),
-    ]:
+    ]
+
+    def planned(bad: str) -> subprocess.CompletedProcess:
         values = [v for v in good if not v.startswith(bad.split("=")[0] + "=")] + [bad]
-        result = _plan(directory, env, *values)
+        return _plan(directory, env, *values)
+
+    with ThreadPoolExecutor(len(cases)) as pool:
+        results = list(pool.map(planned, [bad for bad, _ in cases]))
+    for (bad, parameter), result in zip(cases, results):
         assert result.returncode == 1, (bad, result.stdout)
         output = " ".join((result.stdout + result.stderr).split())
         assert f"cdktf_aws_ecr: Repository 'tokens/repo': {parameter} is not allowed" in output, (bad, output)

@@ -109,7 +109,8 @@ def test_the_expected_layout_is_split_at_the_marker() -> None:
 def test_output_is_byte_identical_with_and_without_the_lean_start(tmp_path: Path) -> None:
     """Same app, two fresh processes: lean start vs. the stock import that a
     provider release with another package layout falls back to."""
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    # This checkout's library, not whichever one the virtualenv installed.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "lib"), str(REPO_ROOT)])}
     runs = {}
     for label, extra in (("lean", []), ("fallback", ["--simulate-layout-change"])):
         outdir = tmp_path / label

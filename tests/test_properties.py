@@ -63,8 +63,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-# Generated inputs set force_delete=True freely; the warning it draws is tested elsewhere.
-pytestmark = pytest.mark.filterwarnings("ignore::cdktf_aws_ecr.DestroyableRepositoryWarning")
+# Generated inputs set force_delete=True and several prefixes freely; the warnings they
+# draw are tested elsewhere.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::cdktf_aws_ecr.DestroyableRepositoryWarning"),
+    pytest.mark.filterwarnings("ignore::cdktf_aws_ecr.LifecycleTagPrefixListWarning"),
+]
 
 #: A region no other test deploys to, so applying samples to the shared moto
 #: server cannot touch anyone else's registry settings.

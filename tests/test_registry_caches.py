@@ -291,8 +291,8 @@ def test_tags_alone_get_the_owners_role_and_no_rules_mean_no_lifecycle_policy(pi
         ("Team", ["REPLICATION"], {}, "prefix", "is not a valid repository prefix"),
         ("team", ["REPLICATION"], {"description": "x" * 256}, "description", "at most 255 characters"),
         ("team", ["REPLICATION"], {"pull_principal_arns": ["*"]}, "pull_principal_arns", "'*'"),
-        ("team", ["REPLICATION"], {"lifecycle_rules": ["expire everything"]}, "lifecycle_rules",
-         "holds a str"),
+        ("team", ["REPLICATION"], {"lifecycle_rules": ["expire everything"]}, "lifecycle_rules[0]",
+         "is a str; allowed: a LifecycleRule"),
         ("team", ["REPLICATION"], {"lifecycle_rules": [LifecycleRule(max_image_count=5, rule_priority=1)],
                                    "protected_tags": ["prod-*"]},
          "lifecycle_rules[0].rule_priority", "is not above the priorities 1 to 1"),
@@ -311,6 +311,26 @@ def test_bad_templates_are_refused_when_declared(
                    parameter, [f"Registry '{pinned.node.path}/EcrRegistryScanning': creation template",
                                fragment])
     assert owner.creation_templates == ()
+
+
+def test_a_templates_policy_has_a_repositorys_guards_and_partition_check(make_stack: MakeStack) -> None:
+    # GIVEN a template granting pull to a role of the same stack (a token)
+    from cdktf_aws_ecr.access import POLICY_SIZE_GUARD_CONDITION, WILDCARD_GUARD_CONDITION
+    from cdktf_cdktf_provider_aws.iam_role import IamRole
+
+    stack = make_stack(allowed_account_ids=[ACCOUNT])
+    reader = IamRole(stack, "reader", assume_role_policy="{}")
+    Registry(stack).add_creation_template("team", ["REPLICATION"], pull_principal_arns=[reader.arn])
+    document = synth_json(stack)["data"]["aws_iam_policy_document"]["creation_template_team"]
+    # THEN Terraform refuses a wildcard, or a policy too long for ECR, before it is written,
+    # as for a repository
+    assert [c["condition"] for c in document["lifecycle"]["postcondition"]] == [
+        WILDCARD_GUARD_CONDITION, POLICY_SIZE_GUARD_CONDITION]
+    # AND a principal of another partition is refused at synth
+    china = make_stack("china", region="cn-north-1")
+    Registry(china).add_creation_template("team", ["REPLICATION"],
+                                          pull_principal_arns=[f"arn:aws:iam::{ACCOUNT}:role/reader"])
+    assert_synth_refused(china, "statement 'AllowPull'", ["is in partition aws", "partition aws-cn"])
 
 
 def test_one_template_per_prefix(pinned: TerraformStack) -> None:

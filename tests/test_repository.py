@@ -26,8 +26,10 @@ from cdktf_aws_ecr import (
     PUSH_ACTIONS,
     EncryptionType,
     ImageTagMutability,
+    LifecycleRule,
     Repository,
     ScanFrequency,
+    TagStatus,
 )
 from conftest import ACCOUNT, only, resources_of, synth_json
 from devtools import terraform as tf
@@ -326,6 +328,43 @@ def test_default_lifecycle_policy_text_is_exact(stack: TerraformStack) -> None:
     assert only(resources_of(synth_json(stack), "aws_ecr_lifecycle_policy"))["policy"] == DEFAULT_POLICY_TEXT
 
 
+def test_lifecycle_rules_replace_the_seed_rules(stack: TerraformStack) -> None:
+    # GIVEN typed rules: untagged by age, tagged by pattern, a described prefix rule
+    Repository(stack, "repo", name="svc", lifecycle_rules=[
+        LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=5),
+        LifecycleRule(tag_pattern_list=["v*"], max_image_count=12),
+        LifecycleRule(tag_prefix_list=["sha-"], max_image_count=40, description="CI builds"),
+    ])
+    # THEN the policy holds exactly those rules, numbered in order, and none of the seed's
+    assert only(resources_of(synth_json(stack), "aws_ecr_lifecycle_policy"))["policy"] == (
+        '{"rules":[{"action":{"type":"expire"},"rulePriority":1,"selection":{"countNumber":5,'
+        '"countType":"sinceImagePushed","countUnit":"days","tagStatus":"untagged"}},'
+        '{"action":{"type":"expire"},"rulePriority":2,"selection":{"countNumber":12,'
+        '"countType":"imageCountMoreThan","tagPatternList":["v*"],"tagStatus":"tagged"}},'
+        '{"action":{"type":"expire"},"description":"CI builds","rulePriority":3,"selection":'
+        '{"countNumber":40,"countType":"imageCountMoreThan","tagPrefixList":["sha-"],"tagStatus":"tagged"}}]}'
+    )
+
+
+def test_protected_tags_come_before_the_seed_rules(stack: TerraformStack) -> None:
+    # GIVEN only protected tags besides the seed's defaults
+    Repository(stack, "repo", name="svc", protected_tags=["prod-*", "stable"])
+    policy = json.loads(only(resources_of(synth_json(stack), "aws_ecr_lifecycle_policy"))["policy"])
+    # THEN one never-expiring rule per pattern comes first, then the seed's two rules
+    protect = [
+        {
+            "rulePriority": priority,
+            "description": f"Never expire images tagged {pattern}",
+            "selection": {"tagStatus": "tagged", "tagPatternList": [pattern],
+                          "countType": "imageCountMoreThan", "countNumber": 999999},
+            "action": {"type": "expire"},
+        }
+        for priority, pattern in ((1, "prod-*"), (2, "stable"))
+    ]
+    seed = expected_lifecycle(14, 30, ["v"])["rules"]
+    assert policy == {"rules": protect + [{**seed[0], "rulePriority": 3}, {**seed[1], "rulePriority": 4}]}
+
+
 @pytest.mark.terraform
 def test_lifecycle_policy_text_matches_terraform_jsonencode(
     stack: TerraformStack, tmp_path: Path, terraform_available: str
@@ -617,6 +656,8 @@ INPUTS_ASSERTED = {
     "untagged_image_expiry_days": "full_lifecycle_policy",
     "max_tagged_image_count": "full_lifecycle_policy",
     "lifecycle_tag_prefix_list": "full_lifecycle_policy",
+    "lifecycle_rules": "lifecycle_rules_replace_the_seed_rules",
+    "protected_tags": "protected_tags_come_before_the_seed_rules",
     "pull_principal_arns": "repository_policy_statements",
     "push_principal_arns": "repository_policy_statements",
     "tags": "tags",

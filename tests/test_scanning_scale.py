@@ -88,7 +88,9 @@ def rules_of(stack: TerraformStack) -> List[Dict[str, Any]]:
 
 
 @pytest.mark.parametrize(
-    "count, namespaced", [(1000, True), (1000, False), (5000, True)],
+    "count, namespaced",
+    [(1000, True), (1000, False),
+     pytest.param(5000, True, marks=pytest.mark.long_running)],  # ~30 s of construct building
     ids=["1000-namespaced", "1000-flat", "5000-namespaced"],
 )
 def test_a_fleet_synthesizes_within_aws_limits_and_every_requester_is_covered(

@@ -4,6 +4,8 @@ One checkov run per test module scans, side by side:
 
 * the example app's dev, stage and prod stacks, exactly as ``build_app`` makes them;
 * ``defaults``: a stack holding nothing but ``Repository(name=...)``;
+* ``organization``: a repository whose policy names ``*``, as only an
+  ``OrganizationPrincipal`` (or a statement with an organization condition) can;
 * ``insecure``: a control built with the raw provider classes (mutable tags, no
   scan on push, AES256, no lifecycle policy, repository policies open to
   ``*``), which proves every ECR check this suite relies on really fires.
@@ -31,7 +33,14 @@ from cdktf_cdktf_provider_aws.ecr_repository import (
 from cdktf_cdktf_provider_aws.ecr_repository_policy import EcrRepositoryPolicy
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-from cdktf_aws_ecr import Repository, ValidationError
+from cdktf_aws_ecr import (
+    Condition,
+    OrganizationPrincipal,
+    PolicyStatement,
+    Repository,
+    ServicePrincipal,
+    ValidationError,
+)
 from devtools import security_scan as scan
 from stacks import DeploySettings, build_app
 
@@ -49,6 +58,20 @@ def _defaults_stack(app: App) -> TerraformStack:
     stack = TerraformStack(app, "defaults")
     AwsProvider(stack, "aws", region="us-east-1")
     Repository(stack, "app", name="team/app")
+    return stack
+
+
+def _organization_stack(app: App) -> TerraformStack:
+    stack = TerraformStack(app, "organization")
+    AwsProvider(stack, "aws", region="us-east-1")
+    repository = Repository(stack, "app", name="team/app", encryption_type="KMS")
+    repository.grant_pull(OrganizationPrincipal("o-a1b2c3d4e5"))
+    repository.grant_push(OrganizationPrincipal("o-a1b2c3d4e5", ou_paths=["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]))
+    repository.grant_pull(ServicePrincipal("lambda.amazonaws.com", source_accounts=["111122223333"]))
+    repository.add_to_resource_policy(
+        PolicyStatement(sid="DenyPlainHttp", effect="Deny", principals={"*": ["*"]}, actions=["ecr:*"],
+                        conditions=[Condition("Bool", "aws:SecureTransport", ["false"])])
+    )
     return stack
 
 
@@ -102,13 +125,14 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Dict[str,
     synths = {name: _synth(stack) for name, stack in stacks.items()}
     # Apps of their own: a registry has one scanning owner per app (prod owns us-east-1).
     synths["defaults"] = _synth(_defaults_stack(Testing.app()))
+    synths["organization"] = _synth(_organization_stack(Testing.app()))
     synths["insecure"] = _synth(_insecure_stack(Testing.app()))
     return synths
 
 
 @pytest.fixture(scope="module")
 def report(synthesized: Dict[str, Dict[str, Any]], tmp_path_factory) -> scan.ScanReport:
-    """All five stacks in ONE checkov run (its start-up costs seconds)."""
+    """All six stacks in ONE checkov run (its start-up costs seconds)."""
     return scan.scan(synthesized, tmp_path_factory.mktemp("checkov"))
 
 
@@ -120,7 +144,7 @@ def test_the_pinned_checkov_ran_over_every_stack(report: scan.ScanReport) -> Non
     makefile = (REPO_ROOT / "Makefile").read_text()
     pinned = re.search(r"^CHECKOV_VERSION\s*:=\s*(\S+)", makefile, re.M).group(1)
     assert report.checkov_version == pinned
-    assert sorted(report.stacks) == sorted([*APP_STACKS, "defaults", "insecure"])
+    assert sorted(report.stacks) == sorted([*APP_STACKS, "defaults", "organization", "insecure"])
     for name, stack in report.stacks.items():
         assert stack.parsing_errors == [], name
         assert len(stack.passed) > 0, name
@@ -181,6 +205,17 @@ def test_defaults_fail_only_what_the_seed_defaults_imply(report: scan.ScanReport
     names = {r.check_id: r.check_name for s in report.stacks.values() for r in s.records}
     for entry in (*scan.ACCEPTED_FINDINGS, *scan.DEFAULT_FINDINGS):
         assert names[entry.check_id] == entry.check_name
+
+
+def test_principal_star_confined_to_an_organization_is_not_public(report: scan.ScanReport) -> None:
+    # GIVEN a repository granting an organization, an OU tree and a Lambda account, with a Deny of '*'
+    organization = report.stacks["organization"]
+    (policy,) = organization.required_addresses["aws_ecr_repository_policy"]
+    (document,) = organization.required_addresses["data.aws_iam_policy_document"]
+    # THEN checkov judges neither the policy nor its document public, and nothing fails
+    assert organization.verdicts(policy)["CKV_AWS_32"] == "PASSED"
+    assert organization.verdicts(document)["CKV_AWS_283"] == "PASSED"
+    assert organization.failed == []
 
 
 def test_the_scan_catches_an_insecure_public_repository(report: scan.ScanReport) -> None:
@@ -329,6 +364,20 @@ def test_a_policy_granting_star_cannot_be_built(make_stack, parameter: str, prin
     assert "aws_ecr_repository_policy" not in json.dumps(document)
 
 
+@pytest.mark.parametrize("method", ["grant_pull", "grant_push", "grant_pull_push"])
+@pytest.mark.parametrize("route", WILDCARD_ROUTES, ids=repr)
+def test_no_grant_can_name_star(make_stack, method: str, route: Any) -> None:
+    # Each route's wildcard item (or the whole value, when it is no list) as a grantee
+    grantee = route[-1] if isinstance(route, list) else route
+    stack = make_stack()
+    repository = Repository(stack, "repo", name="team/app")
+    with pytest.raises(ValidationError) as caught:
+        getattr(repository, method)(grantee)
+    assert caught.value.parameter == "grantee" and "grantee=" in str(caught.value)
+    assert repository.policy_document is None  # nothing half-built
+    assert "aws_ecr_repository_policy" not in json.dumps(json.loads(Testing.synth(stack)))
+
+
 @pytest.mark.terraform
 @pytest.mark.e2e
 def test_a_wildcard_behind_a_token_is_refused_by_terraform_before_any_policy_exists(
@@ -337,7 +386,7 @@ def test_a_wildcard_behind_a_token_is_refused_by_terraform_before_any_policy_exi
     """Tokens cannot be read at synth; Terraform checks what they resolve to."""
     from cdktf import TerraformVariable
 
-    from cdktf_aws_ecr.repository import WILDCARD_GUARD_MESSAGE
+    from cdktf_aws_ecr.access import WILDCARD_GUARD_MESSAGE
     from devtools import terraform as tf
 
     stack = TerraformStack(Testing.app(), "token")

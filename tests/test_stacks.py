@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List, Sequence
 
 import pytest
 from cdktf import App, Testing
 
-from cdktf_aws_ecr import PULL_ACTIONS, PUSH_ACTIONS, ValidationError
+from cdktf_aws_ecr import PULL_ACTIONS, PUSH_ACTIONS, LifecycleRule, TagStatus, ValidationError, preview_lifecycle
+from cdktf_aws_ecr.lifecycle import tag_pattern_matches
 from stacks import ENVIRONMENTS, DeploySettings, build_app
 from stacks.environments import registry_groups
 
@@ -190,26 +192,71 @@ def test_prod_is_immutable_encrypted_with_its_own_rotating_key_and_protected(def
         assert key_check["error_message"].startswith("cdktf_aws_ecr: Repository 'prod/")
 
 
-def test_prod_ci_role_may_push_and_task_execution_role_may_only_pull(default_app) -> None:
+def test_prod_ci_role_may_push_task_execution_role_and_lambda_may_only_pull(default_app) -> None:
     prod = default_app["prod"]
     roles = resources_of(prod, "aws_iam_role")
     role_ids = {role["name"]: role_id for role_id, role in roles.items()}
     assert sorted(role_ids) == ["prod-ci-image-push", "prod-ecs-task-execution"]
+    (function,) = next(e for e in ENVIRONMENTS if e.name == "prod").image_functions
     documents = prod["data"]["aws_iam_policy_document"].values()
     assert len(documents) == 2
     for document in documents:
-        statements = {s["sid"]: s for s in document["statement"]}
-        assert statements["AllowPush"]["actions"] == list(PUSH_ACTIONS)
-        assert statements["AllowPush"]["principals"] == [
-            {"type": "AWS", "identifiers": [f"${{aws_iam_role.{role_ids['prod-ci-image-push']}.arn}}"]}
-        ]
-        assert statements["AllowPull"]["actions"] == list(PULL_ACTIONS)
-        assert statements["AllowPull"]["principals"] == [
+        # grant_push(ci_role), grant_pull(task_execution_role) and the Lambda function's
+        # pull grant, in the library's order: the IAM statements, then the service's.
+        assert document["statement"] == [
             {
-                "type": "AWS",
-                "identifiers": [f"${{aws_iam_role.{role_ids['prod-ecs-task-execution']}.arn}}"],
-            }
+                "sid": "AllowPull",
+                "effect": "Allow",
+                "actions": list(PULL_ACTIONS),
+                "principals": [
+                    {
+                        "type": "AWS",
+                        "identifiers": [f"${{aws_iam_role.{role_ids['prod-ecs-task-execution']}.arn}}"],
+                    }
+                ],
+            },
+            {
+                "sid": "AllowPush",
+                "effect": "Allow",
+                "actions": list(PUSH_ACTIONS),
+                "principals": [
+                    {"type": "AWS", "identifiers": [f"${{aws_iam_role.{role_ids['prod-ci-image-push']}.arn}}"]}
+                ],
+            },
+            {
+                "sid": "AllowPullLambdaBySourceArn",
+                "effect": "Allow",
+                "actions": list(PULL_ACTIONS),
+                "principals": [{"type": "Service", "identifiers": ["lambda.amazonaws.com"]}],
+                "condition": [{"test": "ArnLike", "variable": "aws:SourceArn", "values": [function]}],
+            },
         ]
+
+
+def test_prod_roles_log_in_through_the_librarys_policy_which_takes_over_the_old_one(default_app) -> None:
+    prod = default_app["prod"]
+    # GIVEN two repositories that each grant both roles
+    assert len(resources_of(prod, "aws_ecr_repository")) == 2
+    # THEN each role has exactly one registry-login inline policy, named as before
+    policies = resources_of(prod, "aws_iam_role_policy")
+    login = {"Version": "2012-10-17", "Statement": [{"Sid": "AllowRegistryLogin", "Effect": "Allow",
+                                                     "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]}
+    assert {key: (p["role"], p["name"], json.loads(p["policy"])) for key, p in policies.items()} == {
+        "ci_build_role_registry_login": ("${aws_iam_role.ci_build_role.name}", "ecr-registry-login", login),
+        "ecs_task_execution_role_registry_login": (
+            "${aws_iam_role.ecs_task_execution_role.name}", "ecr-registry-login", login
+        ),
+    }
+    # AND the hand-written policies of earlier releases move into them (an in-place update)
+    moves = {m["from"]: m["to"] for m in prod["moved"] if m["from"].startswith("aws_iam_role_policy.")}
+    assert moves == {
+        "aws_iam_role_policy.ci_build_registry_login": "aws_iam_role_policy.ci_build_role_registry_login",
+        "aws_iam_role_policy.ecs_task_execution_registry_login": (
+            "aws_iam_role_policy.ecs_task_execution_role_registry_login"
+        ),
+    }
+    # AND dev and stage, which have no roles, have no identity policies
+    assert all("aws_iam_role_policy" not in default_app[name].get("resource", {}) for name in ("dev", "stage"))
 
 
 def test_every_repository_exposes_the_five_outputs(default_app) -> None:
@@ -321,3 +368,91 @@ def test_cdktf_cli_synth_writes_one_stack_per_environment_with_the_lean_start(tm
         assert synth["terraform"]["backend"]["local"]["path"] == str(
             tmp_path / "state" / f"terraform.{name}.tfstate"
         )
+
+
+# --------------------------------------------------------------------------- lifecycle policies
+
+PREVIEW_NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+
+
+def _tag(entry: str, number: int) -> str:
+    """A tag that a tag-list entry matches: a pattern's '*' filled in, or a prefix extended."""
+    return entry.replace("*", str(number)) if "*" in entry else f"{entry}{number}"
+
+
+def synthetic_images(rules: Sequence[LifecycleRule], protected: Sequence[str]) -> List[Dict[str, Any]]:
+    """Images for an environment's rules: two untagged (one each side of the age limit) and,
+    per count rule, its keep count plus 2 + len(protected) images, newest first. The
+    protected patterns are put on images beyond a window: pattern j on image N+1+j of
+    the j-th count rule (cycling), so without protection they would expire."""
+    images: List[Dict[str, Any]] = []
+    count_rules = [rule for rule in rules if rule.max_image_count is not None]
+    for rule in rules:
+        if rule.tag_status is TagStatus.UNTAGGED:
+            for days in (rule.max_image_age_days - 1, rule.max_image_age_days + 1):
+                images.append({"digest": f"untagged-{days}d", "tags": [],
+                               "pushed_at": PREVIEW_NOW - timedelta(days=days)})
+    for family, rule in enumerate(count_rules):
+        (entry,) = rule.tag_prefix_list or rule.tag_pattern_list
+        for rank in range(1, rule.max_image_count + 3 + len(protected)):
+            tags = [_tag(entry, rank)]
+            for j, pattern in enumerate(protected):
+                if j % len(count_rules) == family and rank == rule.max_image_count + 1 + j:
+                    tags.append(_tag(pattern, rank) if "*" in pattern else pattern)
+            images.append({"digest": f"{entry.strip('*')}-{rank}", "tags": tags,
+                           "pushed_at": PREVIEW_NOW - timedelta(hours=family * 1000 + rank)})
+    return images
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=[e.name for e in ENVIRONMENTS])
+def test_the_example_policies_expire_images_beyond_their_keep_counts_and_never_a_protected_tag(
+    default_app, environment
+) -> None:
+    """The example stacks' policies, previewed on a synthetic image list, expire tagged
+    images beyond their keep counts and never expire a protected tag."""
+    rules = environment.repository_defaults["lifecycle_rules"]
+    protected = environment.repository_defaults["protected_tags"]
+    images = synthetic_images(rules, protected)
+    # Expected without the policy's help: a count rule's images beyond its keep count
+    # expire unless protected; untagged images older than the limit expire.
+    protected_digests = {
+        image["digest"] for image in images
+        if any(tag_pattern_matches(pattern, tag) for pattern in protected for tag in image["tags"])
+    }
+    (age_limit,) = [rule.max_image_age_days for rule in rules if rule.tag_status is TagStatus.UNTAGGED]
+    expected = {f"untagged-{age_limit + 1}d"}
+    for rule in rules:
+        if rule.max_image_count is not None:
+            (entry,) = rule.tag_prefix_list or rule.tag_pattern_list
+            expected |= {f"{entry.strip('*')}-{rank}"
+                         for rank in range(rule.max_image_count + 1, rule.max_image_count + 3 + len(protected))}
+    expected -= protected_digests
+    assert protected_digests and len(expected) >= 3  # the list exercises both sides
+    policies = [body["policy"] for body in resources_of(default_app[environment.name], "aws_ecr_lifecycle_policy").values()]
+    assert len(policies) == len(environment.repositories)
+    for policy in policies:
+        # WHEN the synthesized policy is previewed
+        preview = preview_lifecycle(policy, images, now=PREVIEW_NOW)
+        # THEN exactly the images beyond their windows (and the old untagged one) expire
+        assert set(preview.expired) == expected
+        # AND every protected image is kept by its protecting rule, ahead of all others
+        for digest in protected_digests:
+            assert 1 <= preview.kept[digest] <= len(protected), digest
+
+
+def test_readme_shows_the_preview_of_prods_synthesized_policy(default_app) -> None:
+    # GIVEN prod's synthesized policy and README's image list
+    from devtools import docs
+
+    policy = resources_of(default_app["prod"], "aws_ecr_lifecycle_policy")["prod--accounts-service"]["policy"]
+    images = json.loads((REPO_ROOT / docs.PREVIEW_IMAGES).read_text())
+    preview = preview_lifecycle(policy, images, now=docs.PREVIEW_NOW)
+    # THEN two releases beyond the window of 30 and the untagged image older than 14 days expire
+    tags = {image["digest"]: image["tags"] for image in images}
+    assert sorted(tags[digest][0] if tags[digest] else "<untagged>" for digest in preview.expired) == [
+        "<untagged>", "v2.1.0", "v2.3.0",
+    ]
+    # AND README shows this very preview, as the command prints it
+    readme = docs.README.read_text(encoding="utf-8")
+    assert docs.prod_lifecycle_preview() in readme
+    assert "3 of 35 images would expire" in readme

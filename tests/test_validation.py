@@ -321,8 +321,8 @@ def test_lifecycle_policy_longer_than_ecr_limit_is_rejected(make_stack: Callable
     # WHEN one more prefix is added  THEN the repository is refused, naming the prefix list
     error = assert_rejected(
         stack, "lifecycle_tag_prefix_list", prefixes(fits + 1),
-        ["at most 30720 characters"],
-        problem=f"makes the policy {_expected_policy_length(prefixes(fits + 1))} characters long",
+        ["a policy text of 100 to 30720 characters"],
+        problem=f"makes a policy that is {_expected_policy_length(prefixes(fits + 1))} characters long",
         lifecycle_tag_prefix_list=prefixes(fits + 1),
     )
     assert error.parameter == "lifecycle_tag_prefix_list"

@@ -13,13 +13,25 @@ from ._synth_checks import install as _raise_synth_errors_as_validation_errors  
 
 _raise_synth_errors_as_validation_errors()
 
+from .access import (  # noqa: E402
+    Condition,
+    Effect,
+    OrganizationPrincipal,
+    PolicyStatement,
+    ServicePrincipal,
+)
 from .account_settings import BasicScanTypeVersion, RegistryPolicyScope  # noqa: E402
 from .creation_template import AppliedFor  # noqa: E402
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency  # noqa: E402
 from .errors import ValidationError  # noqa: E402
+from .lifecycle import (  # noqa: E402
+    LifecycleRule,
+    TagStatus,
+    check_lifecycle_policy,
+    preview_lifecycle,
+)
 from .policies import PULL_ACTIONS, PUSH_ACTIONS  # noqa: E402
 from .providers import require_provider_versions  # noqa: E402
-from .lifecycle import LifecycleRule, TagStatus  # noqa: E402
 from .pull_through_cache import Upstream, UpstreamRegistry  # noqa: E402
 from .registry import (  # noqa: E402
     Registry,
@@ -35,12 +47,14 @@ from .registry_constructs import (  # noqa: E402
     RepositoryCreationTemplate,
     RepositoryCreationTemplateProps,
 )
+from .registry_login import grant_registry_login  # noqa: E402
 from .replication import ReplicationDestination  # noqa: E402
 from .removed import RemovedRepository  # noqa: E402
 from .repository import (  # noqa: E402
     INPUTS,
     OUTPUTS,
     DestroyableRepositoryWarning,
+    LifecycleTagPrefixListWarning,
     Repository,
     RepositoryProps,
 )
@@ -50,12 +64,17 @@ __version__ = "0.1.0"
 __all__ = [
     "AppliedFor",
     "BasicScanTypeVersion",
+    "Condition",
     "DestroyableRepositoryWarning",
+    "Effect",
     "EncryptionType",
     "ImageTagMutability",
     "INPUTS",
     "LifecycleRule",
+    "LifecycleTagPrefixListWarning",
     "OUTPUTS",
+    "OrganizationPrincipal",
+    "PolicyStatement",
     "PULL_ACTIONS",
     "PUSH_ACTIONS",
     "PullThroughCache",
@@ -74,9 +93,13 @@ __all__ = [
     "RepositoryProps",
     "ScanFrequency",
     "ScanningCoverageWarning",
+    "ServicePrincipal",
     "TagStatus",
     "Upstream",
     "UpstreamRegistry",
     "ValidationError",
+    "check_lifecycle_policy",
+    "grant_registry_login",
+    "preview_lifecycle",
     "require_provider_versions",
 ]

@@ -1145,7 +1145,12 @@ class RepositoryPolicyDocument:
         return False
 
     def render(self, region: Optional[str] = None) -> List[Dict[str, Any]]:
-        """The statement blocks, checked: unique Sids, ARNs in ``region``'s partition
+        """The statement blocks, checked (see :meth:`check`). Raises :class:`ValidationError`."""
+        self.check(region)
+        return self.blocks()
+
+    def check(self, region: Optional[str] = None) -> None:
+        """Check the policy as a whole: unique Sids, ARNs in ``region``'s partition
         (when known) and ECR's size limit. Raises :class:`ValidationError`."""
         statements = self._statements()
         seen: Dict[str, _Statement] = {}
@@ -1174,7 +1179,23 @@ class RepositoryPolicyDocument:
                 "limit); grant fewer principals, whole accounts or an OrganizationPrincipal",
                 problem=f"is too long for ECR ({len(statements)} statements)",
             )
-        return [_block(statement) for statement in statements]
+
+    def blocks(self) -> List[Dict[str, Any]]:
+        """The statement blocks as they stand, unchecked: what the repository policy's
+        data source synthesizes, while :meth:`check` runs in the synth-time checks."""
+        return [_block(statement) for statement in self._statements()]
+
+    def guards(self) -> List[Tuple[str, str]]:
+        """``(condition, error_message)`` of the postconditions its ``aws_iam_policy_document``
+        needs: Terraform checks, before any policy is written, what only it can know (a
+        principal that is a token may resolve to a wildcard; values only known at apply may
+        make the policy too long). Both only ever become needed as statements are added."""
+        guards = []
+        if self.needs_wildcard_guard:
+            guards.append((WILDCARD_GUARD_CONDITION, WILDCARD_GUARD_MESSAGE))
+        if self.policy_json() is None:
+            guards.append((POLICY_SIZE_GUARD_CONDITION, POLICY_SIZE_GUARD_MESSAGE))
+        return guards
 
     def policy_json(self) -> Optional[str]:
         """The policy text ECR receives (compact, as the provider sends it), or None

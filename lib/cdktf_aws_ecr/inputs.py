@@ -74,16 +74,16 @@ def _declared(props: type) -> Dict[str, Tuple[Any, Input]]:
     return declared
 
 
-def _type_text(python_type: Any) -> str:
+def type_text(python_type: Any) -> str:
     """``Union[str, ImageTagMutability]`` -> ``str | ImageTagMutability``."""
     if typing.get_origin(python_type) is typing.Union:
-        parts = [_type_text(a) for a in typing.get_args(python_type)]
+        parts = [type_text(a) for a in typing.get_args(python_type)]
         if "NoneType" in parts:
             parts = [p for p in parts if p != "NoneType"] + ["None"]
         return " | ".join(parts)
     origin = typing.get_origin(python_type)
     if origin is not None:
-        arguments = ", ".join(_type_text(a) for a in typing.get_args(python_type))
+        arguments = ", ".join(type_text(a) for a in typing.get_args(python_type))
         return f"{getattr(origin, '__name__', str(origin))}[{arguments}]"
     return str(getattr(python_type, "__name__", python_type))
 
@@ -103,7 +103,7 @@ def input_specs(props: type) -> Tuple[InputSpec, ...]:
     return tuple(
         InputSpec(
             name=name,
-            type=_type_text(python_type),
+            type=type_text(python_type),
             default=_default_text(spec.default),
             allowed=spec.allowed,
             description=spec.description,
@@ -133,13 +133,21 @@ def checked_inputs(props: type, given: Mapping[str, Any], callable_name: str) ->
     }
 
 
-def _argument_docs(props: type) -> str:
-    lines = ["Keyword arguments (each also accepts an unresolved cdktf token where noted):", ""]
-    for spec in input_specs(props):
+def specs_text(heading: str, specs: Tuple[InputSpec, ...]) -> str:
+    """``specs`` as a docstring section that ``help()`` shows."""
+    lines = [heading, ""]
+    for spec in specs:
         lines.append(f"{spec.name} ({spec.type}, default {spec.default})")
         lines.append(f"    {spec.description}")
         lines.append(f"    Allowed: {spec.allowed}.")
     return "\n".join(lines).replace("`", "")
+
+
+def _argument_docs(props: type) -> str:
+    return specs_text(
+        "Keyword arguments (each also accepts an unresolved cdktf token where noted):",
+        input_specs(props),
+    )
 
 
 F = typing.TypeVar("F", bound=Callable[..., Any])

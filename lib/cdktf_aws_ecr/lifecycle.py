@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import enum
 import functools
+import inspect
 import json
 import re
-from dataclasses import dataclass
+import typing
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from typing import (
     Any,
@@ -44,6 +46,7 @@ from typing import (
 )
 
 from .errors import ValidationError
+from .inputs import InputSpec, specs_text, type_text
 from .policies import MAX_LIFECYCLE_POLICY_LENGTH, lifecycle_policy_json
 from .validation import (
     MAX_COUNT,
@@ -64,13 +67,18 @@ __all__ = [
     "MIN_ARCHIVE_DAYS",
     "MIN_LIFECYCLE_POLICY_LENGTH",
     "PROTECT_COUNT",
+    "SEED_LIFECYCLE_KEYWORDS",
     "TAG_PATTERN_PATTERN",
     "TagStatus",
     "Verdict",
     "assemble_lifecycle_policy",
     "check_lifecycle_policy",
+    "check_lifecycle_rules",
+    "check_protected_tags",
     "lifecycle_policy_json",
+    "lifecycle_rule_fields",
     "preview_lifecycle",
+    "seed_lifecycle_rules",
     "tag_pattern_matches",
 ]
 
@@ -234,6 +242,20 @@ def _check_prefixes(parameter: str, value: Any) -> Tuple[str, ...]:
     return tuple(check_tag_prefixes(parameter, value))
 
 
+@dataclass(frozen=True)
+class _FieldDoc:
+    description: str
+    allowed: str
+    default: str
+    """What the default means (the Python default is None for every field)."""
+
+
+def _doc(*, description: str, allowed: str, default: str) -> Dict[str, _FieldDoc]:
+    """A field's documentation, kept in its metadata: ``help(LifecycleRule)`` and
+    README's field table (:func:`lifecycle_rule_fields`) are generated from it."""
+    return {"doc": _FieldDoc(description, allowed, default)}
+
+
 @dataclass(frozen=True, kw_only=True)
 class LifecycleRule:
     """One rule of an ECR lifecycle policy, checked when it is made.
@@ -250,63 +272,56 @@ class LifecycleRule:
     :class:`TagStatus`, so rules compare and hash by value.
     """
 
-    tag_status: Optional[TagStatus] = None
-    """Which images the rule selects: ``TAGGED`` (those with a tag matching
-    ``tag_prefix_list`` or ``tag_pattern_list``), ``UNTAGGED`` or ``ANY``. A
-    ``TagStatus`` member or its AWS string (``"tagged"``...). ``TAGGED`` needs
-    a list; ``UNTAGGED`` and ``ANY`` take none.
-
-    Default: ``TAGGED`` when a list is given, else ``ANY`` (as in the AWS CDK).
-    """
-
-    tag_prefix_list: Optional[Sequence[str]] = None
-    """Literal tag prefixes, e.g. ``["v", "release-"]``. Several entries mean
-    AND: the rule selects only images that carry a tag for *every* prefix. For
-    "any of these", make one rule per prefix. Not together with
-    ``tag_pattern_list``.
-
-    Default: None.
-    """
-
-    tag_pattern_list: Optional[Sequence[str]] = None
-    """Tag patterns where ``*`` matches any run of characters (at most 4 ``*``
-    per pattern), e.g. ``["v*"]`` or ``["*-rc*"]``. A pattern without ``*``
-    matches that exact tag. Several entries mean AND, as for prefixes. Not
-    together with ``tag_prefix_list``.
-
-    Default: None.
-    """
-
-    max_image_count: Optional[int] = None
-    """Keep the newest this many selected images (by push time) and expire the
-    rest (``imageCountMoreThan``). 1 to 2147483647. Exactly one of this and
-    ``max_image_age_days``.
-
-    Default: None.
-    """
-
-    max_image_age_days: Optional[int] = None
-    """Expire selected images pushed more than this many days ago
-    (``sinceImagePushed``). 1 to 2147483647. Exactly one of this and
-    ``max_image_count``.
-
-    Default: None.
-    """
-
-    rule_priority: Optional[int] = None
-    """ECR applies rules from the lowest number up; numbers are unique and need
-    not be consecutive. 1 to 2147483647, and above the priorities that
-    ``protected_tags`` take.
-
-    Default: numbered automatically after the highest explicit priority, in the
-    order given; the ``ANY`` rule last.
-    """
-
-    description: Optional[str] = None
-    """Shown in the ECR console next to the rule.
-
-    Default: None (no description).
-    """
+    tag_status: Optional[TagStatus] = field(default=None, metadata=_doc(
+        description="Which images the rule selects: `TAGGED` (those with a tag matching "
+        "`tag_prefix_list` or `tag_pattern_list`), `UNTAGGED` or `ANY`.",
+        allowed="a `TagStatus` member or its AWS string (`tagged`, `untagged`, `any`); "
+        "`TAGGED` needs a list, `UNTAGGED` and `ANY` take none",
+        default="`TAGGED` when a list is given, else `ANY` (as in the AWS CDK)",
+    ))
+    tag_prefix_list: Optional[Sequence[str]] = field(default=None, metadata=_doc(
+        description="Literal tag prefixes, e.g. `[\"v\", \"release-\"]`. Several entries mean "
+        "AND: the rule selects only images that carry a tag for *every* prefix. For \"any of "
+        "these\", make one rule per prefix.",
+        allowed="distinct Docker tag prefixes (1-128 characters of letters, digits, `_ . -`, not "
+        "starting with `.` or `-`), no `*`; or a list token; not with `tag_pattern_list`",
+        default="None",
+    ))
+    tag_pattern_list: Optional[Sequence[str]] = field(default=None, metadata=_doc(
+        description="Tag patterns where `*` matches any run of characters, e.g. `[\"v*\"]` or "
+        "`[\"*-rc*\"]`; a pattern without `*` matches that exact tag. Several entries mean "
+        "AND, as for prefixes.",
+        allowed=f"distinct patterns of 1-128 characters of letters, digits, `_ . - *`, not "
+        f"starting with `.` or `-`, at most {MAX_TAG_PATTERN_WILDCARDS} `*` each; or tokens; "
+        "not with `tag_prefix_list`",
+        default="None",
+    ))
+    max_image_count: Optional[int] = field(default=None, metadata=_doc(
+        description="Keep the newest this many selected images (by push time) and expire the "
+        "rest (`imageCountMoreThan`).",
+        allowed=f"1 to {MAX_COUNT}, or a number token; exactly one of this and "
+        "`max_image_age_days`",
+        default="None",
+    ))
+    max_image_age_days: Optional[int] = field(default=None, metadata=_doc(
+        description="Expire selected images pushed more than this many days ago "
+        "(`sinceImagePushed`).",
+        allowed=f"1 to {MAX_COUNT}, or a number token; exactly one of this and "
+        "`max_image_count`",
+        default="None",
+    ))
+    rule_priority: Optional[int] = field(default=None, metadata=_doc(
+        description="ECR applies rules from the lowest number up; numbers are unique and need "
+        "not be consecutive.",
+        allowed=f"1 to {MAX_COUNT}, known at synth, above the priorities `protected_tags` take",
+        default="numbered automatically after the highest explicit priority, in the order "
+        "given; the `ANY` rule last",
+    ))
+    description: Optional[str] = field(default=None, metadata=_doc(
+        description="Shown in the ECR console next to the rule.",
+        allowed="a string",
+        default="None (no description)",
+    ))
 
     def __post_init__(self) -> None:
         prefixes = (
@@ -383,6 +398,22 @@ class LifecycleRule:
         object.__setattr__(self, "tag_prefix_list", prefixes)
         object.__setattr__(self, "tag_pattern_list", patterns)
 
+    def __repr__(self) -> str:
+        """Only the fields that are set, as they would be written (errors show rules)."""
+        shown = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value is None:
+                continue
+            if isinstance(value, TagStatus):
+                text = f"TagStatus.{value.name}"
+            elif isinstance(value, tuple):
+                text = repr(list(value))
+            else:
+                text = repr(value)
+            shown.append(f"{item.name}={text}")
+        return f"LifecycleRule({', '.join(shown)})"
+
     def _status(self, has_list: bool) -> TagStatus:
         if self.tag_status is None:
             return TagStatus.TAGGED if has_list else TagStatus.ANY
@@ -417,6 +448,23 @@ class LifecycleRule:
         rule["selection"] = selection
         rule["action"] = {"type": _EXPIRE}
         return rule
+
+
+def lifecycle_rule_fields() -> Tuple[InputSpec, ...]:
+    """The fields of :class:`LifecycleRule`, in order, as README's table shows them."""
+    hints = typing.get_type_hints(LifecycleRule)
+    specs = []
+    for item in fields(LifecycleRule):
+        doc: _FieldDoc = item.metadata["doc"]
+        specs.append(
+            InputSpec(item.name, type_text(hints[item.name]), doc.default, doc.allowed, doc.description)
+        )
+    return tuple(specs)
+
+
+LifecycleRule.__doc__ = "\n\n".join(
+    [inspect.cleandoc(LifecycleRule.__doc__ or ""), specs_text("Fields:", lifecycle_rule_fields())]
+)
 
 
 def _protect_rule(pattern: str, rule_priority: int) -> Dict[str, Any]:
@@ -470,23 +518,8 @@ def assemble_lifecycle_policy(
     tagged both ``v1.2`` and ``prod-eu`` takes one of the 10 places, so 9
     unprotected ``v*`` images are kept besides it.
     """
-    if isinstance(lifecycle_rules, (str, bytes)) or not isinstance(lifecycle_rules, Sequence):
-        raise ValidationError(
-            "lifecycle_rules",
-            lifecycle_rules,
-            "a list of LifecycleRule",
-            problem=f"is {type_name(lifecycle_rules)}",
-        )
-    rules = list(lifecycle_rules)
-    for index, rule in enumerate(rules):
-        if not isinstance(rule, LifecycleRule):
-            raise ValidationError(
-                f"lifecycle_rules[{index}]",
-                rule,
-                "a LifecycleRule",
-                problem=f"is {type_name(rule)}",
-            )
-    patterns = _check_protected_tags(protected_tags)
+    rules = list(check_lifecycle_rules("lifecycle_rules", lifecycle_rules))
+    patterns = check_protected_tags("protected_tags", protected_tags)
     protected = len(patterns)
     if not rules and not protected:
         raise ValidationError(
@@ -557,16 +590,68 @@ _TYPED_FIELDS = {
 }
 
 
-def _check_protected_tags(value: Any) -> Tuple[str, ...]:
-    items = string_list("protected_tags", value, _TAG_PATTERNS_ALLOWED)
+def check_lifecycle_rules(parameter: str, value: Any) -> Tuple[LifecycleRule, ...]:
+    """A list of :class:`LifecycleRule` (each checked when it was made), as a tuple."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ValidationError(
+            parameter, value, "a list of LifecycleRule", problem=f"is {type_name(value)}"
+        )
+    for index, rule in enumerate(value):
+        if not isinstance(rule, LifecycleRule):
+            raise ValidationError(
+                f"{parameter}[{index}]", rule, "a LifecycleRule", problem=f"is {type_name(rule)}"
+            )
+    return tuple(value)
+
+
+def check_protected_tags(parameter: str, value: Any) -> Tuple[str, ...]:
+    """Distinct tag patterns known at synth (each becomes a rule of its own)."""
+    items = string_list(parameter, value, _TAG_PATTERNS_ALLOWED)
     if items is None:
         raise ValidationError(
-            "protected_tags",
+            parameter,
             value,
             "a list known at synth",
             problem="is an unresolved token list, and each pattern needs its own rule",
         )
-    return _check_tag_patterns("protected_tags", items) if items else ()
+    return _check_tag_patterns(parameter, items) if items else ()
+
+
+#: The seed module's lifecycle keywords of ``Repository``, which make its two rules.
+SEED_LIFECYCLE_KEYWORDS = (
+    "untagged_image_expiry_days",
+    "max_tagged_image_count",
+    "lifecycle_tag_prefix_list",
+)
+
+
+def seed_lifecycle_rules(
+    untagged_image_expiry_days: int,
+    max_tagged_image_count: int,
+    tag_prefixes: Sequence[str],
+    render: Callable[[int], str] = str,
+) -> Tuple[LifecycleRule, LifecycleRule]:
+    """The seed module's two rules, typed: expire untagged images by age, then
+    keep the newest images whose tags match *every* prefix.
+
+    Numbered automatically, they get priorities 1 and 2 (after any protected
+    tags), and :func:`assemble_lifecycle_policy` writes exactly the seed's
+    policy for them. The counts and prefixes may be tokens; ``render`` writes
+    the numbers into the descriptions (a number token as its string token, for
+    Terraform's ``jsonencode``).
+    """
+    return (
+        LifecycleRule(
+            tag_status=TagStatus.UNTAGGED,
+            max_image_age_days=untagged_image_expiry_days,
+            description=f"Expire untagged images older than {render(untagged_image_expiry_days)} days",
+        ),
+        LifecycleRule(
+            tag_prefix_list=tag_prefixes,
+            max_image_count=max_tagged_image_count,
+            description=f"Keep only the most recent {render(max_tagged_image_count)} tagged images",
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- whole-policy check

@@ -37,13 +37,7 @@ from constructs import Construct
 
 from ._lazy import lazy_any, lazy_string
 from ._synth_checks import add_synth_check
-from .access import (
-    WILDCARD_GUARD_CONDITION,
-    WILDCARD_GUARD_MESSAGE,
-    Access,
-    RepositoryPolicyDocument,
-    to_provider_statements,
-)
+from .access import Access, RepositoryPolicyDocument
 from .addresses import pin_address, prefix_address_id
 from .creation_template import (
     APPLIED_FOR_ALLOWED,
@@ -65,7 +59,13 @@ from .inputs import (
     input_specs,
     with_init_signature,
 )
-from .lifecycle import LifecycleRule, TagStatus, assemble_lifecycle_policy
+from .lifecycle import (
+    LifecycleRule,
+    TagStatus,
+    assemble_lifecycle_policy,
+    check_lifecycle_rules,
+    check_protected_tags,
+)
 from .policies import lifecycle_policy_json
 from .pull_through_cache import (
     PREFIX_ALLOWED,
@@ -82,11 +82,9 @@ from .validation import (
     MAX_TAGS,
     check_choice,
     check_kms_key_arn,
-    check_principal_partitions,
     check_principals,
     check_tags,
     is_token,
-    string_list,
     type_name,
 )
 
@@ -116,29 +114,6 @@ DEFAULT_TEMPLATE_LIFECYCLE_RULES: Tuple[LifecycleRule, ...] = _DefaultRules((
     LifecycleRule(tag_status=TagStatus.ANY, max_image_count=30,
                   description="Keep only the most recent 30 images"),
 ))
-
-
-def _check_rules(parameter: str, value: Any) -> Tuple[LifecycleRule, ...]:
-    if isinstance(value, _DefaultRules):
-        return value
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise ValidationError(parameter, value, "a list of LifecycleRule", problem="is not a list")
-    for item in value:
-        if not isinstance(item, LifecycleRule):
-            raise ValidationError(
-                parameter, value, "a list of LifecycleRule", problem=f"holds {type_name(item)}"
-            )
-    return tuple(value)
-
-
-def _check_patterns(parameter: str, value: Any) -> Tuple[str, ...]:
-    items = string_list(parameter, value, "a list of tag patterns")
-    if items is None:
-        raise ValidationError(
-            parameter, value, "a list of tag patterns, known at synth",
-            problem="is an unresolved token, and the policy's rules depend on it",
-        )
-    return tuple(items)
 
 
 def _check_template_role(parameter: str, value: Any) -> Optional[str]:
@@ -198,13 +173,14 @@ class RepositoryCreationTemplateProps(TypedDict, total=False):
         "Default: untagged images expire after 14 days, the newest 30 images are kept. "
         "Empty, with no `protected_tags`: no lifecycle policy.",
         allowed="a list of `LifecycleRule`, numbered as `assemble_lifecycle_policy` numbers them",
-        check=_check_rules,
+        check=check_lifecycle_rules,
         default=DEFAULT_TEMPLATE_LIFECYCLE_RULES,
     )]
     protected_tags: Annotated[Sequence[str], Input(
         description="Tag patterns (`*` for any run) whose images never expire.",
-        allowed="tag patterns of `[A-Za-z0-9_.*-]`, at most 4 `*` each",
-        check=_check_patterns,
+        allowed="distinct tag patterns of 1-128 letters, digits, `_ . - *` (`*` matches any run, "
+        "at most 4; no `*` means that exact tag); not a token",
+        check=check_protected_tags,
         default=(),
     )]
     pull_principal_arns: Annotated[Sequence[str], Input(
@@ -286,7 +262,7 @@ class RepositoryCreationTemplate(Construct):
             for access, parameter in ((Access.PULL, "pull_principal_arns"),
                                       (Access.PUSH, "push_principal_arns")):
                 document.add_principal_arns(access, settings[parameter], parameter)
-            statements = document.render()
+            document.check()
             key = settings["kms_key_arn"] if settings["kms_key_arn"] is not None else registry.kms_key_arn
             needs_role = key is not None or bool(settings["tags"])
             role = settings["custom_role_arn"]
@@ -330,14 +306,17 @@ class RepositoryCreationTemplate(Construct):
         stack = registry.stack_state.stack
         address = prefix_address_id("creation_template", self.prefix, registry.alias)
         self.policy_document: Optional[DataAwsIamPolicyDocument] = None
-        if statements:
+        if not document.is_empty:
+            # As a repository's: statement blocks through Lazy, and the same guards.
+            guards = document.guards()
             self.policy_document = DataAwsIamPolicyDocument(
                 self,
                 "policy_document",
-                statement=to_provider_statements(statements),
-                lifecycle=TerraformResourceLifecycle(postcondition=[Postcondition(
-                    condition=WILDCARD_GUARD_CONDITION, error_message=WILDCARD_GUARD_MESSAGE,
-                )]) if document.needs_wildcard_guard else None,
+                statement=lazy_any(document.blocks),
+                lifecycle=TerraformResourceLifecycle(postcondition=[
+                    Postcondition(condition=condition, error_message=message)
+                    for condition, message in guards
+                ]) if guards else None,
                 provider=registry.provider,
             )
             pin_address(stack, self.policy_document, "aws_iam_policy_document", address,
@@ -382,9 +361,7 @@ class RepositoryCreationTemplate(Construct):
                 account_id=location.account_id,
             )
             if location.region is not None:
-                for parameter in ("pull_principal_arns", "push_principal_arns"):
-                    if not is_token(settings[parameter]):
-                        check_principal_partitions(parameter, settings[parameter], location.region)
+                self._document.check(location.region)
         except ValidationError as error:
             raise error.located(self._where) from None
 

@@ -9,11 +9,13 @@ from typing import (
     Annotated,
     Any,
     Callable,
+    Dict,
     List,
     Mapping,
     Optional,
     Required,
     Sequence,
+    Tuple,
     TypedDict,
     Union,
     Unpack,
@@ -32,8 +34,9 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from ._app_state import path_of, state_of
-from ._lazy import lazy_string
+from ._lazy import lazy_any, lazy_string
 from ._synth_checks import add_synth_check
+from .access import GRANTEES_ALLOWED, Access, RepositoryPolicyDocument
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency
 from .errors import ValidationError
 from .inputs import (
@@ -44,18 +47,19 @@ from .inputs import (
     input_specs,
     with_init_signature,
 )
-from .policies import (
-    MAX_LIFECYCLE_POLICY_LENGTH,
-    PULL_ACTIONS,
-    PULL_STATEMENT_SID,
-    PUSH_ACTIONS,
-    PUSH_STATEMENT_SID,
-    lifecycle_policy_json,
-    lifecycle_rules,
+from .lifecycle import (
+    SEED_LIFECYCLE_KEYWORDS,
+    LifecycleRule,
+    assemble_lifecycle_policy,
+    check_lifecycle_rules,
+    check_protected_tags,
+    seed_lifecycle_rules,
 )
+from .policies import lifecycle_policy_json
 from .addresses import pin_address, repository_address_id
 from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
 from .registry import Registry, ScanningRequest, check_same_stack, registry_key
+from .registry_login import grant_registry_login
 from .replication import REPLICATE_TO_ALLOWED, ReplicationDestination, check_replicate_to
 from .validation import (
     KMS_KEY_ALLOWED,
@@ -63,12 +67,10 @@ from .validation import (
     MAX_TAG_KEY_LENGTH,
     MAX_TAG_VALUE_LENGTH,
     MAX_TAGS,
-    PRINCIPAL_RE,
     PRINCIPALS_ALLOWED,
     REPOSITORY_NAME_LENGTH,
     REPOSITORY_NAME_PATTERN,
     RESERVED_TAG_PREFIX,
-    TAG_PREFIX_RE,
     TAG_PREFIXES_ALLOWED,
     TAGS_ALLOWED,
     check_bool,
@@ -85,6 +87,8 @@ from .validation import (
     check_tags,
     is_map_token,
     is_token,
+    literal_text,
+    type_name,
 )
 
 Number = Union[int, float]
@@ -96,8 +100,8 @@ _NO_TAGS: Mapping[str, str] = MappingProxyType({})
 
 class RepositoryProps(TypedDict, total=False):
     """The keyword arguments of :class:`Repository`: the seed module's variables,
-    with the same names, types and defaults, plus ``prevent_destroy``, ``provider``
-    and ``replicate_to``.
+    with the same names, types and defaults, plus ``lifecycle_rules``, ``protected_tags``,
+    ``prevent_destroy``, ``provider`` and ``replicate_to``.
 
     Enumerations accept the enum member or its exact, case-sensitive string.
     """
@@ -156,30 +160,55 @@ class RepositoryProps(TypedDict, total=False):
         default=False,
     )]
     enable_lifecycle_policy: Annotated[BoolOrToken, Input(
-        description="Attach the lifecycle policy that expires untagged and surplus tagged images.",
-        allowed="bool; or a boolean token (the policy then gets a Terraform `count`)",
+        description="Attach a lifecycle policy: the seed's two rules (expire untagged images by "
+        "age, keep the newest tagged images), or `lifecycle_rules`, behind `protected_tags`.",
+        allowed="bool; or a boolean token (the policy then gets a Terraform `count`); not False "
+        "with `lifecycle_rules` or `protected_tags`",
         check=check_bool,
         default=True,
     )]
     untagged_image_expiry_days: Annotated[Number, Input(
-        description="Expire untagged images older than this many days.",
+        description="Expire untagged images older than this many days (the seed's rule 1; "
+        "`lifecycle_rules` replace it).",
         allowed="1 to 2147483647; or a number token (checked by a Terraform precondition)",
         check=check_count,
         default=14,
     )]
     max_tagged_image_count: Annotated[Number, Input(
-        description="Keep the newest this many images whose tags match every listed prefix.",
+        description="Keep the newest this many images whose tags match every listed prefix (the "
+        "seed's rule 2; `lifecycle_rules` replace it).",
         allowed="1 to 2147483647; or a number token (checked by a Terraform precondition)",
         check=check_count,
         default=30,
     )]
     lifecycle_tag_prefix_list: Annotated[Sequence[str], Input(
-        description="Tag prefixes of the tagged-image rule. As in ECR, several prefixes mean AND: "
-        "an image is selected only if its tags match every one of them.",
+        description="Tag prefixes of the seed's tagged-image rule. As in ECR, several prefixes "
+        "mean AND: an image is selected only if it carries a tag for *every* prefix, so images "
+        "tagged with only some of them never expire; several warn "
+        "(`LifecycleTagPrefixListWarning`). For a tag of *any* prefix, use `lifecycle_rules` "
+        "with one `LifecycleRule` per prefix.",
         allowed="distinct Docker tag prefixes, at least one while the lifecycle policy is on; "
         "or a list token (checked by a Terraform precondition)",
         check=check_tag_prefixes,
         default=("v",),
+    )]
+    lifecycle_rules: Annotated[Sequence[LifecycleRule], Input(
+        description="Not in the seed module. Typed rules that replace the seed's two rules "
+        "(`add_lifecycle_rule` adds more): explicit priorities are kept, the others numbered in "
+        "order, the `ANY` rule last. The whole policy is checked as ECR checks it.",
+        allowed="a list of `LifecycleRule` (fields below); not with an explicitly passed "
+        "`untagged_image_expiry_days`, `max_tagged_image_count` or `lifecycle_tag_prefix_list`",
+        check=check_lifecycle_rules,
+        default=(),
+    )]
+    protected_tags: Annotated[Sequence[str], Input(
+        description="Not in the seed module. Tag patterns whose images never expire, with "
+        "`lifecycle_rules` or the seed's rules: each pattern gets its own rule, ahead of the "
+        "others. Protected images still take places in lower rules' `max_image_count` windows.",
+        allowed="distinct tag patterns of 1-128 letters, digits, `_ . - *` (`*` matches any run, "
+        "at most 4; no `*` means that exact tag); not a token",
+        check=check_protected_tags,
+        default=(),
     )]
     pull_principal_arns: Annotated[Sequence[str], Input(
         description="Principals allowed to pull (3 read actions).",
@@ -275,54 +304,112 @@ def _check_combinations(settings: Mapping[str, Any], given: Mapping[str, Any]) -
         )
 
 
-def _lifecycle_policy(settings: Mapping[str, Any]) -> str:
-    days = settings["untagged_image_expiry_days"]
-    count = settings["max_tagged_image_count"]
-    prefixes = settings["lifecycle_tag_prefix_list"]
-    # Checked floats and prefixes that are not prefixes can only be unresolved tokens.
-    if not (
-        isinstance(days, float)
-        or isinstance(count, float)
-        or any(not TAG_PREFIX_RE.fullmatch(prefix) for prefix in prefixes)
-    ):
-        return lifecycle_policy_json(lifecycle_rules(days, count, prefixes))
-    # Some value is only known at apply time, so Terraform builds the JSON.
-    return Fn.jsonencode(
-        lifecycle_rules(
-            days,
-            count,
-            prefixes,
-            render=lambda n: Token.as_string(n) if isinstance(n, float) else str(n),
+def _check_lifecycle_combinations(settings: Mapping[str, Any], given: Mapping[str, Any]) -> None:
+    """``lifecycle_rules`` replace the seed's two rules, so they are refused together
+    with an explicitly passed seed lifecycle keyword; ``protected_tags`` go with
+    either; neither means anything without a lifecycle policy."""
+    seed = [keyword for keyword in SEED_LIFECYCLE_KEYWORDS if keyword in given]
+    if settings["lifecycle_rules"] and seed:
+        raise ValidationError(
+            "lifecycle_rules",
+            given["lifecycle_rules"],
+            "either lifecycle_rules or the seed's lifecycle keywords "
+            f"({', '.join(SEED_LIFECYCLE_KEYWORDS)}), not both: lifecycle_rules replace the "
+            "seed's two rules",
+            problem="is given together with "
+            + " and ".join(f"{keyword}={given[keyword]!r}" for keyword in seed),
         )
+    if settings["enable_lifecycle_policy"] is False:
+        for parameter in ("lifecycle_rules", "protected_tags"):
+            if settings[parameter]:
+                raise ValidationError(
+                    parameter,
+                    given[parameter],
+                    "nothing while enable_lifecycle_policy is False",
+                    problem="is given with enable_lifecycle_policy=False, which attaches no "
+                    "lifecycle policy",
+                )
+
+
+def _whole_policy_error(error: ValidationError, parameter: str, value: Any) -> ValidationError:
+    """An error about the whole policy (its length, its number of rules), put on the input
+    that made it so."""
+    return ValidationError(
+        parameter, value, error.allowed, problem=f"makes a policy that {error.problem}"
     )
 
 
-#: Terraform checks this when a principal is only known at apply time (a token):
-#: no identifier of the policy document may hold a wildcard.
-WILDCARD_GUARD_CONDITION = (
-    "${alltrue(flatten([for s in self.statement : [for p in s.principals : "
-    '[for i in p.identifiers : !strcontains(i, "*") && !strcontains(i, "?")]]]))}'
-)
-WILDCARD_GUARD_MESSAGE = (
-    "cdktf_aws_ecr: a repository policy principal resolved to a wildcard ('*' or '?'); "
-    "grant named IAM principals or account IDs only."
-)
-
-
-def _wildcard_guard(principals: Sequence[str]) -> Optional[TerraformResourceLifecycle]:
-    """A postcondition on the policy document, when some principal is a token.
-
-    Plain principals were checked at construction; a token (a role ARN from the
-    same stack, a variable) is only known to Terraform, which then refuses a
-    wildcard before the repository policy is written.
-    """
-    if all(PRINCIPAL_RE.fullmatch(p) for p in principals):
-        return None
-    return TerraformResourceLifecycle(
-        postcondition=[
-            Postcondition(condition=WILDCARD_GUARD_CONDITION, error_message=WILDCARD_GUARD_MESSAGE)
-        ]
+def _lifecycle_document(settings: Mapping[str, Any], given: Mapping[str, Any]) -> Dict[str, Any]:
+    """The whole policy: ``lifecycle_rules``, or else the seed's two rules, behind
+    ``protected_tags``, checked as ECR checks it. With only seed keywords it is the
+    seed's exact policy."""
+    protected = settings["protected_tags"]
+    if settings["lifecycle_rules"]:
+        try:
+            return assemble_lifecycle_policy(settings["lifecycle_rules"], protected)
+        except ValidationError as error:
+            if error.parameter != "lifecycle_rules":
+                raise
+            raise _whole_policy_error(error, "lifecycle_rules", given["lifecycle_rules"]) from None
+    rules = seed_lifecycle_rules(
+        settings["untagged_image_expiry_days"],
+        settings["max_tagged_image_count"],
+        settings["lifecycle_tag_prefix_list"],
+        # A checked float is a number token: Terraform writes it into the description.
+        render=lambda n: Token.as_string(n) if isinstance(n, float) else str(n),
     )
+    try:
+        return assemble_lifecycle_policy(rules, protected)
+    except ValidationError as error:
+        if error.parameter == "lifecycle_rules":
+            # The seed's rules are fixed but for their prefix list, so that list makes the
+            # policy too long, unless protected tags add rules of their own.
+            parameter = "protected_tags" if protected else "lifecycle_tag_prefix_list"
+            value = given.get(parameter, settings[parameter])
+            raise _whole_policy_error(error, parameter, value) from None
+        keyword = _SEED_RULE_FIELDS.get(error.parameter)
+        if keyword is None:
+            raise
+        raise ValidationError(
+            keyword, given.get(keyword, settings[keyword]), error.allowed, problem=error.problem
+        ) from None
+
+
+#: How :func:`assemble_lifecycle_policy` names the fields of the seed's two rules,
+#: and the keyword each field comes from.
+_SEED_RULE_FIELDS = {
+    "lifecycle_rules[0].max_image_age_days": "untagged_image_expiry_days",
+    "lifecycle_rules[1].max_image_count": "max_tagged_image_count",
+    "lifecycle_rules[1].tag_prefix_list": "lifecycle_tag_prefix_list",
+}
+
+
+def _as_added_rule_error(error: ValidationError, rule: LifecycleRule, index: int) -> ValidationError:
+    """An error of the policy with the added rule (``lifecycle_rules[index]``), naming ``rule``."""
+    label = f"lifecycle_rules[{index}]"
+    if error.parameter == label or error.parameter.startswith(f"{label}."):
+        parameter = "rule" + error.parameter[len(label):]
+        return ValidationError(parameter, error.value, error.allowed, problem=error.problem)
+    if error.parameter == "lifecycle_rules":
+        return _whole_policy_error(error, "rule", rule)
+    return error
+
+
+def _holds_token(value: Any) -> bool:
+    """Whether some part of a policy document is only known at apply time."""
+    if isinstance(value, Mapping):
+        return any(_holds_token(item) for item in value.values())
+    if isinstance(value, list):
+        return is_token(value) or any(_holds_token(item) for item in value)
+    return is_token(value)
+
+
+def _lifecycle_policy_text(document: Mapping[str, Any]) -> str:
+    if _holds_token(document):
+        # Some value is only known at apply time, so Terraform builds the JSON.
+        return Fn.jsonencode(document)
+    # A description may hold "${" or "%{", which Terraform would read as an expression.
+    return literal_text(lifecycle_policy_json(dict(document)))
 
 
 class _TokenChecks:
@@ -465,6 +552,33 @@ def _warn_if_destroyable(settings: Mapping[str, Any], where: str) -> None:
         )
 
 
+class LifecycleTagPrefixListWarning(UserWarning):
+    """A seed-style ``lifecycle_tag_prefix_list`` with several prefixes: ECR's
+    ``tagPrefixList`` means AND, so the rule selects only images that carry a
+    tag for every prefix, which is rarely what was meant."""
+
+
+def _warn_if_prefixes_mean_and(settings: Mapping[str, Any], where: str) -> None:
+    prefixes = settings["lifecycle_tag_prefix_list"]
+    if settings["enable_lifecycle_policy"] is False or settings["lifecycle_rules"] or len(prefixes) < 2:
+        return
+    days = settings["untagged_image_expiry_days"]
+    count = settings["max_tagged_image_count"]
+    days_text = str(days) if isinstance(days, int) else "<days>"
+    count_text = str(count) if isinstance(count, int) else "<count>"
+    warnings.warn(
+        f"{where}: lifecycle_tag_prefix_list={list(prefixes)!r} selects only images that carry a "
+        "tag for EVERY prefix (ECR's tagPrefixList means AND); images tagged with only some of "
+        "them are never expired by max_tagged_image_count. For images with a tag of ANY of these "
+        "prefixes, pass lifecycle_rules=[LifecycleRule(tag_status=TagStatus.UNTAGGED, "
+        f"max_image_age_days={days_text})] + [LifecycleRule(tag_prefix_list=[prefix], "
+        f"max_image_count={count_text}) for prefix in {list(prefixes)!r}] instead of the seed's "
+        f"lifecycle keywords (each prefix then keeps its own newest {count_text}).",
+        LifecycleTagPrefixListWarning,
+        stacklevel=4,
+    )
+
+
 @with_init_signature
 class Repository(Construct):
     """A private ECR repository with scan-on-push, encryption, immutable tags,
@@ -473,9 +587,15 @@ class Repository(Construct):
     It writes the same Terraform as the seed HCL module:
 
     * ``aws_ecr_repository`` (always);
-    * ``aws_ecr_lifecycle_policy`` when ``enable_lifecycle_policy``;
+    * ``aws_ecr_lifecycle_policy`` when ``enable_lifecycle_policy``: the seed's
+      two rules, or ``lifecycle_rules`` (and rules added by
+      :meth:`add_lifecycle_rule`), after one rule per ``protected_tags`` pattern;
     * ``aws_iam_policy_document`` data source and ``aws_ecr_repository_policy``
-      when any pull or push principal is given (statements ``AllowPull``, ``AllowPush``);
+      when any pull or push principal is given (statements ``AllowPull``, ``AllowPush``),
+      or once :meth:`grant_pull`, :meth:`grant_push`, :meth:`grant_pull_push` or
+      :meth:`add_to_resource_policy` adds a statement;
+    * an ``ecr:GetAuthorizationToken`` identity policy on each ``IamRole`` or
+      ``IamUser`` of the same stack that a grant names (once per identity);
     * its share of the registry's single ``aws_ecr_registry_scanning_configuration``
       (see :class:`~cdktf_aws_ecr.Registry`), and its repository filter in the
       registry's single ``aws_ecr_replication_configuration`` when ``replicate_to``
@@ -487,7 +607,10 @@ class Repository(Construct):
     provider run at synth (``app.synth()``, ``cdktf synth`` or a ``Testing``
     synth), when the tree is complete, and raise the same error: the KMS key's
     region, the principals' partition, the tag count with the provider's
-    ``default_tags``, and unique names per registry across the app's stacks.
+    ``default_tags``, unique names per registry across the app's stacks, and
+    the repository policy's Sids and ECR's 10,240-character limit.
+    The lifecycle policy is checked as a whole, as ECR checks it, when the
+    construct is built and at every :meth:`add_lifecycle_rule`.
     """
 
     @expand_keyword_arguments(RepositoryProps)
@@ -499,6 +622,7 @@ class Repository(Construct):
             if not isinstance(id, str) or not id:
                 raise ValidationError("id", id, "a non-empty string")
             settings = checked_inputs(RepositoryProps, inputs, "Repository")
+            _check_lifecycle_combinations(settings, inputs)
             _check_combinations(settings, inputs)
             provider: Optional[AwsProvider] = settings["provider"]
             check_same_stack("provider", provider, state)
@@ -506,17 +630,11 @@ class Repository(Construct):
                 raise ValidationError(
                     "id", id, f"an id not yet used in '{scope_path}'", problem="is taken"
                 )
-            policy = (
-                _lifecycle_policy(settings) if settings["enable_lifecycle_policy"] is not False else None
+            lifecycle_document = (
+                _lifecycle_document(settings, inputs)
+                if settings["enable_lifecycle_policy"] is not False
+                else None
             )
-            if policy is not None and len(policy) > MAX_LIFECYCLE_POLICY_LENGTH:
-                raise ValidationError(
-                    "lifecycle_tag_prefix_list",
-                    inputs.get("lifecycle_tag_prefix_list"),
-                    f"a list short enough for a lifecycle policy of at most "
-                    f"{MAX_LIFECYCLE_POLICY_LENGTH} characters",
-                    problem=f"makes the policy {len(policy)} characters long",
-                )
             request = ScanningRequest(
                 name=settings["name"],
                 scan_on_push=settings["scan_on_push"],
@@ -530,26 +648,35 @@ class Repository(Construct):
             owner = state.book.owner_by_key.get(registry_key(state, provider))
             if owner is not None:
                 owner.check_new(request)
+            access_policy = RepositoryPolicyDocument()
+            for access, parameter in (
+                (Access.PULL, "pull_principal_arns"),
+                (Access.PUSH, "push_principal_arns"),
+            ):
+                access_policy.add_principal_arns(access, settings[parameter], parameter)
         except ValidationError as error:
             raise error.located(where) from None
 
         _warn_if_destroyable(settings, where)
+        _warn_if_prefixes_mean_and(settings, where)
         super().__init__(scope, id)
         self.settings: Mapping[str, Any] = MappingProxyType(settings)
         self._where = where
         self._state = state
+        self._access_policy = access_policy
+        self._seed_lifecycle_keywords = {
+            k: v for k, v in inputs.items() if k in SEED_LIFECYCLE_KEYWORDS
+        }
+        self._lifecycle_rules: Tuple[LifecycleRule, ...] = settings["lifecycle_rules"]
+        self._lifecycle_document = lifecycle_document
         require_provider_versions(state.stack)
-        self._build(settings, policy)
+        self._build(settings)
         (owner or Registry._implicit(state, provider)).add(request)
         add_synth_check(state, self._check_with_provider)
 
-    def _build(self, settings: Mapping[str, Any], lifecycle_policy: Optional[str]) -> None:
+    def _build(self, settings: Mapping[str, Any]) -> None:
         # Bindings are imported here, after cdktf_aws_ecr set up their lean start.
-        from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
-            DataAwsIamPolicyDocument,
-            DataAwsIamPolicyDocumentStatement,
-            DataAwsIamPolicyDocumentStatementPrincipals,
-        )
+        from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument
         from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
         from cdktf_cdktf_provider_aws.ecr_repository import (
             EcrRepository,
@@ -598,13 +725,14 @@ class Repository(Construct):
         recreate_with_repository = [f"aws_ecr_repository.{repository_id}.arn"]
 
         self.lifecycle_policy: Optional[EcrLifecyclePolicy] = None
-        if lifecycle_policy is not None:
+        if self._lifecycle_document is not None:
             enabled = settings["enable_lifecycle_policy"]
             self.lifecycle_policy = EcrLifecyclePolicy(
                 self,
                 "lifecycle_policy",
                 repository=repository_name,
-                policy=lifecycle_policy,
+                # Written at synth, so rules added by add_lifecycle_rule are in it.
+                policy=lazy_string(self._produce_lifecycle_policy),
                 count=None if enabled is True else Token.as_number(Fn.conditional(enabled, 1, 0)),
                 lifecycle=_lifecycle(
                     token_checks.lifecycle_policy, replace_triggered_by=recreate_with_repository
@@ -613,49 +741,189 @@ class Repository(Construct):
             )
             pin_address(stack, self.lifecycle_policy, "aws_ecr_lifecycle_policy", address_id)
 
-        statements: List[DataAwsIamPolicyDocumentStatement] = [
-            DataAwsIamPolicyDocumentStatement(
-                sid=sid,
-                effect="Allow",
-                principals=[
-                    DataAwsIamPolicyDocumentStatementPrincipals(
-                        type="AWS", identifiers=list(principals)
-                    )
-                ],
-                actions=list(actions),
-            )
-            for sid, principals, actions in (
-                (PULL_STATEMENT_SID, settings["pull_principal_arns"], PULL_ACTIONS),
-                (PUSH_STATEMENT_SID, settings["push_principal_arns"], PUSH_ACTIONS),
-            )
-            if principals
-        ]
         self.policy_document: Optional[DataAwsIamPolicyDocument] = None
         self.repository_policy: Optional[EcrRepositoryPolicy] = None
-        if statements:
+        self._address_id = address_id
+        self._repository_name = repository_name
+        self._policy_preconditions = token_checks.repository_policy
+        self._recreate_with_repository = recreate_with_repository
+        if not self._access_policy.is_empty:
+            self._access_policy_changed()
+
+    # -- access
+
+    def grant_pull(self, grantee: Any) -> None:
+        """Allow ``grantee`` to pull: the seed's 3 read actions (``PULL_ACTIONS``).
+
+        ``grantee`` is one of:
+
+        * an IAM principal ARN or a 12-digit account ID, of this or another
+          account (joins the ``AllowPull`` statement);
+        * an ``IamRole`` or ``IamUser`` (or anything with an ``.arn``), from any
+          stack of the app (joins ``AllowPull`` by reference). A role or user of
+          **this repository's stack** also gets an identity policy allowing
+          ``ecr:GetAuthorizationToken``, so it can log in to the registry (a
+          repository policy cannot grant that); one per identity, however many
+          repositories grant it (see :func:`~cdktf_aws_ecr.grant_registry_login`).
+          A role or user of another stack gets only the repository statement:
+          its identity policy belongs in its own stack, and creating it here
+          would make this stack depend on that one's role name; call
+          ``grant_registry_login(role)`` in the role's stack;
+        * :class:`~cdktf_aws_ecr.ServicePrincipal`, e.g. ``lambda.amazonaws.com``
+          limited by ``aws:SourceArn`` / ``aws:SourceAccount``
+          (``AllowPullLambdaBySourceArn``...);
+        * :class:`~cdktf_aws_ecr.OrganizationPrincipal`: principal ``*`` limited
+          by ``aws:PrincipalOrgID`` (``AllowPullOrganization``).
+
+        Grants may be made at any time before synth, in any order; the policy
+        is the same. The first statement creates the repository policy. A bad
+        grantee raises :class:`~cdktf_aws_ecr.ValidationError` naming
+        ``grantee``, and changes nothing.
+        """
+        self._grant(Access.PULL, grantee)
+
+    def grant_push(self, grantee: Any) -> None:
+        """Allow ``grantee`` to push and pull: the seed's 7 actions (``PUSH_ACTIONS``).
+
+        Grantees as for :meth:`grant_pull`, with statements ``AllowPush``,
+        ``AllowPushOrganization``, ``AllowPushLambdaBySourceArn``... An
+        ``IamRole`` or ``IamUser`` of this repository's stack also gets the
+        identity policy allowing ``ecr:GetAuthorizationToken`` (registry login).
+        """
+        self._grant(Access.PUSH, grantee)
+
+    def grant_pull_push(self, grantee: Any) -> None:
+        """The same as :meth:`grant_push`: the 7 push actions include the 3 pull
+        actions. An ``IamRole`` or ``IamUser`` of this repository's stack also
+        gets the identity policy allowing ``ecr:GetAuthorizationToken``."""
+        self._grant(Access.PULL_PUSH, grantee)
+
+    def add_to_resource_policy(self, statement: Any) -> None:
+        """Add a statement of your own to the repository policy (the escape hatch).
+
+        ``statement`` is a :class:`~cdktf_aws_ecr.PolicyStatement` or the
+        provider's ``DataAwsIamPolicyDocumentStatement``. It keeps its Sid (which
+        must be unique in the policy, checked at synth) and comes after the
+        generated statements, in the order added. The wildcard rule holds: a
+        ``*`` principal in an ``Allow`` statement needs an ``aws:PrincipalOrgID``
+        or ``aws:PrincipalOrgPaths`` condition, a ``Service`` principal an
+        ``aws:SourceArn`` or ``aws:SourceAccount`` condition, and partial
+        wildcards are refused; otherwise :class:`~cdktf_aws_ecr.ValidationError`
+        names ``statement`` (or its field) and nothing changes.
+        """
+        try:
+            self._access_policy.add_statement(statement, "statement")
+        except ValidationError as error:
+            raise error.located(self._where) from None
+        self._access_policy_changed()
+
+    def _grant(self, access: Access, grantee: Any) -> None:
+        try:
+            if isinstance(grantee, Construct) and state_of(grantee).book is not self._state.book:
+                # cdktf would take its .arn for a cross-stack reference to a stack this
+                # app never synthesizes.
+                raise ValidationError(
+                    "grantee",
+                    grantee,
+                    GRANTEES_ALLOWED + ", of this app",
+                    problem=f"is '{grantee.node.path}' of another cdktf App",
+                )
+            classified = self._access_policy.grant(access, grantee, "grantee")
+        except ValidationError as error:
+            raise error.located(self._where) from None
+        identity = classified.identity
+        if classified.identity_type is not None and state_of(identity).path == self._state.path:
+            grant_registry_login(identity)
+        self._access_policy_changed()
+
+    def _access_policy_changed(self) -> None:
+        """Emit the repository policy with the first statement; keep its guards current."""
+        from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+            DataAwsIamPolicyDocument,
+        )
+        from cdktf_cdktf_provider_aws.ecr_repository_policy import EcrRepositoryPolicy
+
+        provider = self.settings["provider"]
+        stack = self._state.stack
+        if self.policy_document is None:
+            # The statements are produced at synth, so grants made later are in them;
+            # Lazy keeps them intact (plain nested dicts given to the struct argument
+            # are not). They are checked by _check_with_provider.
             self.policy_document = DataAwsIamPolicyDocument(
                 self,
                 "policy_document",
-                statement=statements,
-                lifecycle=_wildcard_guard(
-                    [*settings["pull_principal_arns"], *settings["push_principal_arns"]]
-                ),
+                statement=lazy_any(self._access_policy.blocks),
                 provider=provider,
             )
             pin_address(
-                stack, self.policy_document, "aws_iam_policy_document", address_id, managed=False
+                stack, self.policy_document, "aws_iam_policy_document", self._address_id,
+                managed=False,
             )
             self.repository_policy = EcrRepositoryPolicy(
                 self,
                 "repository_policy",
-                repository=repository_name,
+                repository=self._repository_name,
                 policy=self.policy_document.json,
                 lifecycle=_lifecycle(
-                    token_checks.repository_policy, replace_triggered_by=recreate_with_repository
+                    self._policy_preconditions,
+                    replace_triggered_by=self._recreate_with_repository,
                 ),
                 provider=provider,
             )
-            pin_address(stack, self.repository_policy, "aws_ecr_repository_policy", address_id)
+            pin_address(stack, self.repository_policy, "aws_ecr_repository_policy", self._address_id)
+        guards = self._access_policy.guards()
+        if guards:
+            self.policy_document.lifecycle = TerraformResourceLifecycle(postcondition=[
+                Postcondition(condition=condition, error_message=message)
+                for condition, message in guards
+            ])
+
+    def _produce_lifecycle_policy(self) -> str:
+        assert self._lifecycle_document is not None
+        return _lifecycle_policy_text(self._lifecycle_document)
+
+    def add_lifecycle_rule(self, rule: LifecycleRule) -> None:
+        """Add a typed rule to the lifecycle policy, at any time before synth.
+
+        Added rules follow ``lifecycle_rules`` and, like them, replace the
+        seed's two rules (a repository built with only the seed's defaults
+        keeps only the typed rules). They are numbered as ``lifecycle_rules``
+        are: explicit priorities kept, the others in the order added, the
+        ``ANY`` rule last, whatever the order of the calls.
+
+        The whole policy is checked here, so a rule ECR would reject raises
+        :class:`~cdktf_aws_ecr.ValidationError` (naming ``rule``) from this
+        call and is not added. Refused on a repository without a lifecycle
+        policy or built with the seed's lifecycle keywords.
+        """
+        try:
+            if self._lifecycle_document is None:
+                raise ValidationError(
+                    "rule",
+                    rule,
+                    "a rule for a repository with a lifecycle policy",
+                    problem="is added to a repository built with enable_lifecycle_policy=False",
+                )
+            if self._seed_lifecycle_keywords:
+                given = " and ".join(f"{k}={v!r}" for k, v in self._seed_lifecycle_keywords.items())
+                raise ValidationError(
+                    "rule",
+                    rule,
+                    "typed rules only on a repository built without the seed's lifecycle "
+                    f"keywords ({', '.join(SEED_LIFECYCLE_KEYWORDS)}), which they would replace",
+                    problem=f"is added to a repository built with {given}",
+                )
+            if not isinstance(rule, LifecycleRule):
+                raise ValidationError("rule", rule, "a LifecycleRule", problem=f"is {type_name(rule)}")
+            rules = (*self._lifecycle_rules, rule)
+            try:
+                document = assemble_lifecycle_policy(rules, self.settings["protected_tags"])
+            except ValidationError as error:
+                raise _as_added_rule_error(error, rule, len(rules) - 1) from None
+        except ValidationError as error:
+            raise error.located(self._where) from None
+        self._lifecycle_rules = rules
+        self._lifecycle_document = document
 
     def _provider_facts(self) -> ProviderFacts:
         return self._state.book.provider_facts(self._state, self.settings["provider"])
@@ -681,6 +949,8 @@ class Repository(Construct):
                     if not is_token(settings[parameter]):
                         check_principal_partitions(parameter, settings[parameter], facts.region)
             check_tag_total("tags", settings["tags"], facts.default_tag_keys)
+            # With every grant made: unique Sids, the grantees' partitions, ECR's size limit.
+            self._access_policy.check(facts.region)
         except ValidationError as error:
             raise error.located(self._where) from None
 

@@ -481,10 +481,10 @@ def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
                 TAGS_ALLOWED,
                 problem=f"has an invalid value for {key!r}: {text!r} {value_problem}",
             )
-    return {_literal(key): _literal(text) for key, text in value.items()}
+    return {literal_text(key): literal_text(text) for key, text in value.items()}
 
 
-def _literal(text: str) -> str:
+def literal_text(text: str) -> str:
     """``text`` as Terraform JSON must spell it to mean exactly ``text``.
 
     Terraform reads ``${`` and ``%{`` in a JSON string as the start of an

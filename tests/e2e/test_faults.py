@@ -37,6 +37,8 @@ from devtools import rehearse
 from devtools import terraform as tf
 from devtools.local_aws import LocalAws, free_port
 
+from test_scanning_scale import scanned_as
+
 from .conftest import (
     aws_client,
     parallel,
@@ -201,9 +203,13 @@ def test_interrupted_deploys_converge_when_run_again(fault_endpoint, tmp_path: P
     reported = sorted(v for s in stacks for k, v in outputs[s].items() if k.endswith("_name"))
     assert reported == expected_names
     scanning = ecr.get_registry_scanning_configuration()["scanningConfiguration"]
-    filtered = sorted(f["filter"] for rule in scanning["rules"] for f in rule["repositoryFilters"])
-    # prod writes the registry's one configuration, for every environment of the app.
-    assert filtered == sorted(n for s in synth for n in repository_addresses(synth[s]))
+    rules = [
+        {"scan_frequency": r["scanFrequency"], "repository_filter": [{"filter": f["filter"]} for f in r["repositoryFilters"]]}
+        for r in scanning["rules"]
+    ]
+    # prod writes the registry's one configuration, covering every environment of the app.
+    for name in (n for s in synth for n in repository_addresses(synth[s])):
+        assert scanned_as(rules, name) is not None, name
 
     # Every declared resource recorded exactly once, nothing else.
     for stack in stacks:

@@ -14,8 +14,11 @@ Which mechanism each test depends on (remove it and the test fails):
 * an allowed replacement keeps its policies: ``replace_triggered_by`` on the
   lifecycle and repository policies;
 * retiring keeps the repository: ``RemovedRepository``'s ``removed`` blocks;
-* the upgrade from release 0.1.0 destroys nothing: the ``moved`` blocks
-  ``pin_address`` writes from the path-derived addresses.
+* the upgrade from release 0.1.0 destroys nothing (but the example app's
+  lifecycle policies, whose rules changed on purpose): the ``moved`` blocks
+  ``pin_address`` writes from the path-derived addresses, and the example app's
+  ``move_from_id`` onto ``grant_registry_login``'s policies for the registry-login
+  policies it used to write itself.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from cdktf_aws_ecr import RegistryScanning, RemovedRepository, Repository
 from devtools import rehearse
 from devtools.local_aws import ACCOUNT_ID, LocalAws
 
-from .conftest import MANIFEST, Plan, plan, synthesize, terraform
+from .conftest import MANIFEST, Plan, parallel, plan, synthesize, terraform
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
@@ -259,11 +262,19 @@ def _deploy_fixture(root: Path, env: Dict[str, str]) -> Path:
         (outdir / "stacks" / name).mkdir(parents=True)
         (outdir / "stacks" / name / "cdk.tf.json").write_text(text)
     rehearse.init_stacks(outdir, stacks, env)
-    for name in ("dev", "stage", "prod"):  # prod owns the registry settings of all three
-        result = terraform(outdir / "stacks" / name,
-                           ["apply", "-input=false", "-no-color", "-auto-approve"], env)
-        assert result.returncode == 0, result.stdout + result.stderr
+    _apply_all(outdir, stacks, env)
     return outdir
+
+
+def _apply_all(outdir: Path, stacks: List[str], env: Dict[str, str]) -> None:
+    """Apply the stacks side by side: they share no resource (prod alone owns the registry's)."""
+    results = parallel({
+        name: (lambda n=name: terraform(outdir / "stacks" / n,
+                                        ["apply", "-input=false", "-no-color", "-auto-approve"], env))
+        for name in stacks
+    })
+    for result in results.values():
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -275,21 +286,34 @@ def upgrade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]
         old = _deploy_fixture(root, env)
         ecr = boto3.client("ecr", region_name="us-east-1", endpoint_url=endpoint.url,
                            aws_access_key_id="test", aws_secret_access_key="test")
+        iam = boto3.client("iam", region_name="us-east-1", endpoint_url=endpoint.url,
+                           aws_access_key_id="test", aws_secret_access_key="test")
+
+        def inline_policies() -> Dict[str, Dict[str, Any]]:
+            found = {}
+            for role in ("prod-ci-image-push", "prod-ecs-task-execution"):
+                for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+                    document = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+                    found[f"{role}/{name}"] = json.loads(document) if isinstance(document, str) else document
+            return found
+
+        login_before = inline_policies()
         for name in ("dev/accounts-service", "prod/accounts-service"):
             ecr.put_image(repositoryName=name, imageManifest=MANIFEST, imageTag="v1.0.0")
         new = root / "release-next"
         synth = synthesize(new, root / "state")
         rehearse.init_stacks(new, list(synth), env)
-        plans = {name: plan(new / "stacks" / name, env, with_json=True) for name in synth}
-        for name in ("dev", "stage", "prod"):
-            result = terraform(new / "stacks" / name, ["apply", "-input=false", "-no-color", "-auto-approve"], env)
-            assert result.returncode == 0, result.stdout + result.stderr
+        plans = parallel({
+            name: (lambda n=name: plan(new / "stacks" / n, env, with_json=True)) for name in synth
+        })
+        _apply_all(new, list(synth), env)
         yield {
             "old": {name: json.loads((old / "stacks" / name / "cdk.tf.json").read_text()) for name in synth},
             "plans": plans,
-            "second plans": {name: plan(new / "stacks" / name, env) for name in synth},
+            "second plans": parallel({name: (lambda n=name: plan(new / "stacks" / n, env)) for name in synth}),
             "images": {name: [i["imageTags"] for i in ecr.describe_images(repositoryName=name)["imageDetails"]]
                        for name in ("dev/accounts-service", "prod/accounts-service")},
+            "login policies": {"before": login_before, "after": inline_policies()},
         }
 
 
@@ -304,16 +328,56 @@ def test_upgrading_from_release_0_1_0_moves_state_and_destroys_nothing(
     result: Plan = upgrade["plans"][stack]
     assert result.returncode in (0, 2), result.output
     destroying = {a: acts for a, acts in _changes(result).items() if "delete" in acts or "forget" in acts}
-    assert destroying == {}
-    # The one thing this release adds to the example app: prod's replication configuration.
+    # The example app's own lifecycle rules changed in this release (typed rules instead
+    # of prefix lists that meant AND). The AWS provider replaces a lifecycle policy whose
+    # text changes, which deletes no image; that is the one replacement allowed, and only
+    # for a policy whose text changed. No repository, repository policy or scanning
+    # configuration goes.
+    replaced = {
+        change["address"]: change["change"]
+        for change in result.json["resource_changes"]
+        if change["address"] in destroying and change["type"] == "aws_ecr_lifecycle_policy"
+    }
+    assert {a: acts for a, acts in destroying.items() if a not in replaced} == {}
+    # The one resource this release adds to the example app: prod's replication configuration.
     creating = sorted(a for a, acts in _changes(result).items() if acts == ["create"])
     assert creating == (["aws_ecr_replication_configuration.registry_replication"] if stack == "prod" else [])
-    # Every ECR resource of the old release is carried over by a moved block.
+    # Every repository of the example app got new rules, so each of its policies is replaced.
+    assert len(replaced) == len(upgrade["old"][stack]["resource"]["aws_ecr_lifecycle_policy"])
+    for address, change in replaced.items():
+        assert change["actions"] == ["delete", "create"], address
+        assert change["replace_paths"] == [["policy"]], address
+        assert json.loads(change["before"]["policy"]) != json.loads(change["after"]["policy"]), address
+    # Every ECR resource of the old release, and prod's registry-login role policies
+    # (now the library's), are carried over by a moved block.
     old = upgrade["old"][stack]["resource"]
-    expected = {
-        f"{kind}.{key}" for kind in KEPT_TYPES[:4] for key in old.get(kind, {})
-    }
+    moved_types = (*KEPT_TYPES[:4], "aws_iam_role_policy")
+    expected = {f"{kind}.{key}" for kind in moved_types for key in old.get(kind, {})}
     assert set(_moved(result).values()) == expected
+    if stack == "prod":
+        assert {f"aws_iam_role_policy.{key}" for key in old["aws_iam_role_policy"]} == {
+            "aws_iam_role_policy.ci_build_registry_login",
+            "aws_iam_role_policy.ecs_task_execution_registry_login",
+        }
+
+
+def test_the_registry_login_policies_are_updated_in_place_never_missing(upgrade: Dict[str, Any]) -> None:
+    # The library's policy keeps the role and the inline policy name, so taking the old
+    # one over is one PutRolePolicy per role: the role holds the permission throughout.
+    actions = upgrade["plans"]["prod"].actions("aws_iam_role_policy")
+    assert actions == {
+        "aws_iam_role_policy.ci_build_role_registry_login": ["update"],
+        "aws_iam_role_policy.ecs_task_execution_role_registry_login": ["update"],
+    }
+    login = {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}
+    policies = upgrade["login policies"]
+    for when in ("before", "after"):
+        assert sorted(policies[when]) == [
+            "prod-ci-image-push/ecr-registry-login",
+            "prod-ecs-task-execution/ecr-registry-login",
+        ], when
+    assert all(d["Statement"] == [login] for d in policies["before"].values())
+    assert all(d["Statement"] == [{"Sid": "AllowRegistryLogin", **login}] for d in policies["after"].values())
 
 
 def test_after_the_upgrade_the_next_plan_is_empty_and_images_are_there(upgrade: Dict[str, Any]) -> None:

@@ -3,8 +3,9 @@
 The changed app is synthesized next to the deployed one with the SAME state
 files, and only planned (read-only), so the shared deployment is untouched.
 
-* Changing lifecycle inputs (dev) or repository-policy inputs (prod) plans an
-  in-place update of the policy resource and leaves every aws_ecr_repository
+* Changing lifecycle rules (dev) or repository-policy inputs (prod) plans a
+  change of the policy resource only (the lifecycle policy is replaced, the
+  repository policy updated in place) and leaves every aws_ecr_repository
   alone: never a replacement, which would delete the images.
 * Changing the encryption, which forces a replacement, is refused by
   ``terraform plan`` on prod's repositories (explicit ``prevent_destroy``) and
@@ -21,6 +22,7 @@ from typing import Dict
 
 import pytest
 
+from cdktf_aws_ecr import LifecycleRule
 from devtools import rehearse
 from stacks import ENVIRONMENTS, EnvironmentConfig, EnvironmentStack
 
@@ -55,21 +57,24 @@ def update_plans(
     deployment: Deployment, tmp_path_factory: pytest.TempPathFactory, monkeypatch_module
 ) -> Dict[str, Plan]:
     """Plans of the changed apps against the deployed state, by case."""
-    dev = _by_name(ENVIRONMENTS)["dev"]
-    # 1) inputs that update in place: dev's lifecycle numbers and prefixes, prod's pull principals.
+    untagged, *tagged = _by_name(ENVIRONMENTS)["dev"].repository_defaults["lifecycle_rules"]
+    # 1) inputs that leave the repositories alone: dev's lifecycle rules (an age, the
+    #    counts, one more rule), prod's pull principals.
     inputs_changed = changed(
         "dev",
         repository_defaults={
-            "untagged_image_expiry_days": dev.repository_defaults["untagged_image_expiry_days"] + DAYS_ADDED,
-            "max_tagged_image_count": dev.repository_defaults["max_tagged_image_count"] + 5,
-            "lifecycle_tag_prefix_list": [*dev.repository_defaults["lifecycle_tag_prefix_list"], "rc-"],
+            "lifecycle_rules": [
+                dataclasses.replace(untagged, max_image_age_days=untagged.max_image_age_days + DAYS_ADDED),
+                *(dataclasses.replace(rule, max_image_count=rule.max_image_count + 5) for rule in tagged),
+                LifecycleRule(tag_prefix_list=["rc-"], max_image_count=5),
+            ],
         },
     )
     original_add = EnvironmentStack.add_repositories
 
     def add_with_extra_puller(stack: EnvironmentStack) -> None:
         if stack.environment.name == "prod":
-            stack.pull_principals = [*stack.pull_principals, EXTRA_PULL_PRINCIPAL]
+            stack.pull_grantees = [*stack.pull_grantees, EXTRA_PULL_PRINCIPAL]
         original_add(stack)
 
     root = tmp_path_factory.mktemp("e2e-updates")
@@ -137,7 +142,8 @@ def test_lifecycle_change_leaves_the_repository_alone(update_plans) -> None:
         assert actions in (["update"], ["delete", "create"]), actions
         if actions != ["update"]:
             assert change["change"].get("replace_paths") == [["policy"]], change["change"].get("replace_paths")
-        days = _by_name(ENVIRONMENTS)["dev"].repository_defaults["untagged_image_expiry_days"] + DAYS_ADDED
+        untagged = _by_name(ENVIRONMENTS)["dev"].repository_defaults["lifecycle_rules"][0]
+        days = untagged.max_image_age_days + DAYS_ADDED
         assert f'"countNumber":{days},' in change["change"]["after"]["policy"]
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import inspect
 import json
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 import pytest
 
-from cdktf_aws_ecr import Repository
+from cdktf_aws_ecr import LifecycleRule, Repository
 from stacks import ENVIRONMENTS, EnvironmentConfig
 
 from test_scanning_scale import scanned_as
@@ -94,35 +94,39 @@ def test_prod_key_rotates_and_is_the_only_customer_key(deployment: Deployment, p
     assert metadata["Description"] == "Encrypts the prod ECR repositories"
 
 
+def expected_lifecycle_policy(rules: Sequence[LifecycleRule], protected: Sequence[str]) -> Dict[str, Any]:
+    """The documented layout, written out: one never-expiring rule per protected
+    pattern first, then the typed rules in order (the example app gives no
+    priorities and no ANY rule)."""
+    written: List[Dict[str, Any]] = [
+        {
+            "description": f"Never expire images tagged {pattern}",
+            "selection": {"tagStatus": "tagged", "tagPatternList": [pattern],
+                          "countType": "imageCountMoreThan", "countNumber": 999999},
+            "action": {"type": "expire"},
+        }
+        for pattern in protected
+    ]
+    for rule in rules:
+        selection: Dict[str, Any] = {"tagStatus": rule.tag_status.value}
+        for key, value in (("tagPrefixList", rule.tag_prefix_list), ("tagPatternList", rule.tag_pattern_list)):
+            if value is not None:
+                selection[key] = list(value)
+        if rule.max_image_count is not None:
+            selection.update(countType="imageCountMoreThan", countNumber=rule.max_image_count)
+        else:
+            selection.update(countType="sinceImagePushed", countUnit="days", countNumber=rule.max_image_age_days)
+        written.append({"selection": selection, "action": {"type": "expire"},
+                        **({"description": rule.description} if rule.description else {})})
+    # Numbered 1, 2, ... in that order.
+    return {"rules": [{"rulePriority": priority, **rule} for priority, rule in enumerate(written, start=1)]}
+
+
 @pytest.mark.parametrize("environment,name,expected", CASES, ids=IDS)
 def test_lifecycle_policy_json(deployment: Deployment, environment, name, expected) -> None:
     text = deployment.client("ecr").get_lifecycle_policy(repositoryName=name)["lifecyclePolicyText"]
-    assert json.loads(text) == {
-        "rules": [
-            {
-                "rulePriority": 1,
-                "description": f"Expire untagged images older than {expected['untagged_image_expiry_days']} days",
-                "selection": {
-                    "tagStatus": "untagged",
-                    "countType": "sinceImagePushed",
-                    "countUnit": "days",
-                    "countNumber": expected["untagged_image_expiry_days"],
-                },
-                "action": {"type": "expire"},
-            },
-            {
-                "rulePriority": 2,
-                "description": f"Keep only the most recent {expected['max_tagged_image_count']} tagged images",
-                "selection": {
-                    "tagStatus": "tagged",
-                    "tagPrefixList": list(expected["lifecycle_tag_prefix_list"]),
-                    "countType": "imageCountMoreThan",
-                    "countNumber": expected["max_tagged_image_count"],
-                },
-                "action": {"type": "expire"},
-            },
-        ]
-    }
+    assert expected["lifecycle_rules"], "the example app uses typed rules"
+    assert json.loads(text) == expected_lifecycle_policy(expected["lifecycle_rules"], expected["protected_tags"])
 
 
 def _role_arn(name: str) -> str:
@@ -138,7 +142,7 @@ def test_repository_policy_principals_and_actions(deployment: Deployment, enviro
         return
     policy = json.loads(ecr.get_repository_policy(repositoryName=name)["policyText"])
     statements = {s["Sid"]: s for s in policy["Statement"]}
-    assert sorted(statements) == ["AllowPull", "AllowPush"]
+    assert sorted(statements) == ["AllowPull", "AllowPullLambdaBySourceArn", "AllowPush"]
 
     def actions(statement: Dict[str, Any]) -> set:
         value = statement["Action"]
@@ -150,6 +154,16 @@ def test_repository_policy_principals_and_actions(deployment: Deployment, enviro
     assert actions(pull) == PULL
     assert push["Principal"] == {"AWS": _role_arn(f"{environment.name}-ci-image-push")}
     assert actions(push) == PUSH
+    # Lambda pulls as the service, for the configured functions only.
+    (function,) = environment.image_functions
+    assert statements["AllowPullLambdaBySourceArn"] == {
+        "Sid": "AllowPullLambdaBySourceArn",
+        "Effect": "Allow",
+        "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": statements["AllowPullLambdaBySourceArn"]["Action"],
+        "Condition": {"ArnLike": {"aws:SourceArn": function}},
+    }
+    assert actions(statements["AllowPullLambdaBySourceArn"]) == PULL
     # The roles the policy names exist, and only their services may assume them.
     iam = deployment.client("iam")
     for role, service in (
@@ -159,6 +173,14 @@ def test_repository_policy_principals_and_actions(deployment: Deployment, enviro
         trust = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
         trust = json.loads(trust) if isinstance(trust, str) else trust
         assert [s["Principal"] for s in trust["Statement"]] == [{"Service": service}]
+        # Each role can log in to the registry: one identity policy, from the grants.
+        assert iam.list_role_policies(RoleName=role)["PolicyNames"] == ["ecr-registry-login"]
+        login = iam.get_role_policy(RoleName=role, PolicyName="ecr-registry-login")["PolicyDocument"]
+        login = json.loads(login) if isinstance(login, str) else login
+        assert login["Statement"] == [
+            {"Sid": "AllowRegistryLogin", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken",
+             "Resource": "*"}
+        ]
 
 
 def test_registry_scanning_rules_and_filters(deployment: Deployment) -> None:
