@@ -10,6 +10,7 @@ the order of calls never matters.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import pytest
@@ -639,3 +640,71 @@ def test_owner_location_defaults_to_the_provider(make_stack: MakeStack) -> None:
     assert RegistryScanning.of(pinned).location == RegistryLocation(ACCOUNT, "eu-central-1")
     assert RegistryScanning.of(unknown).location == RegistryLocation(None, None)
     assert str(RegistryScanning.of(unknown).location) == "the credentials' account, the provider's default region"
+
+
+def test_an_explicit_owner_with_the_default_id_after_repositories_takes_over(stack: TerraformStack) -> None:
+    # GIVEN a repository, whose stack got an implicit owner with the default id
+    Repository(stack, "api", name="prod/api", enhanced_scanning=True)
+    # WHEN the owner README shows is created afterwards, with that same default id
+    owner = RegistryScanning(stack, account_id=ACCOUNT, region="us-east-1")
+    # THEN it takes over: one owner, one configuration
+    assert RegistryScanning.of(stack) is owner and owner.explicit
+    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["prod/api"]}
+
+
+def test_an_exact_filter_with_a_wildcard_draws_no_coverage_warning(stack: TerraformStack) -> None:
+    # GIVEN a name that is part of another repository's name: its exact filter needs a '*'
+    Repository(stack, "api", name="payments/api", enhanced_scanning=True)
+    Repository(stack, "admin", name="payments/api-admin")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ScanningCoverageWarning)
+        rules = names_in_rules(stack)
+    # THEN nothing was compacted or over-covered, so nothing is reported
+    assert rules == {"CONTINUOUS_SCAN": ["payments/ap*i"], "SCAN_ON_PUSH": ["payments/api-admin"]}
+    assert RegistryScanning.of(stack).over_covered == ()
+
+
+def test_a_stack_managed_elsewhere_cannot_share_a_registry_this_app_configures(make_stack: MakeStack) -> None:
+    # GIVEN prod configures a registry, and team declares the same registry managed elsewhere
+    prod = make_stack("prod", allowed_account_ids=[ACCOUNT])
+    team = make_stack("team", allowed_account_ids=[ACCOUNT])
+    RegistryScanning.managed_elsewhere(team)
+    Repository(team, "basic", name="team/basic")
+    Repository(prod, "api", name="prod/api", enhanced_scanning=True)
+    # THEN synth refuses: neither would cover team's repositories
+    assert_synth_refused(
+        team, "configured_elsewhere",
+        ["declares the registry of stack 'team'", "but stack 'prod'", "covered by neither",
+         "include the stack instead"],
+    )
+
+
+def test_stacks_that_stop_configuring_their_registry_forget_its_settings(make_stack: MakeStack) -> None:
+    # GIVEN dev included in prod's owner, and team managed elsewhere
+    prod, dev, team = make_stack("prod"), make_stack("dev"), make_stack("team", region="eu-west-1")
+    RegistryScanning(prod).include(dev)
+    RegistryScanning.managed_elsewhere(team)
+    Repository(dev, "api", name="dev/api", scan_on_push=False)
+    Repository(team, "api", name="team/api", scan_on_push=False)
+    # THEN both forget (never destroy) the registry settings they may have written before
+    forgotten = [
+        {"from": f"{kind}.{name}", "lifecycle": {"destroy": False}}
+        for kind, name in (("aws_ecr_registry_scanning_configuration", "registry_scanning"),
+                           ("aws_ecr_replication_configuration", "registry_replication"),
+                           ("aws_ecr_registry_policy", "registry_policy"))
+    ]
+    for stack in (dev, team):
+        synth = synth_json(stack)
+        assert synth["removed"] == forgotten
+        assert synth["terraform"]["required_version"] == ">= 1.7.0"
+    assert "removed" not in synth_json(prod)
+
+
+def test_owners_sharing_a_stack_are_named_with_their_providers(app) -> None:
+    stack = TerraformStack(app, "s")
+    AwsProvider(stack, "aws", region="us-east-1")
+    other = AwsProvider(stack, "b", region="us-east-1", alias="b")
+    Repository(stack, "a", name="svc-a", enhanced_scanning=True)
+    Repository(stack, "b", name="svc-b", enhanced_scanning=True, provider=other)
+    assert_synth_refused(stack, "enhanced_scanning", ["stack 's' (the credentials' account",
+                                                      "stack 's' (provider aws.b,"])

@@ -35,7 +35,7 @@ block is derived from the construct path of the code that upgrades.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Dict, List, Optional
 
 from cdktf import TerraformStack
 
@@ -49,6 +49,9 @@ REGISTRY_ACCOUNT_ID = "registry_account"
 #: The IAM role ECR assumes to apply creation templates with a KMS key or tags.
 CREATION_TEMPLATE_ROLE_ID = "creation_template_role"
 _ALIAS_SEPARATOR = "___"
+#: Terraform added the ``removed`` block in 1.7.
+REMOVED_BLOCK_TERRAFORM = ">= 1.7.0"
+_REMOVED = "_cdktf_aws_ecr_removed"
 
 
 def repository_address_id(name: str, alias: Optional[str] = None) -> str:
@@ -99,3 +102,23 @@ def pin_address(
     if managed and in_release_0_1_0:
         element.move_from_id(f"{resource_type}.{legacy}")
     return logical_id
+
+
+def forget(stack: TerraformStack, address: str) -> None:
+    """Declare that ``stack``'s state forgets ``address`` without destroying it
+    (Terraform's ``removed`` block with ``destroy = false``; no-op when the state
+    does not hold it). The stack then needs Terraform >= 1.7, which it declares."""
+    from ._lazy import lazy_any
+    from .providers import require_provider_versions
+
+    removed: Optional[List[Dict[str, Any]]] = getattr(stack, _REMOVED, None)
+    if removed is None:
+        removed = []
+        setattr(stack, _REMOVED, removed)
+        blocks = removed
+        stack.add_override("removed", lazy_any(lambda: list(blocks)))
+        require_provider_versions(stack)
+        stack.add_override("terraform.required_version", REMOVED_BLOCK_TERRAFORM)
+    block = {"from": address, "lifecycle": {"destroy": False}}
+    if block not in removed:
+        removed.append(block)

@@ -134,6 +134,7 @@ from .addresses import (
     REGISTRY_REPLICATION_ID,
     REGISTRY_SCANNING_ID,
     account_setting_address_id,
+    forget,
     pin_address,
     with_alias,
 )
@@ -469,6 +470,9 @@ class Registry(Construct):
                 )
         except ValidationError as error:
             raise error.located(where) from None
+        if current is not None:
+            # The implicit owner may hold the id asked for (the default one): it leaves first.
+            _detach(current)
         super().__init__(scope, id)
         self.explicit = True
         self._state = state
@@ -519,6 +523,11 @@ class Registry(Construct):
         """How messages name this owner: ``Registry 'prod/EcrRegistryScanning'``."""
         return f"{type(self).__name__} '{self.node.path}'"
 
+    def _describe(self) -> str:
+        """``stack 'prod' (provider aws.eu, account ..., region ...)`` for messages."""
+        provider = f"provider aws.{self._alias}, " if self._alias else ""
+        return f"stack '{self._state.path}' ({provider}{self.location})"
+
     @property
     def provider(self) -> Optional[AwsProvider]:
         """The provider every setting is written through (None: the stack's default)."""
@@ -557,7 +566,9 @@ class Registry(Construct):
         state = state_of(scope)
         alias = alias_of(provider) if provider is not None else None
         owner_id = Registry.DEFAULT_ID + (f"-{alias}" if alias else "") + "-elsewhere"
-        return cls(state.stack, owner_id, provider=provider, configured_elsewhere=True)
+        owner = cls(state.stack, owner_id, provider=provider, configured_elsewhere=True)
+        _forget_registry_settings(state, alias)
+        return owner
 
     @staticmethod
     def _implicit(state: StackState, provider: Optional["AwsProvider"]) -> "Registry":
@@ -600,6 +611,7 @@ class Registry(Construct):
             raise error.located(self.label) from None
         state.book.owner_by_key[key] = self
         self._members.append(_Member(state, provider))
+        _forget_registry_settings(state, alias_of(provider) if provider is not None else None)
         if current is not None:
             self._absorb(current)
 
@@ -612,7 +624,7 @@ class Registry(Construct):
             if owner is other:
                 book.owner_by_key[key] = self
         book.checks[other._state.path].remove(other._check)
-        other.node.scope.node.try_remove_child(other.node.id)
+        _detach(other)
         for member in other._members:
             if not any(m.state is member.state and m.provider is member.provider
                        for m in self._members):
@@ -1413,7 +1425,11 @@ class Registry(Construct):
 
     def _warn_about_coverage(self, plan: ScanningPlan, where: str) -> None:
         """Report what the filters this owner chose cover beyond what was asked."""
-        chosen = {f for _, f in plan.wildcard_filters} - {f for f, _ in self._namespace_rules}
+        # Filters of a compacted rule; an exact filter with one '*' (``ap*i``) matches its
+        # own repository's name whole and is not reported.
+        chosen = {
+            f for frequency, f in plan.wildcard_filters if frequency in plan.compacted
+        } - {f for f, _ in self._namespace_rules}
         extra = [o for o in plan.over_covered if not o.namespace_rule]
         if not extra and not chosen:
             return
@@ -1465,7 +1481,26 @@ class Registry(Construct):
     def _check_against(self, other: "Registry") -> None:
         """Refuse two owners of what may be one registry that would both write a setting."""
         self._check_names_against(other)
+        if self.configured_elsewhere and other.configured_elsewhere:
+            return
         if self.configured_elsewhere or other.configured_elsewhere:
+            elsewhere, owner = (self, other) if self.configured_elsewhere else (other, self)
+            if owner._writes_configuration() or owner._settings_written():
+                raise ValidationError(
+                    "configured_elsewhere",
+                    True,
+                    f"a registry that no owner of this app configures; to let "
+                    f"{owner.label} configure it, include the stack instead: "
+                    f"Registry.of(<stack '{owner._state.path}'>).include(<stack "
+                    f"'{elsewhere._state.path}'>)",
+                    problem=(
+                        f"declares the registry of {elsewhere._describe()} managed by another "
+                        f"app or state, but {owner._describe()} of this app writes the settings "
+                        "of what may be the same registry, so its repositories would be "
+                        "covered by neither"
+                    ),
+                    where=elsewhere.label,
+                )
             return
         both = [what for what in self._settings_written() if what in other._settings_written()]
         if both:
@@ -1473,9 +1508,8 @@ class Registry(Construct):
             raise ValidationError(
                 parameter, value, _ONE_OWNER,
                 problem=(
-                    f"makes stacks '{self._state.path}' ({self.location}) and "
-                    f"'{other._state.path}' ({other.location}) both own the ECR registry "
-                    f"settings of what may be one registry: both would write its {both[0]}"
+                    f"makes {self._describe()} and {other._describe()} both own the ECR "
+                    f"registry settings of what may be one registry: both would write its {both[0]}"
                 ),
                 where=self.label,
             )
@@ -1504,9 +1538,8 @@ class Registry(Construct):
             True if trigger else list(self._namespace_rules),
             _ONE_OWNER,
             problem=(
-                f"makes stacks '{self._state.path}' ({self.location}) and "
-                f"'{other._state.path}' ({other.location}) both own the ECR registry "
-                f"settings of what may be one registry: {reason}"
+                f"makes {self._describe()} and {other._describe()} both own the ECR "
+                f"registry settings of what may be one registry: {reason}"
             ),
             where=trigger.where if trigger else self.label,
         )
@@ -1535,6 +1568,31 @@ setattr(RegistryScanning.__init__, "__signature__", _signature.replace(parameter
     for p in _signature.parameters.values()
 ]))
 with_init_signature(RegistryScanning)
+
+
+def _detach(owner: Registry) -> None:
+    """Take an owner out of the construct tree (with the resources it made), once."""
+    parent = owner.node.scope
+    if parent is not None and parent.node.try_find_child(owner.node.id) is owner:
+        parent.node.try_remove_child(owner.node.id)
+
+
+#: The registry-wide resources a stack may have written while it owned its registry
+#: implicitly (its repositories' scanning and replication), and the policy that goes with them.
+_OWNED_IMPLICITLY = (
+    ("aws_ecr_registry_scanning_configuration", REGISTRY_SCANNING_ID),
+    ("aws_ecr_replication_configuration", REGISTRY_REPLICATION_ID),
+    ("aws_ecr_registry_policy", REGISTRY_POLICY_ID),
+)
+
+
+def _forget_registry_settings(state: StackState, alias: Optional[str]) -> None:
+    """A stack that stops configuring its registry (included in another stack's owner, or
+    managed elsewhere) lets go of what it may have written: deleting a registry's scanning
+    configuration sets it to BASIC for every repository, under the owner now writing it.
+    So the stack's state forgets those resources (Terraform ``removed``) instead."""
+    for resource_type, logical_id in _OWNED_IMPLICITLY:
+        forget(state.stack, f"{resource_type}.{with_alias(logical_id, alias)}")
 
 
 def _compact_json(document: Any) -> str:

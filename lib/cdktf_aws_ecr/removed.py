@@ -19,26 +19,22 @@ repository the code does not manage.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Optional
 
 from constructs import Construct
 
 from ._app_state import path_of, state_of
-from ._lazy import lazy_any
 from ._synth_checks import add_synth_check
-from .addresses import repository_address_id
+from .addresses import forget, repository_address_id
 from .errors import ValidationError
-from .providers import alias_of, check_provider, require_provider_versions
+from .providers import alias_of, check_provider
 from .registry import check_same_stack, registry_key
 from .validation import check_name, is_token
 
 if TYPE_CHECKING:
     from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-#: Terraform added the ``removed`` block in 1.7.
-REMOVED_BLOCK_TERRAFORM = ">= 1.7.0"
 RETAINED_RESOURCE_TYPES = ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy")
-_REMOVED = "_cdktf_aws_ecr_removed"
 
 
 class RemovedRepository(Construct):
@@ -79,17 +75,8 @@ class RemovedRepository(Construct):
         self._where = where
         self._key = registry_key(state, provider)
         address_id = repository_address_id(name, alias_of(provider) if provider is not None else None)
-        removed: Optional[List[Dict[str, Any]]] = getattr(state.stack, _REMOVED, None)
-        if removed is None:
-            removed = []
-            setattr(state.stack, _REMOVED, removed)
-            state.stack.add_override("removed", lazy_any(lambda: list(removed or ())))
-        removed.extend(
-            {"from": f"{resource_type}.{address_id}", "lifecycle": {"destroy": False}}
-            for resource_type in RETAINED_RESOURCE_TYPES
-        )
-        require_provider_versions(state.stack)
-        state.stack.add_override("terraform.required_version", REMOVED_BLOCK_TERRAFORM)
+        for resource_type in RETAINED_RESOURCE_TYPES:
+            forget(state.stack, f"{resource_type}.{address_id}")
         self._state = state
         add_synth_check(state, self._check_not_declared)
 

@@ -156,6 +156,40 @@ def test_a_platform_registry_covers_team_stacks_in_other_states(
     assert registry.plan(registry.synth(platform), "registry").returncode == 0
 
 
+def test_handing_registry_ownership_over_never_resets_the_registry_to_basic(
+    e2e_endpoint: LocalAws, tmp_path: Path
+) -> None:
+    registry = Registry(e2e_endpoint, tmp_path, "eu-north-1")
+
+    def app(step: int) -> Callable[[App, Callable[[TerraformStack], None]], None]:
+        def build_app(app: App, prepare: Callable[[TerraformStack], None]) -> None:
+            dev = TerraformStack(app, "dev")
+            prepare(dev)
+            Repository(dev, "api", name="dev/api", enhanced_scanning=True)
+            if step == 2:  # prod arrives, owns the registry and includes dev
+                prod = TerraformStack(app, "prod")
+                prepare(prod)
+                Repository(prod, "api", name="prod/api", enhanced_scanning=True)
+                RegistryScanning(prod, "Scanning").include(dev)
+                RegistryScanning.of(prod).add_rule("dev/*", ScanFrequency.CONTINUOUS_SCAN)
+        return build_app
+
+    # GIVEN dev deployed alone: its own (implicit) owner wrote the scanning configuration
+    registry.apply(registry.synth(app(1)), "dev")
+    assert scanned_as(registry.rules(), "dev/api") == "CONTINUOUS_SCAN"
+    # WHEN prod takes the registry over and deploys first, then dev deploys
+    second = registry.synth(app(2))
+    dev_plan = registry.plan(second, "dev")
+    # THEN dev's state forgets the configuration instead of deleting it (a delete sets the
+    # registry to BASIC for everyone), and prod's configuration stays in force
+    assert _changes(dev_plan) == {"aws_ecr_registry_scanning_configuration.registry_scanning": ["forget"]}
+    registry.apply(second, "prod")
+    registry.apply(second, "dev")
+    rules = registry.rules()
+    assert scanned_as(rules, "prod/api") == scanned_as(rules, "dev/api") == "CONTINUOUS_SCAN"
+    assert registry.plan(second, "prod").returncode == 0
+
+
 _ALREADY_EXISTS = re.compile(r"creating ECR Repository \(([^)]+)\).*RepositoryAlreadyExistsException")
 
 
