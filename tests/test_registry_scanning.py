@@ -703,7 +703,7 @@ def test_stacks_that_stop_configuring_their_registry_forget_its_settings(make_st
 def test_owners_sharing_a_stack_are_named_with_their_providers(app) -> None:
     stack = TerraformStack(app, "s")
     AwsProvider(stack, "aws", region="us-east-1")
-    other = AwsProvider(stack, "b", region="us-east-1", alias="b")
+    other = AwsProvider(stack, "second", region="us-east-1", alias="b")
     Repository(stack, "a", name="svc-a", enhanced_scanning=True)
     Repository(stack, "b", name="svc-b", enhanced_scanning=True, provider=other)
     assert_synth_refused(stack, "enhanced_scanning", ["stack 's' (the credentials' account",
