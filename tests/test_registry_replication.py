@@ -193,7 +193,7 @@ def test_two_owners_of_what_may_be_one_registry_may_not_both_replicate(make_stac
     Registry(second).replicate([], [D("eu-west-1")])
     assert_synth_refused(
         second, "prefixes",
-        ["Registry 'second/EcrRegistryScanning'", "makes stacks 'second'", "and 'first'",
+        ["Registry 'second/EcrRegistryScanning'", "makes stack 'second'", "and stack 'first'",
          "both would write its replication configuration",
          "one registry owner per account and region", "Registry.of(<owner stack>).include(<other stack>)"],
     )

@@ -302,8 +302,8 @@ def test_two_stacks_in_one_region_with_enhanced_scanning_are_refused(make_stack:
     for stack, other in ((second, first), (first, second)):
         assert_synth_refused(
             stack, "enhanced_scanning",
-            [f"Repository '{stack.node.path}/repo'", f"makes stacks '{stack.node.path}'",
-             f"and '{other.node.path}'", "the credentials' account, region us-east-1",
+            [f"Repository '{stack.node.path}/repo'", f"makes stack '{stack.node.path}'",
+             f"and stack '{other.node.path}'", "the credentials' account, region us-east-1",
              "both would write its scanning configuration", *ONE_OWNER_ALLOWED],
         )
 
