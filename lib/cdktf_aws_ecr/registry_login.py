@@ -46,9 +46,13 @@ def grant_registry_login(identity: Any) -> Any:
     ``ecr:GetAuthorizationToken`` on ``*``, created in the identity's stack.
     Calling it again (or granting the identity on more repositories) returns
     the same resource, so it can carry a ``move_from_id`` for a policy that
-    already exists. :meth:`Repository.grant_pull` and friends call it for
-    identities of the repository's own stack; call it yourself, in the
-    identity's stack, for an identity granted from another stack.
+    already exists (a move from its own address,
+    ``<identity's logical id>_registry_login``, is skipped: that policy's
+    state is already there). :meth:`Repository.grant_pull` and friends call it
+    for identities of the repository's own stack; call it yourself, in the
+    identity's stack, for an identity granted from another stack. Another
+    resource of the stack at the policy's address makes synth raise
+    :class:`~cdktf_aws_ecr.ValidationError` naming ``identity``.
     """
     grantee = classify_grantee(identity, "identity")
     if grantee.identity_type is None:

@@ -737,7 +737,8 @@ class Repository(Construct):
     naming the parameter, the value and what is allowed. Checks that need the
     provider run at synth (``app.synth()``, ``cdktf synth`` or a ``Testing``
     synth), when the tree is complete, and raise the same error: the KMS key's
-    region, the principals' partition, the tag count with the provider's
+    region (a key given as a ``KmsKey``'s ``.arn`` by its provider's region), the
+    principals' partition, the tag count with the provider's
     ``default_tags``, unique names per registry across the app's stacks, and
     the repository policy's Sids and ECR's 10,240-character limit.
     The lifecycle policy is checked as a whole, as ECR checks it, when the
