@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import random
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
@@ -55,7 +54,7 @@ from cdktf_aws_ecr.access import (
     WILDCARD_GUARD_CONDITION,
     WILDCARD_GUARD_MESSAGE,
 )
-from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
+from conftest import ACCOUNT, only, plans, resources_of, stack_on_disk, synth_error, synth_json
 from devtools import terraform as tf
 from refusals import assert_refused
 from test_access import OUTSIDERS, _allows_outsider, conditions_strategy, principals_strategy
@@ -506,19 +505,6 @@ def test_plain_sources_need_no_source_guard(stack: TerraformStack) -> None:
     assert "lifecycle" not in document_of(synth_json(stack))
 
 
-def _planned(directory: Path, env: Dict[str, str], assignments: List[List[str]]) -> List[Any]:
-    """``terraform plan`` once per list of ``-var`` assignments, in parallel."""
-
-    def plan(variables: List[str]) -> Any:
-        arguments = ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"]
-        for assignment in variables:
-            arguments += ["-var", assignment]
-        return tf.run(arguments, directory, env, check=False)
-
-    with ThreadPoolExecutor(len(assignments)) as pool:
-        return list(pool.map(plan, assignments))
-
-
 @pytest.mark.terraform
 @pytest.mark.e2e
 def test_a_source_only_known_at_apply_cannot_open_the_repository_to_every_account(
@@ -526,9 +512,7 @@ def test_a_source_only_known_at_apply_cannot_open_the_repository_to_every_accoun
 ) -> None:
     # GIVEN a Lambda grant whose function ARN is a variable, and a statement of your own
     # limiting a service by a source account that is a variable
-    app = App(outdir=str(tmp_path))
-    stack = TerraformStack(app, "sources")
-    AwsProvider(stack, "aws", region="us-east-1")
+    app, stack = stack_on_disk(tmp_path, "sources")
     function = TerraformVariable(stack, "function_arn", type="string").string_value
     account = TerraformVariable(stack, "source_account", type="string").string_value
     Repository(stack, "functions", name="functions").grant_pull(
@@ -548,11 +532,8 @@ def test_a_source_only_known_at_apply_cannot_open_the_repository_to_every_accoun
         ("source_account", "*"),
         ("source_account", ""),
     ]
-    cases = [[f"{k}={v}" for k, v in good.items()]] + [
-        [f"{k}={value if k == name else v}" for k, v in good.items()] for name, value in bad
-    ]
     # WHEN terraform plans with each
-    fine, *refused = _planned(directory, env, cases)
+    fine, *refused = plans(directory, env, [good] + [{**good, name: value} for name, value in bad])
     # THEN named functions and accounts plan
     assert fine.returncode == 0, fine.stdout + fine.stderr
     # AND a wildcard or missing account stops the plan, before anything exists, with our message
@@ -570,9 +551,7 @@ def test_an_iam_policy_variable_in_a_condition_reaches_the_policy_as_written(
 ) -> None:
     # GIVEN a statement of your own comparing the caller's tag with the repository's, through
     # IAM policy variables (and a value that looks like a Terraform directive)
-    app = App(outdir=str(tmp_path))
-    stack = TerraformStack(app, "variables")
-    AwsProvider(stack, "aws", region="us-east-1")
+    app, stack = stack_on_disk(tmp_path, "variables")
     values = ["${aws:ResourceTag/team}", "%{team}"]
     Repository(stack, "repo", name="svc").add_to_resource_policy(PolicyStatement(
         sid="TeamPull", principals={"AWS": [ACCOUNT]}, actions=PULL,

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
-from cdktf import App, TerraformStack, TerraformVariable
-from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf import TerraformStack, TerraformVariable
 
 from cdktf_aws_ecr import (
     LifecycleRule,
@@ -29,7 +27,7 @@ from cdktf_aws_ecr import (
     preview_lifecycle,
 )
 from cdktf_aws_ecr.preview import find_lifecycle_policy
-from conftest import only, resources_of, synth_json
+from conftest import only, plans, resources_of, stack_on_disk, synth_json
 from devtools import terraform as tf
 from test_repository import expected_lifecycle, terraform_console
 from test_validation import assert_rejected
@@ -455,9 +453,7 @@ def test_token_counts_and_lists_ecr_would_refuse_stop_the_plan_with_our_message(
     local_aws: Any, tmp_path: Path
 ) -> None:
     # GIVEN typed rules and a protected tag whose count, list and pattern are variables
-    app = App(outdir=str(tmp_path))
-    stack = TerraformStack(app, "rules")
-    AwsProvider(stack, "aws", region="us-east-1")
+    app, stack = stack_on_disk(tmp_path, "rules")
     keep = TerraformVariable(stack, "keep", type="number").number_value
     patterns = TerraformVariable(stack, "patterns", type="list(string)").list_value
     protected = TerraformVariable(stack, "protected", type="string").string_value
@@ -477,16 +473,7 @@ def test_token_counts_and_lists_ecr_would_refuse_stop_the_plan_with_our_message(
         ("protected", "", "protected_tags[0]"),
         ("protected", "a*b*c*d*e*", "protected_tags[0]"),
     ]
-
-    def plan(values: Dict[str, str]) -> Any:
-        arguments = ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"]
-        for name, value in values.items():
-            arguments += ["-var", f"{name}={value}"]
-        return tf.run(arguments, directory, env, check=False)
-
-    cases = [good] + [{**good, name: value} for name, value, _ in bad]
-    with ThreadPoolExecutor(len(cases)) as pool:
-        fine, *refused = pool.map(plan, cases)
+    fine, *refused = plans(directory, env, [good] + [{**good, name: value} for name, value, _ in bad])
     # WHEN the values are ones ECR accepts  THEN the plan succeeds
     assert fine.returncode == 0, fine.stdout + fine.stderr
     # WHEN one is a value ECR would refuse at apply, after creating the repository

@@ -1418,25 +1418,27 @@ class RepositoryPolicyDocument:
 
 
 def _block(statement: _Statement) -> Dict[str, Any]:
-    """The statement as a data source block. Its strings go into Terraform JSON, where
-    ``${`` and ``%{`` start an expression, so literal text is escaped (an IAM policy
-    variable such as ``${aws:ResourceTag/team}`` reaches the policy as written)."""
+    """The statement as a data source block.
+
+    Its strings go into Terraform JSON, where ``${`` and ``%{`` start an
+    expression, so :func:`_as_list` escapes the literal text of the lists
+    (an IAM policy variable such as ``${aws:ResourceTag/team}`` in a
+    condition's values then reaches the policy as written). The Sid, effect,
+    principal type, operator and condition key are checked against patterns
+    without ``$`` or ``%``, so they need no escape.
+    """
     block: Dict[str, Any] = {
-        "sid": literal_text(statement.sid),
-        "effect": literal_text(statement.effect),
+        "sid": statement.sid,
+        "effect": statement.effect,
         "actions": _as_list(statement.actions),
         "principals": [
-            {"type": literal_text(kind), "identifiers": _as_list(identifiers)}
+            {"type": kind, "identifiers": _as_list(identifiers)}
             for kind, identifiers in statement.principals
         ],
     }
     if statement.conditions:
         block["condition"] = [
-            {
-                "test": literal_text(test),
-                "variable": literal_text(variable),
-                "values": _as_list(values),
-            }
+            {"test": test, "variable": variable, "values": _as_list(values)}
             for test, variable, values in statement.conditions
         ]
     return block
@@ -1444,7 +1446,7 @@ def _block(statement: _Statement) -> Dict[str, Any]:
 
 def _as_list(values: _Values) -> Any:
     """A list for the provider, its literal text escaped: a list token stays whole, or
-    is joined with ``concat``."""
+    is joined with ``concat`` (in whose literals cdktf escapes ``${`` itself)."""
     if not any(isinstance(v, _ListToken) for v in values):
         return [literal_text(v) for v in values]  # type: ignore[arg-type]  # all str
     if len(values) == 1:

@@ -198,7 +198,8 @@ def _in_region(
             "repository",
             repository,
             allowed,
-            problem=f"names {len(keys)} repositories: {candidates}; pass the region of one (--region)",
+            problem=f"names {len(keys)} repositories: {candidates}; pass the region of one "
+            "(--region)",
         )
     chosen = [key for key in keys if regions[key] == region]
     if len(chosen) != 1:

@@ -105,6 +105,7 @@ from .validation import (
     check_tags,
     is_map_token,
     is_token,
+    kms_key_allowed_in,
     literal_in_expression,
     literal_text,
     type_name,
@@ -1134,7 +1135,7 @@ class Repository(Construct):
             raise ValidationError(
                 "kms_key_arn",
                 reference,
-                KMS_KEY_ALLOWED.replace("the repository's region", f"the repository's region {region}"),
+                kms_key_allowed_in(region),
                 problem=f"is the ARN of the KMS key '{construct.node.path}', whose provider is in "
                 f"{key_region}, and ECR needs a key in its own region {region}",
             )

@@ -407,11 +407,16 @@ def check_kms_key_arn(parameter: str, value: Any) -> Optional[str]:
     raise ValidationError(parameter, value, KMS_KEY_ALLOWED, problem=problem)
 
 
+def kms_key_allowed_in(region: str) -> str:
+    """:data:`KMS_KEY_ALLOWED`, naming the repository's ``region``."""
+    return KMS_KEY_ALLOWED.replace("the repository's region", f"the repository's region {region}")
+
+
 def check_kms_key_region(parameter: str, key: Optional[str], region: str) -> None:
     """ECR encrypts with a key of its own region and partition."""
     if key is None or not _KMS_KEY_ARN.fullmatch(key):
         return
-    allowed = KMS_KEY_ALLOWED.replace("the repository's region", f"the repository's region {region}")
+    allowed = kms_key_allowed_in(region)
     _, key_partition, _, key_region = key.split(":")[:4]
     if key_region != region:
         raise ValidationError(
