@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Sequence, Tuple
 
 from devtools import terraform as tf  # noqa: E402
 
@@ -40,6 +42,31 @@ def synth_error(stack: TerraformStack) -> "cdktf_aws_ecr.ValidationError":
     with pytest.raises(cdktf_aws_ecr.ValidationError) as caught:
         Testing.synth(stack)
     return caught.value
+
+
+def stack_on_disk(outdir: Path, name: str) -> Tuple[App, TerraformStack]:
+    """An app synthesizing into ``outdir`` and a stack of it with a us-east-1 AwsProvider;
+    after ``app.synth()`` the stack is in ``outdir / "stacks" / name``."""
+    app = App(outdir=str(outdir))
+    stack = TerraformStack(app, name)
+    AwsProvider(stack, "aws", region=REGION)
+    return app, stack
+
+
+def plans(
+    directory: Path, env: Dict[str, str], variable_sets: Sequence[Mapping[str, str]]
+) -> List[subprocess.CompletedProcess]:
+    """``terraform plan`` of an initialised ``directory`` once per set of ``-var`` values,
+    in parallel (no lock, no refresh: nothing is read back)."""
+
+    def plan(variables: Mapping[str, str]) -> subprocess.CompletedProcess:
+        arguments = ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"]
+        for name, value in variables.items():
+            arguments += ["-var", f"{name}={value}"]
+        return tf.run(arguments, directory, env, check=False)
+
+    with ThreadPoolExecutor(len(variable_sets)) as pool:
+        return list(pool.map(plan, variable_sets))
 
 
 def resources_of(synth: Dict[str, Any], resource_type: str) -> Dict[str, Any]:

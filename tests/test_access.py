@@ -48,6 +48,8 @@ from cdktf_aws_ecr.access import (
     POLICY_SIZE_GUARD_CONDITION,
     POLICY_SIZE_GUARD_MESSAGE,
     REGISTRY_LOGIN_POLICY,
+    SOURCE_GUARD_CONDITION,
+    SOURCE_GUARD_MESSAGE,
     WILDCARD_GUARD_CONDITION,
     WILDCARD_GUARD_MESSAGE,
     Access,
@@ -595,6 +597,16 @@ ORG_ID_CONDITION = Condition("StringEquals", "aws:PrincipalOrgID", [ORG])
             "principals['Service']",
             "confused deputy",
         ),
+        # Every account's functions, even beside an account condition, as for ServicePrincipal
+        (
+            {"Service": ["lambda.amazonaws.com"]},
+            [
+                Condition("StringLike", "aws:SourceArn", ["arn:aws:lambda:*:*:function:*"]),
+                Condition("StringEquals", "aws:SourceAccount", [ACCOUNT]),
+            ],
+            "conditions",
+            "'arn:aws:lambda:*:*:function:*', whose account field is a wildcard",
+        ),
         # A condition on another key, or an organization key that does not confine:
         (
             {"*": ["*"]},
@@ -729,6 +741,19 @@ def test_a_deny_may_name_everyone_but_not_part_of_an_arn() -> None:
     )
 
 
+def test_a_deny_may_name_the_sources_of_every_account() -> None:
+    # GIVEN a Deny for a service from any account's functions  THEN it is accepted: a Deny
+    # only takes access away
+    statement = PolicyStatement(
+        sid="DenyFunctions",
+        effect="Deny",
+        principals={"Service": ["lambda.amazonaws.com"]},
+        actions=PULL,
+        conditions=[Condition("ArnLike", "aws:SourceArn", ["arn:aws:lambda:*:*:function:*"])],
+    )
+    assert statement.effect is Effect.DENY
+
+
 @pytest.mark.parametrize(
     "kwargs, parameter, fragment",
     [
@@ -771,6 +796,16 @@ def test_bad_statements_are_refused(kwargs: Dict[str, Any], parameter: str, frag
         ({"variable": "aws:Principal OrgID"}, "condition.variable", "is not allowed"),
         ({"values": []}, "condition.values", "is empty"),
         ({"values": "o-a1b2c3d4e5"}, "condition.values", "not a list"),
+        (
+            {"values": ["o-a1b2c3d4e5", "${TfToken[TOKEN.99999]}"]},
+            "condition.values",
+            "holds '${TfToken[TOKEN.99999]}', which looks like a cdktf token but is none of this app's",
+        ),
+        (
+            {"values": ["#{TfToken[TOKEN.99999]}"]},
+            "condition.values",
+            "holds '#{TfToken[TOKEN.99999]}', which looks like a cdktf token but is none of this app's",
+        ),
     ],
 )
 def test_bad_conditions_are_refused(kwargs: Dict[str, Any], parameter: str, fragment: str) -> None:
@@ -1172,6 +1207,82 @@ def test_terraform_guards_and_the_size_estimate(tmp_path: Path, terraform_availa
     ours = doc.policy_json()
     assert ours is not None and len(ours) == len(minified)
     assert _sets(json.loads(ours)) == _sets(json.loads(minified))
+
+
+@pytest.mark.terraform
+def test_the_source_guard_stops_exactly_the_sources_of_every_account(
+    tmp_path: Path, terraform_available: str
+) -> None:
+    # GIVEN service statements whose sources are variables, each document guarded
+    stack = _offline_stack("sources")
+    variables: Dict[str, Any] = {}
+
+    def value(name: str, resolved: Any) -> Any:
+        variables[name] = resolved
+        kind = "list(string)" if isinstance(resolved, list) else "string"
+        variable = TerraformVariable(stack, f"var_{name}", type=kind)
+        return variable.list_value if isinstance(resolved, list) else variable.string_value
+
+    def document(name: str, *statements: Any) -> None:
+        doc = RepositoryPolicyDocument()
+        for statement in statements:
+            if isinstance(statement, ServicePrincipal):
+                doc.grant(Access.PULL, statement)
+            else:
+                doc.add_statement(statement)
+        assert doc.needs_source_guard, name
+        DataAwsIamPolicyDocument(
+            stack, name, statement=to_provider_statements(doc.render()),
+            lifecycle=TerraformResourceLifecycle(postcondition=[
+                Postcondition(condition=SOURCE_GUARD_CONDITION,
+                              error_message=f"{SOURCE_GUARD_MESSAGE} [{name}]")
+            ]),
+        )
+
+    def lambda_by(**sources: Any) -> ServicePrincipal:
+        return ServicePrincipal("lambda.amazonaws.com", **sources)
+
+    def builds(effect: str, *conditions: Condition) -> PolicyStatement:
+        return PolicyStatement(sid="Builds", effect=effect, actions=PULL,
+                               principals={"Service": ["codebuild.amazonaws.com"]},
+                               conditions=list(conditions))
+
+    wildcard_function = "arn:aws:lambda:*:*:function:*"
+    bucket = "arn:aws:s3:::artifacts"
+    # Sources that name accounts pass ...
+    document("function", lambda_by(source_arns=[value("function", FUNCTION)]))
+    document("bucket_and_account", lambda_by(source_arns=[value("bucket", bucket)],
+                                             source_accounts=[ACCOUNT]))
+    document("account_list", lambda_by(source_accounts=value("accounts", [ACCOUNT, OTHER_ACCOUNT])))
+    document("like_account", builds("Allow", Condition("StringLike", "aws:SourceAccount",
+                                                        [value("like_account", ACCOUNT)])))
+    document("deny_every_account", lambda_by(source_arns=[value("beside_deny", FUNCTION)]),
+             builds("Deny", Condition("ArnLike", "aws:SourceArn", [value("deny_arn", wildcard_function)])))
+    # ... and those that resolve to every account, or to none, fail
+    failing = {
+        "wildcard_function": lambda_by(source_arns=[value("wildcard_function", wildcard_function)]),
+        "wildcard_beside_account": lambda_by(source_arns=[value("wildcard_beside", wildcard_function)],
+                                             source_accounts=[ACCOUNT]),
+        "bucket_alone": lambda_by(source_arns=[value("bucket_alone", bucket)]),
+        "wildcard_account_list": lambda_by(source_accounts=value("wildcard_accounts", [ACCOUNT, "*"])),
+        "like_every_account": builds("Allow", Condition("StringLike", "aws:SourceAccount",
+                                                         [value("like_every", "*")])),
+    }
+    for name, statement in failing.items():
+        document(name, statement)
+    (tmp_path / "main.tf.json").write_text(Testing.synth(stack))
+    (tmp_path / "terraform.tfvars.json").write_text(
+        json.dumps({f"var_{name}": resolved for name, resolved in variables.items()})
+    )
+    # WHEN terraform plans
+    tf.run(["init", "-input=false", "-no-color"], tmp_path)
+    plan = tf.run(["plan", "-input=false", "-no-color"], tmp_path, check=False)
+    # THEN exactly the documents of every account (or none) fail, each with the guard's message
+    assert plan.returncode == 1
+    errors = " ".join(plan.stderr.split())  # terraform wraps long messages
+    for name in failing:
+        assert f"{SOURCE_GUARD_MESSAGE} [{name}]" in errors, (name, errors[-3000:])
+    assert errors.count("Resource postcondition failed") == len(failing), errors[-3000:]
 
 
 def _sets(value: Any) -> Any:

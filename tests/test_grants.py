@@ -28,7 +28,9 @@ from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
 from cdktf_cdktf_provider_aws.data_aws_iam_role import DataAwsIamRole
 from cdktf_cdktf_provider_aws.iam_group import IamGroup
 from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_user import IamUser
+from cdktf_cdktf_provider_aws.iam_user_policy import IamUserPolicy
 from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
@@ -47,10 +49,13 @@ from cdktf_aws_ecr import (
 from cdktf_aws_ecr.access import (
     POLICY_SIZE_GUARD_CONDITION,
     POLICY_SIZE_GUARD_MESSAGE,
+    SOURCE_GUARD_CONDITION,
+    SOURCE_GUARD_MESSAGE,
     WILDCARD_GUARD_CONDITION,
     WILDCARD_GUARD_MESSAGE,
 )
-from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
+from conftest import ACCOUNT, only, plans, resources_of, stack_on_disk, synth_error, synth_json
+from devtools import terraform as tf
 from refusals import assert_refused
 from test_access import OUTSIDERS, _allows_outsider, conditions_strategy, principals_strategy
 
@@ -71,6 +76,7 @@ LOGIN_POLICY = {
 }
 GUARDS = {
     "wildcard": {"condition": WILDCARD_GUARD_CONDITION, "error_message": WILDCARD_GUARD_MESSAGE},
+    "source": {"condition": SOURCE_GUARD_CONDITION, "error_message": SOURCE_GUARD_MESSAGE},
     "size": {"condition": POLICY_SIZE_GUARD_CONDITION, "error_message": POLICY_SIZE_GUARD_MESSAGE},
 }
 
@@ -372,6 +378,58 @@ def test_the_login_policy_is_one_per_identity_whatever_grants_it(stack: Terrafor
     assert grant_registry_login(role) is policy
 
 
+def test_a_resource_of_your_own_at_the_login_policys_address_is_refused_at_synth(stack: TerraformStack) -> None:
+    # GIVEN a granted role, and an inline policy of your own whose construct id is the
+    # login policy's address (made after the grant, so only synth can see it)
+    role = IamRole(stack, "ci", name="ci", assume_role_policy="{}")
+    Repository(stack, "repo", name="svc").grant_pull(role)
+    IamRolePolicy(stack, "ci_registry_login", role=role.name, name="my-own-policy", policy="{}")
+    # WHEN the stack is synthesized  THEN it is refused, naming the role and the other resource,
+    # rather than writing only one of the two
+    error = synth_error(stack)
+    assert (error.parameter, error.value) == ("identity", f"{stack.node.path}/ci")
+    assert str(error).startswith(f"grant_registry_login '{stack.node.path}/ci': identity=")
+    assert (
+        "gets its registry-login policy at aws_iam_role_policy.ci_registry_login, which is also "
+        f"the address of '{stack.node.path}/ci_registry_login'"
+    ) in error.problem
+
+
+def test_resources_at_other_addresses_or_of_other_types_do_not_collide(stack: TerraformStack) -> None:
+    # GIVEN a granted role and user, a user policy with the role's login id, and a role
+    # policy whose construct id is the role's login id but whose address is another
+    role = IamRole(stack, "ci", name="ci", assume_role_policy="{}")
+    user = IamUser(stack, "deployer", name="deployer")
+    repository = Repository(stack, "repo", name="svc")
+    repository.grant_pull(role)
+    repository.grant_pull(user)
+    IamUserPolicy(stack, "ci_registry_login", user=user.name, name="other", policy="{}")
+    renamed = IamRolePolicy(Construct(stack, "team"), "ci_registry_login", role=role.name,
+                            name="other", policy="{}")
+    synth = synth_json(stack)
+    # THEN everything is written, the library's policies at their addresses
+    assert set(resources_of(synth, "aws_iam_role_policy")) == {
+        "ci_registry_login", stack.get_logical_id(renamed)
+    }
+    assert set(resources_of(synth, "aws_iam_user_policy")) == {
+        "ci_registry_login", "deployer_registry_login"
+    }
+
+
+def test_a_move_from_the_login_policys_own_address_is_skipped(stack: TerraformStack) -> None:
+    # GIVEN README's role `ci_build`, whose login policy is aws_iam_role_policy.ci_build_registry_login
+    ci_build = IamRole(stack, "ci_build", name="ci", assume_role_policy="{}")
+    Repository(stack, "repo", name="svc").grant_push(ci_build)
+    # WHEN code moves its own old policy into the library's, from that same address and another
+    grant_registry_login(ci_build).move_from_id("aws_iam_role_policy.ci_build_registry_login")
+    grant_registry_login(ci_build).move_from_id("aws_iam_role_policy.ci_build_login")
+    # THEN only the real move is written: Terraform refuses a move onto the same address
+    moves = [m for m in synth_json(stack)["moved"] if m["to"].startswith("aws_iam_role_policy.")]
+    assert moves == [
+        {"from": "aws_iam_role_policy.ci_build_login", "to": "aws_iam_role_policy.ci_build_registry_login"}
+    ]
+
+
 def test_the_login_policy_uses_the_identitys_provider(stack: TerraformStack) -> None:
     # GIVEN a role on an aliased provider, granted by a repository on the default one
     other = AwsProvider(stack, "other", region="eu-west-1", alias="other")
@@ -420,6 +478,108 @@ def test_a_role_of_another_stack_gets_the_statement_through_a_cross_stack_refere
     for body in synth.values():
         assert "aws_iam_role_policy" not in body.get("resource", {})
     assert grant_registry_login(role).node.path == "identities/ci/cdktf-aws-ecr-registry-login"
+
+
+# --------------------------------------------------------------------------- Terraform's checks and text
+
+
+def test_a_service_source_only_known_at_apply_gets_the_source_guard(stack: TerraformStack) -> None:
+    # GIVEN a Lambda grant limited to a function whose ARN is a variable
+    function = TerraformVariable(stack, "function_arn", type="string").string_value
+    repository = Repository(stack, "repo", name="svc")
+    repository.grant_pull(ServicePrincipal("lambda.amazonaws.com", source_arns=[function]))
+    # THEN Terraform checks the source before any policy is written (and the length)
+    assert document_of(synth_json(stack))["lifecycle"] == {
+        "postcondition": [GUARDS["source"], GUARDS["size"]]
+    }
+
+
+def test_plain_sources_need_no_source_guard(stack: TerraformStack) -> None:
+    # GIVEN service grants and a statement of your own whose sources are all plain values
+    repository = Repository(stack, "repo", name="svc")
+    repository.grant_pull(ServicePrincipal("lambda.amazonaws.com", source_arns=[FUNCTION]))
+    repository.add_to_resource_policy(PolicyStatement(
+        sid="BuildsPull", principals={"Service": ["codebuild.amazonaws.com"]}, actions=PULL,
+        conditions=[Condition("StringEquals", "aws:SourceAccount", [ACCOUNT])]))
+    # THEN the document carries no guard at all
+    assert "lifecycle" not in document_of(synth_json(stack))
+
+
+@pytest.mark.terraform
+@pytest.mark.e2e
+def test_a_source_only_known_at_apply_cannot_open_the_repository_to_every_account(
+    local_aws: Any, tmp_path: Path
+) -> None:
+    # GIVEN a Lambda grant whose function ARN is a variable, and a statement of your own
+    # limiting a service by a source account that is a variable
+    app, stack = stack_on_disk(tmp_path, "sources")
+    function = TerraformVariable(stack, "function_arn", type="string").string_value
+    account = TerraformVariable(stack, "source_account", type="string").string_value
+    Repository(stack, "functions", name="functions").grant_pull(
+        ServicePrincipal("lambda.amazonaws.com", source_arns=[function]))
+    Repository(stack, "builds", name="builds").add_to_resource_policy(PolicyStatement(
+        sid="BuildsPull", principals={"Service": ["codebuild.amazonaws.com"]}, actions=PULL,
+        conditions=[Condition("StringLike", "aws:SourceAccount", [account])]))
+    app.synth()
+    directory = tmp_path / "stacks" / "sources"
+    env = local_aws.environ()
+    tf.run(["init", "-input=false", "-no-color"], directory, env)
+    good = {"function_arn": FUNCTION, "source_account": ACCOUNT}
+    bad = [
+        ("function_arn", "arn:aws:lambda:*:*:function:*"),  # every account's functions
+        ("function_arn", f"arn:aws:lambda:us-east-1:{ACCOUNT[:11]}?:function:f"),
+        ("function_arn", "arn:aws:lambda:us-east-1::function:f"),  # no account at all
+        ("source_account", "*"),
+        ("source_account", ""),
+    ]
+    # WHEN terraform plans with each
+    fine, *refused = plans(directory, env, [good] + [{**good, name: value} for name, value in bad])
+    # THEN named functions and accounts plan
+    assert fine.returncode == 0, fine.stdout + fine.stderr
+    # AND a wildcard or missing account stops the plan, before anything exists, with our message
+    for (name, value), result in zip(bad, refused):
+        output = " ".join((result.stdout + result.stderr).split())
+        assert result.returncode == 1, (name, value, output[-2000:])
+        assert SOURCE_GUARD_MESSAGE in output, (name, value, output[-2000:])
+        assert output.count("Resource postcondition failed") == 1, (name, value)
+
+
+@pytest.mark.terraform
+@pytest.mark.e2e
+def test_an_iam_policy_variable_in_a_condition_reaches_the_policy_as_written(
+    local_aws: Any, tmp_path: Path
+) -> None:
+    # GIVEN a statement of your own comparing the caller's tag with the repository's, through
+    # IAM policy variables (and a value that looks like a Terraform directive)
+    app, stack = stack_on_disk(tmp_path, "variables")
+    values = ["${aws:ResourceTag/team}", "%{team}"]
+    Repository(stack, "repo", name="svc").add_to_resource_policy(PolicyStatement(
+        sid="TeamPull", principals={"AWS": [ACCOUNT]}, actions=PULL,
+        conditions=[Condition("StringEquals", "aws:PrincipalTag/team", values)]))
+    app.synth()
+    directory = tmp_path / "stacks" / "variables"
+    written = json.loads((directory / "cdk.tf.json").read_text())
+    # THEN Terraform JSON spells them escaped
+    assert document_of(written)["statement"][0]["condition"] == [
+        {"test": "StringEquals", "variable": "aws:PrincipalTag/team",
+         "values": ["$${aws:ResourceTag/team}", "%%{team}"]}
+    ]
+    # AND terraform validates the stack
+    env = local_aws.environ()
+    tf.run(["init", "-input=false", "-no-color"], directory, env)
+    assert json.loads(tf.run(["validate", "-json", "-no-color"], directory, env).stdout)["valid"]
+    # AND the policy terraform plans for ECR holds them as written
+    tf.run(["plan", "-input=false", "-no-color", "-lock=false", "-out=plan.bin"], directory, env)
+    shown = json.loads(tf.run(["show", "-json", "plan.bin"], directory, env).stdout)
+    (policy,) = [
+        change["change"]["after"]["policy"]
+        for change in shown["resource_changes"]
+        if change["type"] == "aws_ecr_repository_policy"
+    ]
+    assert json.loads(policy)["Statement"] == [{
+        "Sid": "TeamPull", "Effect": "Allow", "Action": PULL, "Principal": {"AWS": ACCOUNT},
+        "Condition": {"StringEquals": {"aws:PrincipalTag/team": values}},
+    }]
 
 
 # --------------------------------------------------------------------------- refusals

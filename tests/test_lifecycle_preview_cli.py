@@ -273,6 +273,54 @@ def test_an_absent_repository(synthesized: Path, images_file: Path) -> None:
     )
 
 
+def test_a_name_in_two_regions_of_one_stack_is_picked_by_region(tmp_path: Path, images_file: Path) -> None:
+    # GIVEN payments/api in us-east-1 (the default provider; untagged images go after 1 day)
+    # and in eu-west-1 (an aliased provider; after 30 days), in one stack
+    app = App(outdir=str(tmp_path / "cdktf.out"))
+    stack = TerraformStack(app, "prod")
+    AwsProvider(stack, "aws", region="us-east-1")
+    europe = AwsProvider(stack, "eu", region="eu-west-1", alias="eu")
+    Repository(stack, "api", name=REPOSITORY,
+               lifecycle_rules=[LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=1)])
+    Repository(stack, "api_eu", name=REPOSITORY, provider=europe,
+               lifecycle_rules=[LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=30)])
+    app.synth()
+    directory = tmp_path / "cdktf.out" / "stacks" / "prod"
+    # WHEN previewed with each region  THEN each is that region's repository and policy:
+    # the untagged image, 20 days old at NOW, expires in us-east-1 only
+    for region, policy, verdict in (
+        ("us-east-1", "aws_ecr_lifecycle_policy.payments--api", "expire"),
+        ("eu-west-1", "aws_ecr_lifecycle_policy.payments--api___eu", "keep"),
+    ):
+        code, out, err = run(directory, REPOSITORY, "--region", region, "--images", images_file,
+                             "--now", NOW, "--json")
+        assert (code, err) == (0, ""), region
+        report = json.loads(out)
+        assert report["lifecycle_policy"] == policy
+        assert [i["verdict"] for i in report["images"] if not i["tags"]] == [verdict]
+    # WHEN no region, or one holding neither, is given  THEN the command says which exist
+    candidates = (
+        "aws_ecr_repository.payments--api (provider aws, region us-east-1), "
+        "aws_ecr_repository.payments--api___eu (provider aws.eu, region eu-west-1)"
+    )
+    allowed = (
+        "allowed: the name of one aws_ecr_repository in the stack, and for a name in several "
+        "regions a region (--region) that holds one of them\n"
+    )
+    code, out, err = run(directory, REPOSITORY, "--images", images_file)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: repository='payments/api' names 2 repositories: {candidates}; pass the region of "
+        f"one (--region); {allowed}"
+    )
+    code, out, err = run(directory, REPOSITORY, "--region", "ap-south-1", "--images", images_file)
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: region='ap-south-1' holds none of the 2 repositories named 'payments/api': "
+        f"{candidates}; {allowed}"
+    )
+
+
 def test_a_policy_that_is_a_terraform_expression(synthesized: Path, images_file: Path) -> None:
     # GIVEN a policy built by jsonencode() because a count is a Terraform variable
     code, out, err = run(synthesized, "payments/web", "--images", images_file)

@@ -256,6 +256,19 @@ def test_description_is_a_string() -> None:
     rule_refuses("description", "is an int", description=5, max_image_count=1)
 
 
+@pytest.mark.parametrize("description", ["${TfToken[TOKEN.99999]}", "keep ${TfToken[TOKEN.99999]} releases"])
+def test_a_description_that_looks_like_a_token_of_no_app_is_refused(description: str) -> None:
+    # GIVEN text shaped like a cdktf token that no app made  THEN the rule is refused when
+    # made, rather than synth failing later with cdktf's bare RuntimeError
+    rule_refuses(
+        "description",
+        f"description={description!r} holds {description!r}, which looks like a cdktf token but "
+        "is none of this app's; allowed: a string or None",
+        description=description,
+        max_image_count=1,
+    )
+
+
 # --------------------------------------------------------------------------- assembly
 
 

@@ -27,7 +27,8 @@ from cdktf_aws_ecr import (
     preview_lifecycle,
 )
 from cdktf_aws_ecr.preview import find_lifecycle_policy
-from conftest import only, resources_of, synth_json
+from conftest import only, plans, resources_of, stack_on_disk, synth_json
+from devtools import terraform as tf
 from test_repository import expected_lifecycle, terraform_console
 from test_validation import assert_rejected
 
@@ -269,6 +270,19 @@ def test_too_many_protected_tags_for_the_seed_rules_names_protected_tags(stack: 
                     problem="makes a policy that has 51 rules", protected_tags=tags)
 
 
+def test_too_many_protected_tags_for_typed_rules_names_protected_tags(stack: TerraformStack) -> None:
+    # GIVEN one typed rule and 50 protected tags: 51 rules, the protected tags' doing
+    tags = [f"keep{i}" for i in range(50)]
+    assert_rejected(stack, "protected_tags", tags, ["a list of 1 to 50 rules"],
+                    problem="makes a policy that has 51 rules", protected_tags=tags,
+                    lifecycle_rules=[UNTAGGED_14])
+    # AND 51 typed rules are too many on their own, so they are blamed, protected tags or not
+    rules = [LifecycleRule(tag_prefix_list=[f"p{i}"], max_image_count=1) for i in range(51)]
+    assert_rejected(stack, "lifecycle_rules", rules, ["a list of 1 to 50 rules"],
+                    problem="makes a policy that has 52 rules", protected_tags=["keep"],
+                    lifecycle_rules=rules)
+
+
 def test_a_rule_ecr_would_reject_fails_at_add_lifecycle_rule_and_is_not_added(stack: TerraformStack) -> None:
     # GIVEN a repository with prod-* protected and an untagged rule
     repository = Repository(stack, "api", name="payments/api", protected_tags=["prod-*"],
@@ -387,6 +401,112 @@ def test_token_counts_and_lists_in_typed_rules_produce_a_jsonencode_policy(stack
     assert policy.startswith('${jsonencode({"rules" = [{"rulePriority" = 1, "description" = '
                              '"Never expire images tagged prod-*"')
     assert '"countNumber" = var.keep' in policy and '"tagPrefixList" = var.prefixes' in policy
+
+
+def test_tokens_of_typed_rules_and_protected_tags_get_terraform_preconditions(stack: TerraformStack) -> None:
+    # GIVEN a count, a prefix list, a protected pattern and days only known at apply, in
+    # lifecycle_rules, protected_tags and rules added later
+    keep = TerraformVariable(stack, "keep", type="number").number_value
+    prefixes = TerraformVariable(stack, "prefixes", type="list(string)").list_value
+    pattern = TerraformVariable(stack, "pattern", type="string").string_value
+    days = TerraformVariable(stack, "days", type="number").number_value
+    repository = Repository(stack, "api", name="payments/api", protected_tags=["prod-*", pattern],
+                            lifecycle_rules=[LifecycleRule(tag_pattern_list=["v*"], max_image_count=keep)])
+    repository.add_lifecycle_rule(LifecycleRule(tag_prefix_list=prefixes, max_image_count=5))
+    repository.add_lifecycle_rule(LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=days))
+    policy = only(resources_of(synth_json(stack), "aws_ecr_lifecycle_policy"))
+    # THEN each gets the check the seed keywords get, in this library's words, before ECR sees it
+    where = f"cdktf_aws_ecr: Repository '{stack.node.path}/api'"
+    whole = "allowed: a whole number from 1 to 2147483647"
+    assert policy["lifecycle"]["precondition"] == [
+        {"condition": '${(can(regex("^(?:[A-Za-z0-9_*][A-Za-z0-9_.*-]{0,127})$", var.pattern)) && '
+                      '(length(regexall("[*]", var.pattern)) <= 4))}',
+         "error_message": f"{where}: protected_tags[1] is not allowed; allowed: a non-empty list of "
+                          "distinct tag patterns, each 1-128 characters of letters, digits, _ . - and *, "
+                          "not starting with . or -, with at most 4 '*' (* matches any run of characters)"},
+        {"condition": "${(((var.keep >= 1) && (var.keep <= 2147483647)) && (floor(var.keep) == var.keep))}",
+         "error_message": f"{where}: lifecycle_rules[0].max_image_count is not allowed; {whole}"},
+        {"condition": "${(length(var.prefixes) >= 1)}",
+         "error_message": f"{where}: rule.tag_prefix_list (add_lifecycle_rule call 1) is not allowed; "
+                          "allowed: a list of distinct Docker tag prefixes, each 1-128 characters of "
+                          "letters, digits, _ . - not starting with . or -, or a list token; at least one"},
+        {"condition": "${(((var.days >= 1) && (var.days <= 2147483647)) && (floor(var.days) == var.days))}",
+         "error_message": f"{where}: rule.max_image_age_days (add_lifecycle_rule call 2) is not allowed; {whole}"},
+    ]
+    assert policy["lifecycle"]["replace_triggered_by"] == ["aws_ecr_repository.payments--api.arn"]
+
+
+def test_plain_typed_rules_get_no_preconditions(stack: TerraformStack) -> None:
+    # GIVEN typed rules and protected tags of plain values, and a plain rule added later
+    repository = Repository(stack, "api", name="payments/api", protected_tags=["prod-*"],
+                            lifecycle_rules=[RELEASES_30])
+    repository.add_lifecycle_rule(UNTAGGED_14)
+    # THEN the lifecycle policy only follows the repository's replacement
+    assert only(resources_of(synth_json(stack), "aws_ecr_lifecycle_policy"))["lifecycle"] == {
+        "replace_triggered_by": ["aws_ecr_repository.payments--api.arn"]
+    }
+
+
+@pytest.mark.terraform
+@pytest.mark.e2e
+def test_token_counts_and_lists_ecr_would_refuse_stop_the_plan_with_our_message(
+    local_aws: Any, tmp_path: Path
+) -> None:
+    # GIVEN typed rules and a protected tag whose count, list and pattern are variables
+    app, stack = stack_on_disk(tmp_path, "rules")
+    keep = TerraformVariable(stack, "keep", type="number").number_value
+    patterns = TerraformVariable(stack, "patterns", type="list(string)").list_value
+    protected = TerraformVariable(stack, "protected", type="string").string_value
+    Repository(stack, "api", name="payments/api", protected_tags=[protected], lifecycle_rules=[
+        LifecycleRule(tag_pattern_list=patterns, max_image_count=keep),
+        LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=keep),
+    ])
+    app.synth()
+    directory = tmp_path / "stacks" / "rules"
+    env = local_aws.environ()
+    tf.run(["init", "-input=false", "-no-color"], directory, env)
+    good = {"keep": "3", "patterns": '["v*"]', "protected": "prod-*"}
+    bad = [
+        ("keep", "0", "lifecycle_rules[0].max_image_count"),
+        ("keep", "2.5", "lifecycle_rules[1].max_image_age_days"),
+        ("patterns", "[]", "lifecycle_rules[0].tag_pattern_list"),
+        ("protected", "", "protected_tags[0]"),
+        ("protected", "a*b*c*d*e*", "protected_tags[0]"),
+    ]
+    fine, *refused = plans(directory, env, [good] + [{**good, name: value} for name, value, _ in bad])
+    # WHEN the values are ones ECR accepts  THEN the plan succeeds
+    assert fine.returncode == 0, fine.stdout + fine.stderr
+    # WHEN one is a value ECR would refuse at apply, after creating the repository
+    # THEN the plan stops first, naming the input
+    for (name, value, parameter), result in zip(bad, refused):
+        output = " ".join((result.stdout + result.stderr).split())
+        assert result.returncode == 1, (name, value, output[-2000:])
+        assert f"cdktf_aws_ecr: Repository 'rules/api': {parameter} is not allowed" in output, (
+            name, value, output[-2000:])
+
+
+@pytest.mark.terraform
+def test_terraform_syntax_in_a_description_reaches_ecr_literally_when_terraform_builds_the_policy(
+    stack: TerraformStack, tmp_path: Path, terraform_available: str
+) -> None:
+    # GIVEN a description holding Terraform's interpolation and directive syntax, in a rule
+    # whose count is a variable, so Terraform builds the policy with jsonencode
+    keep = TerraformVariable(stack, "keep", type="number").number_value
+    description = "CI builds of ${branch} and %{if x}"
+    Repository(stack, "api", name="payments/api", lifecycle_rules=[
+        LifecycleRule(tag_prefix_list=["sha-"], max_image_count=keep, description=description)])
+    written = only(resources_of(synth_json(stack), "aws_ecr_lifecycle_policy"))["policy"]
+    # THEN both are escaped in the expression's string ...
+    assert '"description" = "CI builds of $${branch} and %%{if x}"' in written
+    (tmp_path / "main.tf.json").write_text(json.dumps({
+        "variable": {"keep": {"type": "number"}}, "locals": {"policy": written}}))
+    # ... so Terraform sends the description as written
+    text = terraform_console(tmp_path, "local.policy", "-var", "keep=5")
+    assert json.loads(text)["rules"][0] == {
+        "rulePriority": 1, "description": description, "action": {"type": "expire"},
+        "selection": {"tagStatus": "tagged", "tagPrefixList": ["sha-"],
+                      "countType": "imageCountMoreThan", "countNumber": 5},
+    }
 
 
 @pytest.mark.terraform

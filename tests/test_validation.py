@@ -17,6 +17,8 @@ from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple
 
 import pytest
 from cdktf import TerraformStack, TerraformVariable
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from cdktf_aws_ecr import (
@@ -488,6 +490,50 @@ def test_kms_key_in_another_region_than_the_provider_is_rejected_at_synth(stack:
     )
 
 
+def test_a_kms_key_made_by_another_regions_provider_is_rejected_at_synth(app) -> None:
+    # GIVEN a stack whose default provider is in us-east-1 and an aliased one in eu-west-1,
+    # and a key made (in a nested construct) by the eu-west-1 provider
+    stack = TerraformStack(app, "global")
+    AwsProvider(stack, "aws", region="us-east-1")
+    europe = AwsProvider(stack, "eu", region="eu-west-1", alias="eu")
+    key = KmsKey(Construct(stack, "keys"), "ecr", provider=europe)
+    # WHEN a repository on the eu-west-1 provider uses it  THEN that is fine
+    Repository(stack, "eu_api", name="api", provider=europe, kms_key_arn=key.arn)
+    synth_json(stack)
+    # WHEN a repository on the default provider uses it too
+    Repository(stack, "us_api", name="api", kms_key_arn=key.arn)
+    # THEN synth refuses it: the key's ARN is only known at apply, but its region is known now
+    error = synth_error(stack)
+    address = f"aws_kms_key.{stack.get_logical_id(key)}"
+    assert (error.parameter, error.value) == ("kms_key_arn", f"${{{address}.arn}}")
+    assert str(error) == (
+        f"Repository 'global/us_api': kms_key_arn='${{{address}.arn}}' is the ARN of the KMS key "
+        "'global/keys/ecr', whose provider is in eu-west-1, and ECR needs a key in its own region "
+        "us-east-1; allowed: None, or the ARN of a KMS key "
+        "(arn:<partition>:kms:<region>:<account>:key/<key-id>) in the repository's region "
+        "us-east-1, or a token"
+    )
+
+
+def test_a_kms_key_construct_is_not_judged_when_its_region_is_unknown_or_it_is_ambiguous(app) -> None:
+    # GIVEN a repository in us-east-1 using a key whose provider's region is left to the
+    # environment
+    unknown = TerraformStack(app, "unknown")
+    AwsProvider(unknown, "aws")
+    ours = TerraformStack(app, "ours")
+    AwsProvider(ours, "aws", region="us-east-1")
+    Repository(ours, "unknown_key", name="unknown-key", kms_key_arn=KmsKey(unknown, "unknown_key").arn)
+    # AND one using a key of eu-west-1 whose address (aws_kms_key.key) a key of its own stack has too
+    elsewhere = TerraformStack(app, "elsewhere")
+    AwsProvider(elsewhere, "aws", region="eu-west-1")
+    KmsKey(ours, "key")
+    Repository(ours, "ambiguous_key", name="ambiguous-key", kms_key_arn=KmsKey(elsewhere, "key").arn)
+    # THEN neither is refused at synth: only a key of a known region that is certainly the one
+    # the ARN names is judged (Terraform's precondition still checks the ARN's form)
+    repositories = resources_of(synth_json(ours), "aws_ecr_repository")
+    assert sorted(r["name"] for r in repositories.values()) == ["ambiguous-key", "unknown-key"]
+
+
 def test_kms_key_region_is_not_checked_when_the_provider_region_is_unknown(
     make_stack: Callable[..., TerraformStack],
 ) -> None:
@@ -665,6 +711,14 @@ def test_token_tag_key_does_not_exempt_its_value(stack: TerraformStack) -> None:
     key = TerraformVariable(stack, "tag_key", type="string").string_value
     tags = {key: "v" * 257}
     assert_rejected(stack, "tags", tags, TAGS_ALLOWED, problem="has an invalid value for", tags=tags)
+
+
+def test_literal_template_syntax_beside_a_token_in_a_tag_is_escaped(stack: TerraformStack) -> None:
+    # GIVEN a tag value of an IAM policy variable's syntax followed by a token
+    owner = TerraformVariable(stack, "owner", type="string").string_value
+    repository = assert_accepted(stack, tags={"Owner": "${aws:username}/%{x}/" + owner})
+    # THEN only the literal part is escaped; the token stays a reference
+    assert repository["tags"] == {"Owner": "$${aws:username}/%%{x}/${var.owner}"}
 
 
 def test_a_repository_outside_any_stack_is_rejected(app) -> None:

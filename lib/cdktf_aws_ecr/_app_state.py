@@ -10,7 +10,7 @@ construct added to the same stack.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 from cdktf import TerraformStack
 from constructs import Construct
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 #: Registries are keyed by stack path and provider: None for the stack's
 #: default provider, else the aliased ``AwsProvider`` object.
 RegistryKey = Tuple[str, Any]
+T = TypeVar("T")
 
 _BOOK_ID = "cdktf-aws-ecr"
 _STATE = "_cdktf_aws_ecr_state"
@@ -40,14 +41,27 @@ class AppBook(Construct):
         self.checks: Dict[str, List[Callable[[], None]]] = {}
         #: Provider facts read during one run of the checks, by provider (or stack).
         self._facts: Optional[Dict[Any, ProviderFacts]] = None
+        #: Other facts of the tree read during one run of the checks (see ``read_once``).
+        self._read: Optional[Dict[str, Any]] = None
 
     def check_stack(self, stack_path: str) -> None:
         self._facts = {}
+        self._read = {}
         try:
             for check in list(self.checks.get(stack_path, ())):
                 check()
         finally:
             self._facts = None
+            self._read = None
+
+    def read_once(self, key: str, read: Callable[[], T]) -> T:
+        """``read()``, once per run of the checks (the tree does not change during one)."""
+        if self._read is None:
+            return read()
+        if key not in self._read:
+            self._read[key] = read()
+        result: T = self._read[key]
+        return result
 
     def provider_facts(self, state: "StackState", provider: Any) -> ProviderFacts:
         """Facts of ``provider``, or of ``state``'s default provider when it is None.

@@ -78,7 +78,11 @@ from .validation import (
     string_list,
     type_name,
     check_principals,
+    forged_token,
+    forged_token_problem,
     is_token,
+    literal_in_expression,
+    literal_text,
     partition_of,
 )
 
@@ -202,6 +206,40 @@ WILDCARD_GUARD_MESSAGE = (
     "Allow statement without an aws:PrincipalOrgID or aws:PrincipalOrgPaths condition; "
     "grant named IAM principals, account IDs or an OrganizationPrincipal."
 )
+
+
+def _is_source_condition(variable: str) -> str:
+    """HCL: condition ``c`` is one of :data:`_SOURCE_LIMITS` on ``variable``."""
+    keys = ", ".join(f'"{t}|{k}"' for t, k in sorted(_SOURCE_LIMITS) if k == variable.lower())
+    return f'contains([{keys}], format("%s|%s", c.test, lower(c.variable)))'
+
+
+# An ARN's account field (the fifth) holding a wildcard; an ARN naming a 12-digit account.
+_HCL_WILDCARD_ACCOUNT = 'can(regex("^arn:[^:]*:[^:]*:[^:]*:[^:]*[*?]", v))'
+_HCL_NAMED_ACCOUNT = 'can(regex("^arn:[^:]*:[^:]*:[^:]*:[0-9]{12}:", v))'
+_HCL_ACCOUNT_ID = 'can(regex("^[0-9]{12}$", v))'
+#: Terraform checks this on the policy document when a source ARN or account of a
+#: service principal's Allow statement is only known at apply time (a token). It
+#: repeats the checks made at synth on plain values: no source ARN has a wildcard
+#: in its account field, and the statement is confined to named accounts, by an
+#: aws:SourceAccount condition on 12-digit account IDs or an aws:SourceArn
+#: condition whose every ARN names a 12-digit account.
+SOURCE_GUARD_CONDITION = (
+    '${alltrue([for s in self.statement : s.effect == "Deny" || '
+    '!anytrue([for p in s.principals : p.type == "Service"]) || ('
+    f"!anytrue(flatten([for c in s.condition : [for v in c.values : {_HCL_WILDCARD_ACCOUNT}] "
+    f"if {_is_source_condition(SOURCE_ARN)}])) && "
+    f"anytrue([for c in s.condition : ({_is_source_condition(SOURCE_ACCOUNT)} && "
+    f"alltrue([for v in c.values : {_HCL_ACCOUNT_ID}])) || ({_is_source_condition(SOURCE_ARN)} "
+    f"&& alltrue([for v in c.values : {_HCL_NAMED_ACCOUNT}]))]))])}}"
+)
+SOURCE_GUARD_MESSAGE = (
+    "cdktf_aws_ecr: a repository policy statement for a service principal has an "
+    "aws:SourceArn or aws:SourceAccount value that resolved to a wildcard or to no account, "
+    "so the service acting for any AWS account could use the repository (the confused "
+    "deputy problem); give source ARNs that name a 12-digit account (wildcards only in the "
+    "region and resource), or 12-digit source accounts."
+)
 #: Terraform checks this when the policy's length is only known at apply time. The
 #: provider sends the document compacted (``structure.NormalizeJsonString`` in
 #: ``aws_ecr_repository_policy``), which is what ``minified_json`` holds.
@@ -302,13 +340,21 @@ def _union(groups: Iterable[_Values]) -> _Values:
 # ---------------------------------------------------------------------------- checks
 
 
-def _source_arn_problem(arn: str) -> Optional[str]:
+def _wildcard_account(arn: str) -> bool:
     fields = arn.split(":")
-    if len(fields) >= 5 and fields[0] == "arn" and _wildcard(fields[4]):
-        return (
-            f"holds {arn!r}, whose account field is a wildcard: it names resources in every "
-            "AWS account, which is the confused deputy problem the condition exists to stop"
-        )
+    return len(fields) >= 5 and fields[0] == "arn" and _wildcard(fields[4])
+
+
+def _wildcard_account_problem(arn: str) -> str:
+    return (
+        f"holds {arn!r}, whose account field is a wildcard: it names resources in every "
+        "AWS account, which is the confused deputy problem the condition exists to stop"
+    )
+
+
+def _source_arn_problem(arn: str) -> Optional[str]:
+    if _wildcard_account(arn):
+        return _wildcard_account_problem(arn)
     if _SOURCE_ARN.fullmatch(arn):
         return None
     return (
@@ -603,7 +649,13 @@ class Condition:
                     ),
                     problem=f"is {type_name(text)}" if type(text) is not str else "is not allowed",
                 )
-        values = _values("condition.values", self.values, "a non-empty list of strings, or tokens")
+        allowed = "a non-empty list of strings, or tokens"
+        values = _values("condition.values", self.values, allowed)
+        forged = forged_token(values)
+        if forged is not None:
+            raise ValidationError(
+                "condition.values", self.values, allowed, problem=forged_token_problem(forged)
+            )
         object.__setattr__(self, "values", tuple(self.values))
         object.__setattr__(self, "_parsed", values)
 
@@ -649,6 +701,24 @@ def _confines_to_sources(conditions: Sequence[Condition]) -> bool:
         )
         for c in limits
     )
+
+
+def _check_source_arn_accounts(conditions: Sequence[Condition]) -> None:
+    """No source ARN of an Allow statement for a service names every account, even
+    beside an aws:SourceAccount condition (as for :class:`ServicePrincipal`, and as
+    :data:`SOURCE_GUARD_CONDITION` checks the values only known at apply)."""
+    for condition in conditions:
+        if condition._key not in _SOURCE_LIMITS or condition._key[1] != SOURCE_ARN.lower():
+            continue
+        for value in condition._parsed:
+            if isinstance(value, str) and _wildcard_account(value):
+                raise ValidationError(
+                    "conditions",
+                    list(conditions),
+                    f"{SOURCE_ARN} values naming an account: wildcards only in the region "
+                    "and resource",
+                    problem=_wildcard_account_problem(value),
+                )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -809,6 +879,8 @@ class PolicyStatement:
                         "acting for any AWS account could use this repository (the confused "
                         "deputy problem)",
                     )
+                if effect is Effect.ALLOW:
+                    _check_source_arn_accounts(conditions)
             else:
                 raise ValidationError(
                     "principals",
@@ -1144,6 +1216,23 @@ class RepositoryPolicyDocument:
                     return True
         return False
 
+    @property
+    def needs_source_guard(self) -> bool:
+        """True when some aws:SourceArn or aws:SourceAccount value of a service
+        principal's Allow statement is only known at apply time; see
+        :data:`SOURCE_GUARD_CONDITION`."""
+        for statement in self._statements():
+            if statement.effect != Effect.ALLOW.value or all(
+                kind != "Service" for kind, _ in statement.principals
+            ):
+                continue
+            for test, variable, values in statement.conditions:
+                if (test, variable.lower()) in _SOURCE_LIMITS and any(
+                    isinstance(v, _ListToken) or is_token(v) for v in values
+                ):
+                    return True
+        return False
+
     def render(self, region: Optional[str] = None) -> List[Dict[str, Any]]:
         """The statement blocks, checked (see :meth:`check`). Raises :class:`ValidationError`."""
         self.check(region)
@@ -1188,11 +1277,14 @@ class RepositoryPolicyDocument:
     def guards(self) -> List[Tuple[str, str]]:
         """``(condition, error_message)`` of the postconditions its ``aws_iam_policy_document``
         needs: Terraform checks, before any policy is written, what only it can know (a
-        principal that is a token may resolve to a wildcard; values only known at apply may
-        make the policy too long). Both only ever become needed as statements are added."""
+        principal that is a token may resolve to a wildcard, a service's source ARN or
+        account that is a token to every account; values only known at apply may make the
+        policy too long). They only ever become needed as statements are added."""
         guards = []
         if self.needs_wildcard_guard:
             guards.append((WILDCARD_GUARD_CONDITION, WILDCARD_GUARD_MESSAGE))
+        if self.needs_source_guard:
+            guards.append((SOURCE_GUARD_CONDITION, SOURCE_GUARD_MESSAGE))
         if self.policy_json() is None:
             guards.append((POLICY_SIZE_GUARD_CONDITION, POLICY_SIZE_GUARD_MESSAGE))
         return guards
@@ -1341,6 +1433,15 @@ class RepositoryPolicyDocument:
 
 
 def _block(statement: _Statement) -> Dict[str, Any]:
+    """The statement as a data source block.
+
+    Its strings go into Terraform JSON, where ``${`` and ``%{`` start an
+    expression, so :func:`_as_list` escapes the literal text of the lists
+    (an IAM policy variable such as ``${aws:ResourceTag/team}`` in a
+    condition's values then reaches the policy as written). The Sid, effect,
+    principal type, operator and condition key are checked against patterns
+    without ``$`` or ``%``, so they need no escape.
+    """
     block: Dict[str, Any] = {
         "sid": statement.sid,
         "effect": statement.effect,
@@ -1359,9 +1460,10 @@ def _block(statement: _Statement) -> Dict[str, Any]:
 
 
 def _as_list(values: _Values) -> Any:
-    """A list for the provider: a list token stays whole, or is joined with ``concat``."""
+    """A list for the provider, its literal text escaped: a list token stays whole, or
+    is joined with ``concat`` (in whose literals cdktf escapes ``${`` itself)."""
     if not any(isinstance(v, _ListToken) for v in values):
-        return list(values)
+        return [literal_text(v) for v in values]  # type: ignore[arg-type]  # all str
     if len(values) == 1:
         return values[0].as_list()  # type: ignore[union-attr]  # a _ListToken
     from cdktf import Fn, Token
@@ -1375,7 +1477,7 @@ def _as_list(values: _Values) -> Any:
                 literals = []
             parts.append(value.as_list())
         else:
-            literals.append(value)
+            literals.append(literal_in_expression(value))
     if literals:
         parts.append(literals)
     # Fn.concat gives a string token; the provider's struct wants a list.

@@ -55,6 +55,8 @@ from .validation import (
     check_choice,
     check_count,
     check_tag_prefixes,
+    forged_token,
+    forged_token_problem,
     is_token,
 )
 
@@ -188,7 +190,7 @@ def _selects_tags(
 # --------------------------------------------------------------------------- typed rules
 
 
-_TAG_PATTERNS_ALLOWED = (
+TAG_PATTERNS_ALLOWED = (
     "a non-empty list of distinct tag patterns, each 1-128 characters of letters, digits, "
     f"_ . - and *, not starting with . or -, with at most {MAX_TAG_PATTERN_WILDCARDS} '*' "
     "(* matches any run of characters)"
@@ -198,7 +200,7 @@ _TAG_PATTERNS_ALLOWED = (
 def _check_tag_patterns(parameter: str, value: Any) -> Tuple[str, ...]:
     """Distinct tag patterns: Docker tag characters plus ``*``, at most 4 ``*`` each.
     A list that is itself an unresolved token is kept as it is."""
-    allowed = _TAG_PATTERNS_ALLOWED
+    allowed = TAG_PATTERNS_ALLOWED
     items = string_list(parameter, value, allowed)
     if items is None:
         return tuple(value)
@@ -387,13 +389,22 @@ class LifecycleRule:
                     f"a whole number from 1 to {MAX_COUNT}, known at synth",
                     problem="is an unresolved token, and the rules' order depends on it",
                 )
-        if self.description is not None and not isinstance(self.description, str):
-            raise ValidationError(
-                "description",
-                self.description,
-                "a string or None",
-                problem=f"is {type_name(self.description)}",
-            )
+        if self.description is not None:
+            if not isinstance(self.description, str):
+                raise ValidationError(
+                    "description",
+                    self.description,
+                    "a string or None",
+                    problem=f"is {type_name(self.description)}",
+                )
+            forged = forged_token([self.description])
+            if forged is not None:
+                raise ValidationError(
+                    "description",
+                    self.description,
+                    "a string or None",
+                    problem=forged_token_problem(forged),
+                )
         object.__setattr__(self, "tag_status", status)
         object.__setattr__(self, "tag_prefix_list", prefixes)
         object.__setattr__(self, "tag_pattern_list", patterns)
@@ -606,7 +617,7 @@ def check_lifecycle_rules(parameter: str, value: Any) -> Tuple[LifecycleRule, ..
 
 def check_protected_tags(parameter: str, value: Any) -> Tuple[str, ...]:
     """Distinct tag patterns known at synth (each becomes a rule of its own)."""
-    items = string_list(parameter, value, _TAG_PATTERNS_ALLOWED)
+    items = string_list(parameter, value, TAG_PATTERNS_ALLOWED)
     if items is None:
         raise ValidationError(
             parameter,

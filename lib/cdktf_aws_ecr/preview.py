@@ -10,6 +10,9 @@ The stack directory is a ``cdktf.out/stacks/<name>`` folder (or its
 ``cdk.tf.json``). The repository is found by its ``name``, and its policy is
 the ``aws_ecr_lifecycle_policy`` whose ``repository`` refers to that
 ``aws_ecr_repository`` (or names it literally), whatever the logical ids.
+A name the stack holds in several regions (repositories on aliased
+providers) needs ``--region``, which picks the repository whose provider is
+in that region.
 
 Images come from ``--images FILE`` (a JSON list of ``{"digest", "tags",
 "pushed_at"}``, or the output of ``aws ecr describe-images``) or, without it,
@@ -110,18 +113,23 @@ def _provider_region(stack: Mapping[str, Any], resource: Mapping[str, Any]) -> O
     return None
 
 
-def find_lifecycle_policy(stack_dir: Path, repository: str) -> StackPolicy:
+def find_lifecycle_policy(
+    stack_dir: Path, repository: str, region: Optional[str] = None
+) -> StackPolicy:
     """The lifecycle policy text of ``repository`` in a synthesized stack.
 
-    Raises :class:`ValidationError` when the stack has no such repository, no
-    or several lifecycle policies for it, or a policy that is a Terraform
-    expression (known only at apply).
+    A stack may hold one name in several regions (repositories on aliased
+    providers); ``region`` then picks the repository whose provider is in that
+    region. Raises :class:`ValidationError` when the stack has no such
+    repository, several that ``region`` does not tell apart, no or several
+    lifecycle policies for it, or a policy that is a Terraform expression
+    (known only at apply).
     """
     stack = _load_stack(stack_dir)
     resources = stack.get("resource", {})
     repositories = resources.get("aws_ecr_repository", {})
     keys = [key for key, body in repositories.items() if body.get("name") == repository]
-    if len(keys) != 1:
+    if not keys:
         names = sorted(
             str(body.get("name")) for body in repositories.values() if isinstance(body, Mapping)
         )
@@ -129,8 +137,10 @@ def find_lifecycle_policy(stack_dir: Path, repository: str) -> StackPolicy:
             "repository",
             repository,
             f"the name of one aws_ecr_repository in {stack_dir}: {names}",
-            problem="is not in the stack" if not keys else f"names {len(keys)} repositories",
+            problem="is not in the stack",
         )
+    if len(keys) > 1:
+        keys = _in_region(stack, repositories, repository, keys, region)
     key = keys[0]
     attached = []
     for policy_key, body in resources.get("aws_ecr_lifecycle_policy", {}).items():
@@ -163,6 +173,44 @@ def find_lifecycle_policy(stack_dir: Path, repository: str) -> StackPolicy:
         policy=text.replace("$${", "${").replace("%%{", "%{"),
         region=_provider_region(stack, repositories[key]),
     )
+
+
+def _in_region(
+    stack: Mapping[str, Any],
+    repositories: Mapping[str, Any],
+    repository: str,
+    keys: List[str],
+    region: Optional[str],
+) -> List[str]:
+    """The one of several repositories named ``repository`` whose provider is in ``region``."""
+    regions = {key: _provider_region(stack, repositories[key]) for key in keys}
+    candidates = ", ".join(
+        f"aws_ecr_repository.{key} (provider {repositories[key].get('provider', 'aws')}, "
+        f"region {regions[key] or 'not written literally'})"
+        for key in keys
+    )
+    allowed = (
+        "the name of one aws_ecr_repository in the stack, and for a name in several "
+        "regions a region (--region) that holds one of them"
+    )
+    if region is None:
+        raise ValidationError(
+            "repository",
+            repository,
+            allowed,
+            problem=f"names {len(keys)} repositories: {candidates}; pass the region of one "
+            "(--region)",
+        )
+    chosen = [key for key in keys if regions[key] == region]
+    if len(chosen) != 1:
+        raise ValidationError(
+            "region",
+            region,
+            allowed,
+            problem=f"{'holds none' if not chosen else f'holds {len(chosen)}'} of the "
+            f"{len(keys)} repositories named {repository!r}: {candidates}",
+        )
+    return chosen
 
 
 def _time(value: Any) -> Any:
@@ -337,7 +385,9 @@ def _parser() -> argparse.ArgumentParser:
         "without it, images are read from the registry with boto3",
     )
     parser.add_argument(
-        "--region", help="AWS region of the registry (default: the stack's, then the environment's)"
+        "--region",
+        help="AWS region of the registry (default: the stack's, then the environment's); "
+        "picks the repository when the stack holds its name in several regions",
     )
     parser.add_argument(
         "--now", help="ISO-8601 time to evaluate at, e.g. 2026-12-25T00:00:00Z (default: now)"
@@ -363,7 +413,7 @@ def main(
     err = err or sys.stderr
     args = _parser().parse_args(argv)
     try:
-        found = find_lifecycle_policy(args.stack_dir, args.repository)
+        found = find_lifecycle_policy(args.stack_dir, args.repository, args.region)
         if args.images is not None:
             images: List[Dict[str, Any]] = images_from_file(args.images)
         else:

@@ -12,15 +12,19 @@ The policy is a child construct of the identity, so the construct tree is the
 bookkeeping (a second grant finds it there), it lives in the identity's stack,
 and its Terraform address follows the identity: ``<identity's logical id>_registry_login``
 (``aws_iam_role_policy.ci_build_role_registry_login``), whichever repository
-granted first.
+granted first. Another resource of the stack at that address is refused at
+synth: cdktf would write only one of the two.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from cdktf import TerraformStack
 
+from ._app_state import state_of
+from ._synth_checks import add_synth_check
 from .access import GRANTEES_ALLOWED, REGISTRY_LOGIN_POLICY, IdentityType, classify_grantee
 from .errors import ValidationError
 
@@ -42,9 +46,13 @@ def grant_registry_login(identity: Any) -> Any:
     ``ecr:GetAuthorizationToken`` on ``*``, created in the identity's stack.
     Calling it again (or granting the identity on more repositories) returns
     the same resource, so it can carry a ``move_from_id`` for a policy that
-    already exists. :meth:`Repository.grant_pull` and friends call it for
-    identities of the repository's own stack; call it yourself, in the
-    identity's stack, for an identity granted from another stack.
+    already exists (a move from its own address,
+    ``<identity's logical id>_registry_login``, is skipped: that policy's
+    state is already there). :meth:`Repository.grant_pull` and friends call it
+    for identities of the repository's own stack; call it yourself, in the
+    identity's stack, for an identity granted from another stack. Another
+    resource of the stack at the policy's address makes synth raise
+    :class:`~cdktf_aws_ecr.ValidationError` naming ``identity``.
     """
     grantee = classify_grantee(identity, "identity")
     if grantee.identity_type is None:
@@ -60,17 +68,9 @@ def grant_registry_login(identity: Any) -> Any:
     existing = identity.node.try_find_child(_CHILD_ID)
     if existing is not None:
         return existing
-    # The bindings are imported here, after cdktf_aws_ecr set up their lean start.
-    policy_class: Any
-    if grantee.identity_type is IdentityType.USER:
-        from cdktf_cdktf_provider_aws.iam_user_policy import IamUserPolicy
-
-        policy_class, attached_to = IamUserPolicy, {"user": identity.name}
-    else:
-        from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
-
-        policy_class, attached_to = IamRolePolicy, {"role": identity.name}
-    policy = policy_class(
+    user = grantee.identity_type is IdentityType.USER
+    attached_to = {"user": identity.name} if user else {"role": identity.name}
+    policy = _login_policy_class(user)(
         identity,
         _CHILD_ID,
         name=LOGIN_POLICY_NAME,
@@ -79,5 +79,64 @@ def grant_registry_login(identity: Any) -> Any:
         **attached_to,
     )
     stack = TerraformStack.of(identity)
-    policy.override_logical_id(f"{stack.get_logical_id(identity)}{_ADDRESS_SUFFIX}")
+    logical_id = f"{stack.get_logical_id(identity)}{_ADDRESS_SUFFIX}"
+    policy.override_logical_id(logical_id)
+    add_synth_check(state_of(identity), lambda: _check_address_is_its_own(stack, policy, identity))
     return policy
+
+
+@functools.cache
+def _login_policy_class(user: bool) -> Any:
+    """``IamUserPolicy`` or ``IamRolePolicy``, whose ``move_from_id`` skips a move
+    from the policy's own address.
+
+    Code that wrote its own login policy at ``<identity>_registry_login`` hands
+    that address over by deleting its resource; a move from it onto itself
+    would make Terraform refuse the plan ("Redundant move statement").
+    """
+    # The bindings are imported here, after cdktf_aws_ecr set up their lean start.
+    base: Any
+    if user:
+        from cdktf_cdktf_provider_aws.iam_user_policy import IamUserPolicy
+
+        base = IamUserPolicy
+    else:
+        from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+
+        base = IamRolePolicy
+
+    class RegistryLoginPolicy(base):
+        def move_from_id(self, id: str) -> None:
+            if id != f"{self.terraform_resource_type}.{self.friendly_unique_id}":
+                super().move_from_id(id)
+
+    return RegistryLoginPolicy
+
+
+def _check_address_is_its_own(stack: TerraformStack, policy: Any, identity: Any) -> None:
+    """No other resource of the stack has the login policy's address.
+
+    cdktf keeps one resource per address in the stack's JSON, silently. Only a
+    construct directly in the stack gets a logical id without a hash suffix, so
+    the stack's child of that id is the one that can collide (besides one whose
+    id was overridden to it).
+    """
+    logical_id = policy.friendly_unique_id
+    other = stack.node.try_find_child(logical_id)
+    if (
+        other is None
+        or getattr(other, "terraform_resource_type", None) != policy.terraform_resource_type
+        or stack.get_logical_id(other) != logical_id
+    ):
+        return
+    address = f"{policy.terraform_resource_type}.{logical_id}"
+    raise ValidationError(
+        "identity",
+        identity.node.path,
+        "an IamRole or IamUser whose registry-login policy's address no other resource of "
+        "the stack has",
+        problem=f"gets its registry-login policy at {address}, which is also the address of "
+        f"'{other.node.path}': the stack would hold only one of them. Give that construct "
+        "another id; if it is your own registry-login policy, delete it, and the library's "
+        "takes over its address",
+    ).located(f"grant_registry_login '{identity.node.path}'")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -22,13 +23,17 @@ from typing import (
 )
 
 from cdktf import (
+    DefaultTokenResolver,
     Fn,
     IResolvable,
     Op,
     Postcondition,
     Precondition,
+    StringConcat,
     TerraformResourceLifecycle,
+    TerraformStack,
     Token,
+    Tokenization,
 )
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
@@ -48,7 +53,10 @@ from .inputs import (
     with_init_signature,
 )
 from .lifecycle import (
+    MAX_TAG_PATTERN_WILDCARDS,
     SEED_LIFECYCLE_KEYWORDS,
+    TAG_PATTERN_PATTERN,
+    TAG_PATTERNS_ALLOWED,
     LifecycleRule,
     assemble_lifecycle_policy,
     check_lifecycle_rules,
@@ -71,6 +79,7 @@ from .validation import (
     REPOSITORY_NAME_LENGTH,
     REPOSITORY_NAME_PATTERN,
     RESERVED_TAG_PREFIX,
+    TAG_PREFIX_PATTERN,
     TAG_PREFIXES_ALLOWED,
     TAGS_ALLOWED,
     check_bool,
@@ -87,6 +96,8 @@ from .validation import (
     check_tags,
     is_map_token,
     is_token,
+    kms_key_allowed_in,
+    literal_in_expression,
     literal_text,
     type_name,
 )
@@ -350,7 +361,16 @@ def _lifecycle_document(settings: Mapping[str, Any], given: Mapping[str, Any]) -
         except ValidationError as error:
             if error.parameter != "lifecycle_rules":
                 raise
-            raise _whole_policy_error(error, "lifecycle_rules", given["lifecycle_rules"]) from None
+            # The input that pushed the policy over: protected tags add rules of their
+            # own, so they are to blame when the rules alone would make a valid policy.
+            parameter = "lifecycle_rules"
+            if protected:
+                try:
+                    assemble_lifecycle_policy(settings["lifecycle_rules"])
+                    parameter = "protected_tags"
+                except ValidationError:
+                    pass
+            raise _whole_policy_error(error, parameter, given[parameter]) from None
     rules = seed_lifecycle_rules(
         settings["untagged_image_expiry_days"],
         settings["max_tagged_image_count"],
@@ -406,8 +426,16 @@ def _holds_token(value: Any) -> bool:
 
 def _lifecycle_policy_text(document: Mapping[str, Any]) -> str:
     if _holds_token(document):
-        # Some value is only known at apply time, so Terraform builds the JSON.
-        return Fn.jsonencode(document)
+        # Some value is only known at apply time, so Terraform builds the JSON. cdktf
+        # escapes "${" in the expression's literals, but a description's "%{" is left
+        # for Terraform to read as a template directive.
+        rules = [
+            {**rule, "description": literal_in_expression(rule["description"])}
+            if "description" in rule
+            else rule
+            for rule in document["rules"]
+        ]
+        return Fn.jsonencode({**document, "rules": rules})
     # A description may hold "${" or "%{", which Terraform would read as an expression.
     return literal_text(lifecycle_policy_json(dict(document)))
 
@@ -484,21 +512,11 @@ class _TokenChecks:
             for parameter in ("untagged_image_expiry_days", "max_tagged_image_count"):
                 number = settings[parameter]
                 if isinstance(number, float):
-                    self.add(
-                        self.lifecycle_policy, parameter,
-                        Op.and_(
-                            Op.and_(Op.gte(number, 1), Op.lte(number, MAX_COUNT)),
-                            Op.eq(Fn.floor(number), number),
-                        ),
-                        f"a whole number from 1 to {MAX_COUNT}",
-                    )
+                    self._count(self.lifecycle_policy, parameter, number)
             prefixes = settings["lifecycle_tag_prefix_list"]
             if is_token(prefixes):
-                self.add(
-                    self.lifecycle_policy, "lifecycle_tag_prefix_list",
-                    Op.gte(Fn.length_of(prefixes), 1),
-                    TAG_PREFIXES_ALLOWED + "; at least one",
-                )
+                self._non_empty(self.lifecycle_policy, "lifecycle_tag_prefix_list", prefixes,
+                                _TAG_PREFIX_CHECK.allowed)
         for parameter in ("pull_principal_arns", "push_principal_arns"):
             principals = settings[parameter]
             if principals and is_token(principals):
@@ -507,6 +525,125 @@ class _TokenChecks:
                     Op.gte(Fn.length_of(principals), 1),
                     PRINCIPALS_ALLOWED + "; at least one when given as a list token",
                 )
+
+
+    def typed_rules(
+        self, rules: Sequence[LifecycleRule], given: int, protected: Sequence[str]
+    ) -> List[Precondition]:
+        """The checks of the tokens in typed rules and protected tags, which ECR would
+        otherwise refuse at apply, after the repository exists: the same as the seed
+        keywords get, and each tag prefix or pattern that is a token matches the
+        pattern of its list. The first ``given`` rules are ``lifecycle_rules``, the
+        others were added by :meth:`Repository.add_lifecycle_rule`."""
+        checks: List[Precondition] = []
+        for index, pattern in enumerate(protected):
+            self._tag_items(checks, f"protected_tags[{index}]", [pattern], _TAG_PATTERN_CHECK)
+        for index, rule in enumerate(rules):
+            # "lifecycle_rules[0].max_image_count", "rule.max_image_count (add_lifecycle_rule call 2)"
+            label, call = (
+                (f"lifecycle_rules[{index}]", "")
+                if index < given
+                else ("rule", f" (add_lifecycle_rule call {index - given + 1})")
+            )
+            for field in ("max_image_count", "max_image_age_days"):
+                number = getattr(rule, field)
+                if isinstance(number, float):
+                    self._count(checks, f"{label}.{field}{call}", number)
+            for field, check in (
+                ("tag_prefix_list", _TAG_PREFIX_CHECK),
+                ("tag_pattern_list", _TAG_PATTERN_CHECK),
+            ):
+                items = getattr(rule, field)
+                if items is None:
+                    continue
+                if is_token(list(items)):
+                    self._non_empty(checks, f"{label}.{field}{call}", list(items), check.allowed)
+                else:
+                    self._tag_items(checks, f"{label}.{field}{call}", items, check)
+        return checks
+
+    def _count(self, into: List[Precondition], parameter: str, number: float) -> None:
+        """A number token is a whole number from 1 to 2**31-1, as ECR's countNumber."""
+        self.add(
+            into, parameter,
+            Op.and_(
+                Op.and_(Op.gte(number, 1), Op.lte(number, MAX_COUNT)),
+                Op.eq(Fn.floor(number), number),
+            ),
+            f"a whole number from 1 to {MAX_COUNT}",
+        )
+
+    def _non_empty(
+        self, into: List[Precondition], parameter: str, items: List[str], allowed: str
+    ) -> None:
+        """A list token holds at least one tag prefix or pattern: ECR refuses an empty one."""
+        self.add(into, parameter, Op.gte(Fn.length_of(items), 1), allowed)
+
+    def _tag_items(
+        self, into: List[Precondition], parameter: str, items: Sequence[str], check: "_TagCheck"
+    ) -> None:
+        for item in items:
+            if is_token(item):
+                self.add(into, parameter, check.condition(item), check.allowed)
+
+
+@dataclass(frozen=True)
+class _TagCheck:
+    """How Terraform checks a tag prefix or pattern that is a token."""
+
+    pattern: str
+    max_wildcards: Optional[int]
+    #: What a list of them may hold (a list token must not be empty).
+    allowed: str
+
+    def condition(self, item: str) -> Any:
+        matches = Fn.can(Fn.regex(f"^(?:{self.pattern})$", item))
+        if self.max_wildcards is None:
+            return matches
+        return Op.and_(matches, Op.lte(Fn.length_of(Fn.regexall("[*]", item)), self.max_wildcards))
+
+
+_TAG_PREFIX_CHECK = _TagCheck(TAG_PREFIX_PATTERN, None, TAG_PREFIXES_ALLOWED + "; at least one")
+# LifecyclePolicies.html: "a maximum limit of four wildcards (*) per string".
+_TAG_PATTERN_CHECK = _TagCheck(TAG_PATTERN_PATTERN, MAX_TAG_PATTERN_WILDCARDS, TAG_PATTERNS_ALLOWED)
+
+
+# A whole value that is one KMS key's ARN, as cdktf resolves it without preparing
+# cross-stack references (which leaves the key's own address).
+_KMS_KEY_REFERENCE = re.compile(r"\$\{(data\.)?aws_kms_key\.([A-Za-z0-9_-]+)\.arn\}")
+
+
+def _kms_key_construct(
+    stack: TerraformStack, key: str, keys: Mapping[Tuple[bool, str], List[Any]]
+) -> Optional[Tuple[Any, str]]:
+    """The ``KmsKey`` or ``DataAwsKmsKey`` among ``keys`` whose ``.arn`` ``key`` is,
+    and the reference ``key`` resolves to; or None.
+
+    Only the key's logical id can be read from the token, and stacks may use the
+    same id, so the app must hold exactly one key of that address.
+    """
+    resolved = Tokenization.resolve(
+        key, scope=stack, resolver=DefaultTokenResolver(StringConcat()), preparing=False
+    )
+    match = _KMS_KEY_REFERENCE.fullmatch(resolved) if isinstance(resolved, str) else None
+    if match is None:
+        return None
+    data, logical_id = match.groups()
+    found = keys.get((data is not None, logical_id), [])
+    return (found[0], resolved) if len(found) == 1 else None
+
+
+def _kms_keys(root: Construct) -> Dict[Tuple[bool, str], List[Any]]:
+    """Every ``KmsKey`` and ``DataAwsKmsKey`` of the app, by (data source?, logical id)."""
+    from cdktf_cdktf_provider_aws.data_aws_kms_key import DataAwsKmsKey
+    from cdktf_cdktf_provider_aws.kms_key import KmsKey
+
+    keys: Dict[Tuple[bool, str], List[Any]] = {}
+    for element in root.node.find_all():
+        if isinstance(element, (KmsKey, DataAwsKmsKey)):
+            logical_id = TerraformStack.of(element).get_logical_id(element)
+            keys.setdefault((isinstance(element, DataAwsKmsKey), logical_id), []).append(element)
+    return keys
 
 
 def _lifecycle(
@@ -606,7 +743,8 @@ class Repository(Construct):
     naming the parameter, the value and what is allowed. Checks that need the
     provider run at synth (``app.synth()``, ``cdktf synth`` or a ``Testing``
     synth), when the tree is complete, and raise the same error: the KMS key's
-    region, the principals' partition, the tag count with the provider's
+    region (a key given as a ``KmsKey``'s ``.arn`` by its provider's region), the
+    principals' partition, the tag count with the provider's
     ``default_tags``, unique names per registry across the app's stacks, and
     the repository policy's Sids and ECR's 10,240-character limit.
     The lifecycle policy is checked as a whole, as ECR checks it, when the
@@ -725,6 +863,8 @@ class Repository(Construct):
         recreate_with_repository = [f"aws_ecr_repository.{repository_id}.arn"]
 
         self.lifecycle_policy: Optional[EcrLifecyclePolicy] = None
+        self._token_checks = token_checks
+        self._recreate_with_repository = recreate_with_repository
         if self._lifecycle_document is not None:
             enabled = settings["enable_lifecycle_policy"]
             self.lifecycle_policy = EcrLifecyclePolicy(
@@ -734,9 +874,7 @@ class Repository(Construct):
                 # Written at synth, so rules added by add_lifecycle_rule are in it.
                 policy=lazy_string(self._produce_lifecycle_policy),
                 count=None if enabled is True else Token.as_number(Fn.conditional(enabled, 1, 0)),
-                lifecycle=_lifecycle(
-                    token_checks.lifecycle_policy, replace_triggered_by=recreate_with_repository
-                ),
+                lifecycle=self._lifecycle_policy_lifecycle(),
                 provider=provider,
             )
             pin_address(stack, self.lifecycle_policy, "aws_ecr_lifecycle_policy", address_id)
@@ -746,7 +884,6 @@ class Repository(Construct):
         self._address_id = address_id
         self._repository_name = repository_name
         self._policy_preconditions = token_checks.repository_policy
-        self._recreate_with_repository = recreate_with_repository
         if not self._access_policy.is_empty:
             self._access_policy_changed()
 
@@ -878,6 +1015,18 @@ class Repository(Construct):
                 for condition, message in guards
             ])
 
+    def _lifecycle_policy_lifecycle(self) -> Optional[TerraformResourceLifecycle]:
+        """The lifecycle policy's preconditions (its tokens') and replacement trigger."""
+        typed_rules = self._token_checks.typed_rules(
+            self._lifecycle_rules,
+            len(self.settings["lifecycle_rules"]),
+            self.settings["protected_tags"],
+        )
+        return _lifecycle(
+            self._token_checks.lifecycle_policy + typed_rules,
+            replace_triggered_by=self._recreate_with_repository,
+        )
+
     def _produce_lifecycle_policy(self) -> str:
         assert self._lifecycle_document is not None
         return _lifecycle_policy_text(self._lifecycle_document)
@@ -924,6 +1073,9 @@ class Repository(Construct):
             raise error.located(self._where) from None
         self._lifecycle_rules = rules
         self._lifecycle_document = document
+        if self.lifecycle_policy is not None and _holds_token(rule.as_policy_rule(len(rules))):
+            # The rule's tokens need Terraform checks of their own.
+            self.lifecycle_policy.lifecycle = self._lifecycle_policy_lifecycle()
 
     def _provider_facts(self) -> ProviderFacts:
         return self._state.book.provider_facts(self._state, self.settings["provider"])
@@ -945,6 +1097,7 @@ class Repository(Construct):
         try:
             if facts.region is not None:
                 check_kms_key_region("kms_key_arn", settings["kms_key_arn"], facts.region)
+                self._check_kms_key_construct_region(facts.region)
                 for parameter in ("pull_principal_arns", "push_principal_arns"):
                     if not is_token(settings[parameter]):
                         check_principal_partitions(parameter, settings[parameter], facts.region)
@@ -953,6 +1106,29 @@ class Repository(Construct):
             self._access_policy.check(facts.region)
         except ValidationError as error:
             raise error.located(self._where) from None
+
+    def _check_kms_key_construct_region(self, region: str) -> None:
+        """A key given as ``KmsKey(...).arn`` (or a ``DataAwsKmsKey``'s) is only known at
+        apply, but its provider, and so its region, is known now: ECR encrypts with
+        a key of its own region."""
+        key = self.settings["kms_key_arn"]
+        if key is None or not is_token(key):
+            return
+        book = self._state.book
+        keys = book.read_once("kms_keys", lambda: _kms_keys(book.node.root))
+        found = _kms_key_construct(self._state.stack, key, keys)
+        if found is None:
+            return
+        construct, reference = found
+        key_region = book.provider_facts(state_of(construct), construct.provider).region
+        if key_region is not None and key_region != region:
+            raise ValidationError(
+                "kms_key_arn",
+                reference,
+                kms_key_allowed_in(region),
+                problem=f"is the ARN of the KMS key '{construct.node.path}', whose provider is in "
+                f"{key_region}, and ECR needs a key in its own region {region}",
+            )
 
     @property
     def id(self) -> str:

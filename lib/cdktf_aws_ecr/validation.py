@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from typing import AbstractSet, Any, List, Mapping, Optional, Sequence, Type, TypeVar, Union
+from typing import AbstractSet, Any, Iterable, List, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from .errors import ValidationError
 
@@ -119,6 +119,27 @@ def is_token(value: Any) -> bool:
     except RuntimeError:  # jsii: "Unrecognized Token Key" / "unknown number Token"
         return False
     return True
+
+
+def forged_token(texts: Iterable[Any]) -> Optional[str]:
+    """The first of ``texts`` that looks like a cdktf token but is none of this app's, or None.
+
+    cdktf would fail on such text at synth with a bare RuntimeError ("Unrecognized
+    Token Key"), so checks refuse it with :data:`FORGED_TOKEN_PROBLEM` instead.
+    An element of a list token (``"#{TfToken[...]}"``) counts as this app's.
+    """
+    for text in texts:
+        if not isinstance(text, str) or not _may_hold_token(text) or is_token(text):
+            continue
+        if text.startswith("#{") and is_token([text]):
+            continue
+        return text
+    return None
+
+
+def forged_token_problem(text: str) -> str:
+    """The ``problem`` of a :class:`ValidationError` for :func:`forged_token`'s finding."""
+    return f"holds {text!r}, which looks like a cdktf token but is none of this app's"
 
 
 def is_map_token(value: Any) -> bool:
@@ -386,11 +407,16 @@ def check_kms_key_arn(parameter: str, value: Any) -> Optional[str]:
     raise ValidationError(parameter, value, KMS_KEY_ALLOWED, problem=problem)
 
 
+def kms_key_allowed_in(region: str) -> str:
+    """:data:`KMS_KEY_ALLOWED`, naming the repository's ``region``."""
+    return KMS_KEY_ALLOWED.replace("the repository's region", f"the repository's region {region}")
+
+
 def check_kms_key_region(parameter: str, key: Optional[str], region: str) -> None:
     """ECR encrypts with a key of its own region and partition."""
     if key is None or not _KMS_KEY_ARN.fullmatch(key):
         return
-    allowed = KMS_KEY_ALLOWED.replace("the repository's region", f"the repository's region {region}")
+    allowed = kms_key_allowed_in(region)
     _, key_partition, _, key_region = key.split(":")[:4]
     if key_region != region:
         raise ValidationError(
@@ -452,12 +478,9 @@ def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
             raise ValidationError(
                 parameter, value, TAGS_ALLOWED, problem=f"holds a non-string entry {key!r}: {text!r}"
             )
-        forged = next((t for t in (key, text) if _may_hold_token(t) and not is_token(t)), None)
+        forged = forged_token((key, text))
         if forged is not None:
-            raise ValidationError(
-                parameter, value, TAGS_ALLOWED,
-                problem=f"holds {forged!r}, which looks like a cdktf token but is none of this app's",
-            )
+            raise ValidationError(parameter, value, TAGS_ALLOWED, problem=forged_token_problem(forged))
         if key.lower().startswith(RESERVED_TAG_PREFIX):
             raise ValidationError(
                 parameter, value, TAGS_ALLOWED, problem=f"uses the reserved key {key!r}"
@@ -488,11 +511,33 @@ def literal_text(text: str) -> str:
     """``text`` as Terraform JSON must spell it to mean exactly ``text``.
 
     Terraform reads ``${`` and ``%{`` in a JSON string as the start of an
-    expression or directive; doubling the first character makes it literal.
-    Text holding a token is left as it is: its ``${`` is meant.
+    expression or directive (an IAM policy variable such as
+    ``${aws:username}`` too); doubling the first character makes it literal.
+    Tokens in the text are left as they are: their ``${`` is meant.
     """
-    if _TOKEN_MARKER in text:
-        return text
+    if _TOKEN_MARKER not in text:
+        return _escape_template(text)
+    # re.split with a group keeps the tokens, at the odd positions.
+    parts = _STRING_TOKEN.split(text)
+    return "".join(part if i % 2 else _escape_template(part) for i, part in enumerate(parts))
+
+
+def literal_in_expression(text: str) -> str:
+    """``text`` as a string literal of an expression cdktf builds (``Fn.jsonencode``,
+    ``Fn.concat``) must spell it to mean exactly ``text``.
+
+    cdktf escapes ``${`` in such literals itself, but not ``%{``, which
+    Terraform still reads as a template directive there.
+    """
+    return text.replace("%{", "%%{")
+
+
+# A string token as cdktf encodes it ("${TfToken[TOKEN.1]}"); list and map tokens
+# ("#{...}", "&{...}") are never part of a longer text.
+_STRING_TOKEN = re.compile(r"(\$\{TfToken\[[^\]]*\]\})")
+
+
+def _escape_template(text: str) -> str:
     return text.replace("${", "$${").replace("%{", "%%{")
 
 
