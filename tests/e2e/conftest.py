@@ -33,6 +33,12 @@ from devtools.local_aws import ACCOUNT_ID, LocalAws
 from stacks import ENVIRONMENTS, DeploySettings, EnvironmentConfig, build_app
 
 REGION = rehearse.REGION
+# The shared endpoint holds one registry per region, and a registry has one scanning and
+# one replication configuration: each module that writes registry settings there uses
+# regions of its own. us-east-1: the example app (this module); eu-central-1:
+# test_refactors; ca-central-1: test_grants_applied; eu-north-1, eu-west-3:
+# test_registry_settings; ap-south-1, sa-east-1, eu-south-1, ap-northeast-1:
+# test_fleet_scanning; us-west-2: test_s3_backend; ap-southeast-2: test_properties.
 #: The smallest image manifest ECR accepts: a config blob and no layers.
 MANIFEST = json.dumps(
     {

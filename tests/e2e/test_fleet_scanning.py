@@ -88,7 +88,7 @@ def _changes(result: Plan) -> Dict[str, List[str]]:
 def test_a_member_stack_deployed_alone_never_leaves_a_new_repository_unscanned(
     e2e_endpoint: LocalAws, tmp_path: Path
 ) -> None:
-    registry = Registry(e2e_endpoint, tmp_path, "ca-central-1")
+    registry = Registry(e2e_endpoint, tmp_path, "ap-south-1")
 
     def app(with_billing: bool) -> Callable[[App, Callable[[TerraformStack], None]], None]:
         def build_app(app: App, prepare: Callable[[TerraformStack], None]) -> None:
@@ -159,7 +159,7 @@ def test_a_platform_registry_covers_team_stacks_in_other_states(
 def test_handing_registry_ownership_over_never_resets_the_registry_to_basic(
     e2e_endpoint: LocalAws, tmp_path: Path
 ) -> None:
-    registry = Registry(e2e_endpoint, tmp_path, "eu-north-1")
+    registry = Registry(e2e_endpoint, tmp_path, "eu-south-1")
 
     def app(step: int) -> Callable[[App, Callable[[TerraformStack], None]], None]:
         def build_app(app: App, prepare: Callable[[TerraformStack], None]) -> None:
