@@ -61,7 +61,6 @@ from cdktf_aws_ecr.access import (
     RepositoryPolicyDocument,
     ServicePrincipal,
     classify_grantee,
-    to_provider_statements,
 )
 from conftest import ACCOUNT, only, synth_json
 from devtools import terraform as tf
@@ -84,6 +83,40 @@ PUSH = PULL + [
     "ecr:UploadLayerPart",
     "ecr:CompleteLayerUpload",
 ]
+
+
+def to_provider_statements(blocks: Sequence[Mapping[str, Any]]) -> List[Any]:
+    """:meth:`RepositoryPolicyDocument.render` blocks as ``DataAwsIamPolicyDocumentStatement``."""
+    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+        DataAwsIamPolicyDocumentStatement,
+        DataAwsIamPolicyDocumentStatementCondition,
+        DataAwsIamPolicyDocumentStatementPrincipals,
+    )
+
+    return [
+        DataAwsIamPolicyDocumentStatement(
+            sid=block["sid"],
+            effect=block["effect"],
+            principals=[
+                DataAwsIamPolicyDocumentStatementPrincipals(
+                    type=p["type"], identifiers=p["identifiers"]
+                )
+                for p in block["principals"]
+            ],
+            actions=block["actions"],
+            condition=(
+                [
+                    DataAwsIamPolicyDocumentStatementCondition(
+                        test=c["test"], variable=c["variable"], values=c["values"]
+                    )
+                    for c in block["condition"]
+                ]
+                if "condition" in block
+                else None
+            ),
+        )
+        for block in blocks
+    ]
 
 
 def aws(sid: str, actions: List[str], identifiers: List[str]) -> Dict[str, Any]:
@@ -134,13 +167,15 @@ def test_a_role_of_this_app_is_a_reference_and_can_carry_the_login_policy(
     other = IamRole(TerraformStack(Testing.app(), "other"), "ecs", assume_role_policy="{}")
     document = RepositoryPolicyDocument()
     # WHEN each is granted, the role twice
-    first = document.grant(Access.PUSH, role)
-    document.grant(Access.PULL_PUSH, role)
-    document.grant(Access.PULL, user)
-    document.grant(Access.PULL, other)
+    granted = [
+        document.grant(Access.PUSH, role),
+        document.grant(Access.PULL_PUSH, role),
+        document.grant(Access.PULL, user),
+        document.grant(Access.PULL, other),
+    ]
     # THEN each is classified with the construct it came from
-    assert (first.identity, first.identity_type) == (role, IdentityType.ROLE)
-    assert [(g.identity, g.identity_type) for g in document.login_identities] == [
+    assert [(g.identity, g.identity_type) for g in granted] == [
+        (role, IdentityType.ROLE),
         (role, IdentityType.ROLE),
         (user, IdentityType.USER),
         (other, IdentityType.ROLE),

@@ -8,7 +8,6 @@ import pytest
 
 from cdktf_aws_ecr.account_settings import (
     DEFAULT_BASIC_SCAN_TYPE_VERSION,
-    DEFAULT_REGISTRY_POLICY_SCOPE,
     AccountSettingName,
     BasicScanTypeVersion,
     RegistryPolicyScope,
@@ -19,7 +18,6 @@ from refusals import assert_refused
 
 def test_defaults() -> None:
     assert DEFAULT_BASIC_SCAN_TYPE_VERSION is BasicScanTypeVersion.AWS_NATIVE
-    assert DEFAULT_REGISTRY_POLICY_SCOPE is RegistryPolicyScope.V2
 
 
 @pytest.mark.parametrize(

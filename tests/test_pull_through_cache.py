@@ -11,7 +11,6 @@ from cdktf_aws_ecr.pull_through_cache import (
     PullThroughCacheRule,
     Upstream,
     UpstreamRegistry,
-    check_registry_rules,
 )
 from refusals import assert_refused
 
@@ -320,28 +319,4 @@ def test_registry_location_is_checked() -> None:
         lambda: rule("quay", Upstream.quay(), registry_account_id="1"),
         "registry_account_id",
         "12-digit",
-    )
-
-
-# --- the registry's rules -----------------------------------------------------------
-
-
-def test_registry_rules_need_distinct_prefixes() -> None:
-    rules = [rule("quay", Upstream.quay()), rule("quay", Upstream.kubernetes())]
-    assert_refused(
-        lambda: check_registry_rules(rules),
-        "prefix",
-        "['quay']",
-        "are used by more than one rule",
-    )
-
-
-def test_a_registry_holds_at_most_50_rules() -> None:
-    rules = [rule(f"cache{i:02d}", Upstream.quay()) for i in range(51)]
-    check_registry_rules(rules[:50])
-    assert_refused(
-        lambda: check_registry_rules(rules),
-        "prefix",
-        "=51",
-        "at most 50 pull-through cache rules per registry",
     )

@@ -187,6 +187,15 @@ def test_one_cache_per_prefix(pinned: TerraformStack) -> None:
                    "prefix", ["has one already"])
 
 
+def test_a_registry_holds_at_most_50_caches(pinned: TerraformStack) -> None:
+    # AWS's limit, not adjustable
+    owner = Registry(pinned)
+    for i in range(50):
+        owner.add_pull_through_cache(f"cache{i:02d}", Upstream.quay(), scan_frequency=None)
+    assert_refused(lambda: owner.add_pull_through_cache("cache50", Upstream.quay(), scan_frequency=None),
+                   [pinned], "prefix", ["at most 50 pull-through cache rules per registry", "would be rule 51"])
+
+
 def test_a_root_cache_is_templated_and_scanned_as_root(pinned: TerraformStack) -> None:
     Registry(pinned).add_pull_through_cache("ROOT", Upstream.ecr_public())
     synth = synth_json(pinned)

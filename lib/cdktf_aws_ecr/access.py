@@ -1123,7 +1123,6 @@ class RepositoryPolicyDocument:
         self._services: Dict[Tuple[str, str], Dict[ServicePrincipal, None]] = {}
         self._organizations: Dict[str, Dict[OrganizationPrincipal, None]] = {"Pull": {}, "Push": {}}
         self._custom: List[PolicyStatement] = []
-        self._identities: Dict[int, Grantee] = {}
 
     # -- input
 
@@ -1164,8 +1163,6 @@ class RepositoryPolicyDocument:
                 # granted twice is one identifier.
                 principal = self._arn_of.setdefault(id(identity), (identity, principal))[1]
                 classified = Grantee(principal, identity, classified.identity_type)
-                if classified.identity_type is not None:
-                    self._identities.setdefault(id(identity), classified)
                 path = _construct_path(identity)
                 key = (1, path) if path is not None else _sort_key(principal)
             else:
@@ -1194,11 +1191,6 @@ class RepositoryPolicyDocument:
     @property
     def is_empty(self) -> bool:
         return not self._statements()
-
-    @property
-    def login_identities(self) -> Tuple[Grantee, ...]:
-        """Granted IAM roles and users this app manages, once each, in grant order."""
-        return tuple(self._identities.values())
 
     @property
     def needs_wildcard_guard(self) -> bool:
@@ -1566,37 +1558,3 @@ def _go_json(value: Any) -> str:
 
 def _json_length(value: Any) -> int:
     return len(_go_json(value))
-
-
-def to_provider_statements(blocks: Sequence[Mapping[str, Any]]) -> List[Any]:
-    """:meth:`RepositoryPolicyDocument.render` blocks as ``DataAwsIamPolicyDocumentStatement``."""
-    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
-        DataAwsIamPolicyDocumentStatement,
-        DataAwsIamPolicyDocumentStatementCondition,
-        DataAwsIamPolicyDocumentStatementPrincipals,
-    )
-
-    return [
-        DataAwsIamPolicyDocumentStatement(
-            sid=block["sid"],
-            effect=block["effect"],
-            principals=[
-                DataAwsIamPolicyDocumentStatementPrincipals(
-                    type=p["type"], identifiers=p["identifiers"]
-                )
-                for p in block["principals"]
-            ],
-            actions=block["actions"],
-            condition=(
-                [
-                    DataAwsIamPolicyDocumentStatementCondition(
-                        test=c["test"], variable=c["variable"], values=c["values"]
-                    )
-                    for c in block["condition"]
-                ]
-                if "condition" in block
-                else None
-            ),
-        )
-        for block in blocks
-    ]

@@ -60,7 +60,6 @@ class RegistryPolicyScope(str, enum.Enum):
 
 
 DEFAULT_BASIC_SCAN_TYPE_VERSION = BasicScanTypeVersion.AWS_NATIVE
-DEFAULT_REGISTRY_POLICY_SCOPE = RegistryPolicyScope.V2
 
 _NAMES = tuple(member.value for member in AccountSettingName)
 _VALUES: Dict[AccountSettingName, Type[enum.Enum]] = {

@@ -519,24 +519,3 @@ class PullThroughCacheRule:
             if value is not None:
                 arguments[key] = value
         return arguments
-
-
-def check_registry_rules(rules: Sequence[PullThroughCacheRule]) -> None:
-    """The rules of one registry: at most 50, prefixes distinct."""
-    prefixes = [rule.prefix for rule in rules]
-    repeated = sorted({p for p in prefixes if prefixes.count(p) > 1})
-    if repeated:
-        raise ValidationError(
-            "prefix",
-            repeated,
-            "one pull-through cache rule per prefix in a registry",
-            problem="are used by more than one rule",
-        )
-    if len(rules) > MAX_RULES_PER_REGISTRY:
-        raise ValidationError(
-            "prefix",
-            len(rules),
-            f"at most {MAX_RULES_PER_REGISTRY} pull-through cache rules per registry "
-            "(AWS limit, not adjustable)",
-            problem="rules are too many",
-        )

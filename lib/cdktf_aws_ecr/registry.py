@@ -122,6 +122,7 @@ from ._app_state import RegistryKey, StackState, path_of, state_of
 from ._lazy import lazy_any, lazy_string
 from ._synth_checks import add_synth_check
 from .account_settings import (
+    DEFAULT_BASIC_SCAN_TYPE_VERSION,
     AccountSettingName,
     BasicScanTypeVersion,
     RegistryPolicyScope,
@@ -373,7 +374,7 @@ class RegistryProps(TypedDict, total=False):
         "repositories create for their stack, and `RegistryScanning`, default to None.",
         allowed=f"`AWS_NATIVE`, or None (`CLAIR` is refused: {_CLAIR_ENDED})",
         check=_check_basic_scan_type_version,
-        default=BasicScanTypeVersion.AWS_NATIVE.value,
+        default=DEFAULT_BASIC_SCAN_TYPE_VERSION.value,
     )]
     registry_policy_scope: Annotated[Optional[Union[str, RegistryPolicyScope]], Input(
         description="Account setting `REGISTRY_POLICY_SCOPE`: `V2` makes the registry policy "
