@@ -32,6 +32,7 @@ from .validation import (
     check_kms_key_arn,
     check_kms_key_region,
     check_tags,
+    check_text,
     is_token,
     type_name,
 )
@@ -71,19 +72,7 @@ def check_template_prefix(parameter: str, value: Any) -> str:
         f"matching ^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*/?$ "
         "(ECR appends '/': 'prod' applies to 'prod/...')"
     )
-    if type(value) is not str:
-        raise ValidationError(parameter, value, allowed, problem=f"is {type_name(value)}")
-    low, high = PREFIX_LENGTH
-    if low <= len(value) <= high and _PREFIX.fullmatch(value):
-        return value
-    if is_token(value):
-        return value
-    problem = (
-        f"has {len(value)} characters"
-        if not low <= len(value) <= high
-        else "is not a valid repository prefix"
-    )
-    raise ValidationError(parameter, value, allowed, problem=problem)
+    return check_text(parameter, value, _PREFIX, PREFIX_LENGTH, allowed, "repository prefix")
 
 
 APPLIED_FOR_ALLOWED = (

@@ -31,7 +31,7 @@ from .identifiers import (
     check_role_arn,
     is_literal,
 )
-from .validation import type_name, is_token, partition_of
+from .validation import check_text, is_token, partition_of, type_name
 
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PullThroughCacheRule.html
 # (ecrRepositoryPrefix and upstreamRepositoryPrefix; provider 5.100 checks the same)
@@ -271,21 +271,7 @@ class Upstream:
 
 def check_prefix(parameter: str, value: Any) -> str:
     """An ``ecr_repository_prefix`` / ``upstream_repository_prefix``: ``ROOT`` or 2-30 characters."""
-    if type(value) is not str:
-        raise ValidationError(
-            parameter, value, PREFIX_ALLOWED, problem=f"is {type_name(value)}"
-        )
-    low, high = PREFIX_LENGTH
-    if low <= len(value) <= high and _PREFIX.fullmatch(value):
-        return value
-    if is_token(value):
-        return value
-    problem = (
-        f"has {len(value)} characters"
-        if not low <= len(value) <= high
-        else "is not a valid repository prefix"
-    )
-    raise ValidationError(parameter, value, PREFIX_ALLOWED, problem=problem)
+    return check_text(parameter, value, _PREFIX, PREFIX_LENGTH, PREFIX_ALLOWED, "repository prefix")
 
 
 def check_secret_arn(

@@ -19,7 +19,19 @@ from __future__ import annotations
 import enum
 import math
 import re
-from typing import AbstractSet, Any, Iterable, List, Mapping, Optional, Sequence, Type, TypeVar, Union
+from typing import (
+    AbstractSet,
+    Any,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
 
 from .errors import ValidationError
 
@@ -204,6 +216,28 @@ def check_choice(parameter: str, value: Any, choices: Type[E]) -> str:
     )
 
 
+def check_text(
+    parameter: str,
+    value: Any,
+    pattern: "re.Pattern[str]",
+    length: Tuple[int, int],
+    allowed: str,
+    what: str,
+) -> str:
+    """A string of ``length`` characters matching ``pattern`` (or a string token)."""
+    if type(value) is not str:
+        raise ValidationError(parameter, value, allowed, problem=f"is {type_name(value)}")
+    low, high = length
+    if low <= len(value) <= high and pattern.fullmatch(value):
+        return value
+    if is_token(value):
+        return value
+    problem = (
+        f"has {len(value)} characters" if not low <= len(value) <= high else f"is not a valid {what}"
+    )
+    raise ValidationError(parameter, value, allowed, problem=problem)
+
+
 def check_name(parameter: str, value: Any) -> str:
     low, high = REPOSITORY_NAME_LENGTH
     allowed = (
@@ -211,18 +245,7 @@ def check_name(parameter: str, value: Any) -> str:
         "with '/' between namespace segments, matching "
         f"^{REPOSITORY_NAME_PATTERN}$"
     )
-    if type(value) is not str:
-        raise ValidationError(parameter, value, allowed, problem=f"is {type_name(value)}")
-    if low <= len(value) <= high and _REPOSITORY_NAME.fullmatch(value):
-        return value
-    if is_token(value):
-        return value
-    problem = (
-        f"has {len(value)} characters"
-        if not low <= len(value) <= high
-        else "is not a valid repository name"
-    )
-    raise ValidationError(parameter, value, allowed, problem=problem)
+    return check_text(parameter, value, _REPOSITORY_NAME, REPOSITORY_NAME_LENGTH, allowed, "repository name")
 
 
 def check_count(parameter: str, value: Any, minimum: int = 1) -> Number:
