@@ -57,6 +57,7 @@ import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import (
+    Annotated,
     Any,
     Callable,
     Dict,
@@ -71,6 +72,7 @@ from typing import (
 )
 
 from .errors import ValidationError
+from .inputs import Input
 from .policies import PULL_ACTIONS, PULL_STATEMENT_SID, PUSH_ACTIONS, PUSH_STATEMENT_SID
 from .validation import (
     PRINCIPAL_RE,
@@ -1558,3 +1560,19 @@ def _go_json(value: Any) -> str:
 
 def _json_length(value: Any) -> int:
     return len(_go_json(value))
+
+
+#: The seed module's two principal inputs, shared by every construct that writes a
+#: repository policy (Repository, RepositoryCreationTemplate).
+PullPrincipalArns = Annotated[Sequence[str], Input(
+    description="Principals allowed to pull (3 read actions).",
+    allowed="IAM principal ARNs or 12-digit account IDs, no `*`; or tokens",
+    check=check_principals,
+    default=(),
+)]
+PushPrincipalArns = Annotated[Sequence[str], Input(
+    description="Principals allowed to push (the 3 read actions plus 4 upload actions).",
+    allowed="IAM principal ARNs or 12-digit account IDs, no `*`; or tokens",
+    check=check_principals,
+    default=(),
+)]

@@ -37,7 +37,7 @@ from constructs import Construct
 
 from ._lazy import lazy_any, lazy_string
 from ._synth_checks import add_synth_check
-from .access import Access, RepositoryPolicyDocument
+from .access import Access, PullPrincipalArns, PushPrincipalArns, RepositoryPolicyDocument
 from .addresses import pin_address, prefix_address_id
 from .creation_template import (
     APPLIED_FOR_ALLOWED,
@@ -82,7 +82,6 @@ from .validation import (
     MAX_TAGS,
     check_choice,
     check_kms_key_arn,
-    check_principals,
     check_tags,
     is_token,
     type_name,
@@ -183,18 +182,8 @@ class RepositoryCreationTemplateProps(TypedDict, total=False):
         check=check_protected_tags,
         default=(),
     )]
-    pull_principal_arns: Annotated[Sequence[str], Input(
-        description="Principals allowed to pull from the created repositories (3 read actions).",
-        allowed="IAM principal ARNs or 12-digit account IDs, no `*`; or tokens",
-        check=check_principals,
-        default=(),
-    )]
-    push_principal_arns: Annotated[Sequence[str], Input(
-        description="Principals allowed to push (the 3 read actions plus 4 upload actions).",
-        allowed="IAM principal ARNs or 12-digit account IDs, no `*`; or tokens",
-        check=check_principals,
-        default=(),
-    )]
+    pull_principal_arns: PullPrincipalArns
+    push_principal_arns: PushPrincipalArns
     tags: Annotated[Mapping[str, str], Input(
         description="Tags of the created repositories (the provider's `default_tags` do not "
         "reach them).",

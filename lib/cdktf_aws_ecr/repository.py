@@ -41,7 +41,13 @@ from constructs import Construct
 from ._app_state import path_of, state_of
 from ._lazy import lazy_any, lazy_string
 from ._synth_checks import add_synth_check
-from .access import GRANTEES_ALLOWED, Access, RepositoryPolicyDocument
+from .access import (
+    GRANTEES_ALLOWED,
+    Access,
+    PullPrincipalArns,
+    PushPrincipalArns,
+    RepositoryPolicyDocument,
+)
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency
 from .errors import ValidationError
 from .inputs import (
@@ -90,7 +96,6 @@ from .validation import (
     check_name,
     check_plain_bool,
     check_principal_partitions,
-    check_principals,
     check_tag_prefixes,
     check_tag_total,
     check_tags,
@@ -221,18 +226,8 @@ class RepositoryProps(TypedDict, total=False):
         check=check_protected_tags,
         default=(),
     )]
-    pull_principal_arns: Annotated[Sequence[str], Input(
-        description="Principals allowed to pull (3 read actions).",
-        allowed="IAM principal ARNs or 12-digit account IDs, no `*`; or tokens",
-        check=check_principals,
-        default=(),
-    )]
-    push_principal_arns: Annotated[Sequence[str], Input(
-        description="Principals allowed to push (the 3 read actions plus 4 upload actions).",
-        allowed="IAM principal ARNs or 12-digit account IDs, no `*`; or tokens",
-        check=check_principals,
-        default=(),
-    )]
+    pull_principal_arns: PullPrincipalArns
+    push_principal_arns: PushPrincipalArns
     tags: Annotated[Mapping[str, str], Input(
         description="Tags on the repository, merged with the provider's `default_tags`.",
         allowed="at most 50 counting the provider's `default_tags`; keys 1-128 and values 0-256 "
