@@ -134,15 +134,19 @@ def test_unresolved_tokens_skip_the_format_checks() -> None:
 
 
 @pytest.mark.parametrize(
-    "fields, fragment",
+    "fields, parameter, fragment",
     [
-        ({"max_image_count": 3, "max_image_age_days": 7}, "is given together with max_image_age_days=7"),
-        ({}, "max_image_age_days are both None"),
+        ({"max_image_count": 3, "max_image_age_days": 7}, "max_image_count", "is given together with max_image_age_days=7"),
+        ({"max_days_since_pull": 30, "max_days_in_archive": 90}, "max_days_since_pull", "is given together with max_days_in_archive=90"),
+        ({}, "max_image_count", "max_days_in_archive are all None"),
     ],
 )
-def test_exactly_one_of_count_and_age(fields: Dict[str, Any], fragment: str) -> None:
+def test_exactly_one_count(fields: Dict[str, Any], parameter: str, fragment: str) -> None:
     rule_refuses(
-        "max_image_count", fragment, "exactly one of max_image_count and max_image_age_days", **fields
+        parameter,
+        fragment,
+        "exactly one of max_image_count, max_image_age_days, max_days_since_pull, max_days_in_archive",
+        **fields,
     )
 
 

@@ -25,6 +25,7 @@ from .creation_template import AppliedFor  # noqa: E402
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency  # noqa: E402
 from .errors import ValidationError  # noqa: E402
 from .lifecycle import (  # noqa: E402
+    LifecycleAction,
     LifecycleRule,
     TagStatus,
     check_lifecycle_policy,
@@ -70,6 +71,7 @@ __all__ = [
     "EncryptionType",
     "ImageTagMutability",
     "INPUTS",
+    "LifecycleAction",
     "LifecycleRule",
     "LifecycleTagPrefixListWarning",
     "OUTPUTS",

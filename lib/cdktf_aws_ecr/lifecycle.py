@@ -62,6 +62,7 @@ from .validation import (
 
 __all__ = [
     "ImageVerdict",
+    "LifecycleAction",
     "LifecyclePreview",
     "LifecycleRule",
     "MAX_LIFECYCLE_RULES",
@@ -95,7 +96,8 @@ MAX_TAG_PATTERN_WILDCARDS = 4
 #: reaches: the cloudposse module's ``protected_tags_keep_count`` default, which
 #: its tests apply to real ECR. ECR's default quota is 100,000 images per
 #: repository, so a protected image would only become expirable once a single
-#: pattern matched more than 999,999 images.
+#: pattern matched more than 999,999 images. Archived images are protected
+#: the same way, for 999,999 days (2,700 years) in archive.
 PROTECT_COUNT = 999_999
 
 # A tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}; a pattern is one with '*' for any run.
@@ -144,6 +146,17 @@ class TagStatus(str, enum.Enum):
     """Images without any tag. At most one rule of a policy may select them."""
     ANY = "any"
     """Every image. At most one such rule, and it must have the highest priority."""
+
+
+class LifecycleAction(str, enum.Enum):
+    """What a lifecycle rule does to the images beyond its count or age."""
+
+    EXPIRE = "expire"
+    """Delete them (ECR's ``expire`` action)."""
+    ARCHIVE = "archive"
+    """Move them to the archive storage class (ECR's ``transition`` action with
+    ``targetStorageClass: archive``): they can no longer be pulled until they are
+    restored, cost less to store, and stay there at least 90 days."""
 
 
 # --------------------------------------------------------------------------- tag matching
@@ -252,6 +265,16 @@ class _FieldDoc:
     """What the default means (the Python default is None for every field)."""
 
 
+#: The count fields of :class:`LifecycleRule`, with ECR's countType for each.
+_COUNT_FIELDS = {
+    "max_image_count": "imageCountMoreThan",
+    "max_image_age_days": "sinceImagePushed",
+    "max_days_since_pull": "sinceImagePulled",
+    "max_days_in_archive": "sinceImageTransitioned",
+}
+_ONE_COUNT = "exactly one of " + ", ".join(f"`{name}`" for name in _COUNT_FIELDS)
+
+
 def _doc(*, description: str, allowed: str, default: str) -> Dict[str, _FieldDoc]:
     """A field's documentation, kept in its metadata: ``help(LifecycleRule)`` and
     README's field table (:func:`lifecycle_rule_fields`) are generated from it."""
@@ -299,18 +322,38 @@ class LifecycleRule:
         default="None",
     ))
     max_image_count: Optional[int] = field(default=None, metadata=_doc(
-        description="Keep the newest this many selected images (by push time) and expire the "
-        "rest (`imageCountMoreThan`).",
-        allowed=f"1 to {MAX_COUNT}, or a number token; exactly one of this and "
-        "`max_image_age_days`",
+        description="Keep the newest this many selected images (by push time) and expire (or "
+        "archive) the rest (`imageCountMoreThan`).",
+        allowed=f"1 to {MAX_COUNT}, or a number token; {_ONE_COUNT}",
         default="None",
     ))
     max_image_age_days: Optional[int] = field(default=None, metadata=_doc(
-        description="Expire selected images pushed more than this many days ago "
+        description="Expire (or archive) selected images pushed more than this many days ago "
         "(`sinceImagePushed`).",
-        allowed=f"1 to {MAX_COUNT}, or a number token; exactly one of this and "
-        "`max_image_count`",
+        allowed=f"1 to {MAX_COUNT}, or a number token; {_ONE_COUNT}",
         default="None",
+    ))
+    max_days_since_pull: Optional[int] = field(default=None, metadata=_doc(
+        description="Archive selected images last pulled more than this many days ago, or "
+        "pushed (or restored) that long ago if never pulled since (`sinceImagePulled`). ECR "
+        "only archives by this count, so the action is `ARCHIVE`.",
+        allowed=f"1 to {MAX_COUNT}, or a number token; {_ONE_COUNT}",
+        default="None",
+    ))
+    max_days_in_archive: Optional[int] = field(default=None, metadata=_doc(
+        description="Expire *archived* images that have been in archive storage more than this "
+        "many days (`storageClass: archive`, `sinceImageTransitioned`). Such a rule looks only "
+        "at archived images; every other rule only at active ones.",
+        allowed=f"{MIN_ARCHIVE_DAYS} (ECR's minimum archive storage) to {MAX_COUNT}, or a "
+        f"number token; {_ONE_COUNT}",
+        default="None",
+    ))
+    action: Optional[LifecycleAction] = field(default=None, metadata=_doc(
+        description="`EXPIRE` deletes the images beyond the count or age; `ARCHIVE` moves them "
+        "to archive storage instead.",
+        allowed="a `LifecycleAction` member or `expire`/`archive`, known at synth; `ARCHIVE` "
+        "not with `max_days_in_archive`, `EXPIRE` not with `max_days_since_pull`",
+        default="`ARCHIVE` with `max_days_since_pull`, else `EXPIRE`",
     ))
     rule_priority: Optional[int] = field(default=None, metadata=_doc(
         description="ECR applies rules from the lowest number up; numbers are unique and need "
@@ -363,23 +406,29 @@ class LifecycleRule:
                 "no tag list unless tag_status is TAGGED",
                 problem=f"is given with tag_status={status.value!r}",
             )
-        count, days = self.max_image_count, self.max_image_age_days
-        if (count is None) == (days is None):
+        counts = [name for name in _COUNT_FIELDS if getattr(self, name) is not None]
+        if len(counts) != 1:
+            names = list(_COUNT_FIELDS)
             raise ValidationError(
-                "max_image_count",
-                count,
-                "exactly one of max_image_count and max_image_age_days",
+                counts[0] if counts else names[0],
+                getattr(self, counts[0]) if counts else None,
+                _ONE_COUNT.replace("`", ""),
                 problem=(
-                    f"is given together with max_image_age_days={days!r}"
-                    if count is not None
-                    else "and max_image_age_days are both None"
+                    "is given together with "
+                    + ", ".join(f"{name}={getattr(self, name)!r}" for name in counts[1:])
+                    if counts
+                    else f"and {', '.join(names[1:])} are all None"
                 ),
             )
-        # lifecycle_policy_parameters.html: countNumber is a positive integer.
-        if count is not None:
-            check_count("max_image_count", count, 1)
-        if days is not None:
-            check_count("max_image_age_days", days, 1)
+        count_field = counts[0]
+        # lifecycle_policy_parameters.html: countNumber is a positive integer;
+        # archive-image.html: archived images have a minimum storage duration of 90 days.
+        check_count(
+            count_field,
+            getattr(self, count_field),
+            MIN_ARCHIVE_DAYS if count_field == "max_days_in_archive" else 1,
+        )
+        action = self._action(count_field)
         if self.rule_priority is not None:
             priority = check_count("rule_priority", self.rule_priority, 1)
             if not isinstance(priority, int):
@@ -406,6 +455,7 @@ class LifecycleRule:
                     problem=forged_token_problem(forged),
                 )
         object.__setattr__(self, "tag_status", status)
+        object.__setattr__(self, "action", action)
         object.__setattr__(self, "tag_prefix_list", prefixes)
         object.__setattr__(self, "tag_pattern_list", patterns)
 
@@ -414,16 +464,46 @@ class LifecycleRule:
         shown = []
         for item in fields(self):
             value = getattr(self, item.name)
-            if value is None:
+            if value is None or value is LifecycleAction.EXPIRE:
                 continue
-            if isinstance(value, TagStatus):
-                text = f"TagStatus.{value.name}"
+            if isinstance(value, enum.Enum):
+                text = f"{type(value).__name__}.{value.name}"
             elif isinstance(value, tuple):
                 text = repr(list(value))
             else:
                 text = repr(value)
             shown.append(f"{item.name}={text}")
         return f"LifecycleRule({', '.join(shown)})"
+
+    @property
+    def count_field(self) -> str:
+        """The name of the one count field that is set (``max_image_count``, ...)."""
+        return next(name for name in _COUNT_FIELDS if getattr(self, name) is not None)
+
+    def _action(self, count_field: str) -> LifecycleAction:
+        implied = (
+            LifecycleAction.ARCHIVE if count_field == "max_days_since_pull" else LifecycleAction.EXPIRE
+        )
+        if self.action is None:
+            return implied
+        allowed = "a LifecycleAction member or 'expire' or 'archive', known at synth"
+        value = check_choice("action", self.action, LifecycleAction)
+        if value not in {member.value for member in LifecycleAction}:
+            raise ValidationError(
+                "action", self.action, allowed, problem="is an unresolved token, and the policy's shape depends on it"
+            )
+        action = LifecycleAction(value)
+        # lifecycle_policy_examples.html: sinceImagePulled "must be used with the transition
+        # action"; sinceImageTransitioned "must be used with the expire action".
+        if count_field in ("max_days_since_pull", "max_days_in_archive") and action is not implied:
+            raise ValidationError(
+                "action",
+                self.action,
+                f"{implied.name} (or None) with {count_field}",
+                problem=f"is {action.name}, and ECR {'archives' if implied is LifecycleAction.ARCHIVE else 'only expires'} "
+                f"by {_COUNT_FIELDS[count_field]}",
+            )
+        return action
 
     def _status(self, has_list: bool) -> TagStatus:
         if self.tag_status is None:
@@ -446,19 +526,29 @@ class LifecycleRule:
             selection["tagPrefixList"] = list(self.tag_prefix_list)
         if self.tag_pattern_list is not None:
             selection["tagPatternList"] = list(self.tag_pattern_list)
-        if self.max_image_count is not None:
-            selection["countType"] = "imageCountMoreThan"
-            selection["countNumber"] = self.max_image_count
-        else:
-            selection["countType"] = "sinceImagePushed"
+        count_field = self.count_field
+        count_type = _COUNT_FIELDS[count_field]
+        if count_type == "sinceImageTransitioned":
+            selection["storageClass"] = _ARCHIVE
+        selection["countType"] = count_type
+        if count_type != "imageCountMoreThan":
             selection["countUnit"] = _DAYS
-            selection["countNumber"] = self.max_image_age_days
+        selection["countNumber"] = getattr(self, count_field)
         rule: Dict[str, Any] = {"rulePriority": rule_priority}
         if self.description is not None:
             rule["description"] = self.description
         rule["selection"] = selection
-        rule["action"] = {"type": _EXPIRE}
+        rule["action"] = (
+            {"type": _TRANSITION, "targetStorageClass": _ARCHIVE}
+            if self.action is LifecycleAction.ARCHIVE
+            else {"type": _EXPIRE}
+        )
         return rule
+
+    @property
+    def selects_archived(self) -> bool:
+        """Whether the rule looks at archived images (and only at those)."""
+        return self.max_days_in_archive is not None
 
 
 def lifecycle_rule_fields() -> Tuple[InputSpec, ...]:
@@ -478,22 +568,28 @@ LifecycleRule.__doc__ = "\n\n".join(
 )
 
 
-def _protect_rule(pattern: str, rule_priority: int) -> Dict[str, Any]:
+def _protect_rule(pattern: str, rule_priority: int, archived: bool) -> Dict[str, Any]:
     """A rule that claims the images tagged ``pattern`` and never expires them.
 
     ECR has no "keep" action. An image matched by a rule's tag filter cannot
-    be expired by any rule of lower priority (LifecyclePolicies.html), so an
-    ``expire`` rule whose count is never exceeded keeps its images safe.
+    be expired (or archived) by any rule of lower priority that selects the
+    same storage class (LifecyclePolicies.html), so an ``expire`` rule whose
+    count is never exceeded keeps its images safe: beyond :data:`PROTECT_COUNT`
+    images for active ones, after :data:`PROTECT_COUNT` days in archive for
+    archived ones (the only count type ECR has for the archive class).
     """
+    selection: Dict[str, Any] = {"tagStatus": TagStatus.TAGGED.value, "tagPatternList": [pattern]}
+    if archived:
+        selection.update(
+            storageClass=_ARCHIVE, countType="sinceImageTransitioned", countUnit=_DAYS
+        )
+    else:
+        selection["countType"] = "imageCountMoreThan"
+    selection["countNumber"] = PROTECT_COUNT
     return {
         "rulePriority": rule_priority,
-        "description": f"Never expire images tagged {pattern}",
-        "selection": {
-            "tagStatus": TagStatus.TAGGED.value,
-            "tagPatternList": [pattern],
-            "countType": "imageCountMoreThan",
-            "countNumber": PROTECT_COUNT,
-        },
+        "description": f"Never expire {'archived ' if archived else ''}images tagged {pattern}",
+        "selection": selection,
         "action": {"type": _EXPIRE},
     }
 
@@ -519,8 +615,11 @@ def assemble_lifecycle_policy(
     several entries in one list would mean AND, and each pattern must protect on
     its own. Such a rule selects the images with ``tagPatternList: [pattern]``
     and "expires" beyond :data:`PROTECT_COUNT` images, which never happens, and
-    ECR never lets a lower rule expire an image that a higher rule's tag filter
-    matched.
+    ECR never lets a lower rule expire (or archive) an image that a higher
+    rule's tag filter matched. When a rule expires archived images
+    (``max_days_in_archive``), each pattern gets a second rule, for the archive
+    storage class, so that an image archived before its tag was protected is
+    not deleted from archive either.
 
     Protected images still *count*: a lower rule's ``imageCountMoreThan``
     window ranks every image it selects, including protected ones, and only
@@ -531,7 +630,9 @@ def assemble_lifecycle_policy(
     """
     rules = list(check_lifecycle_rules("lifecycle_rules", lifecycle_rules))
     patterns = check_protected_tags("protected_tags", protected_tags)
-    protected = len(patterns)
+    classes = (False, True) if any(rule.selects_archived for rule in rules) else (False,)
+    protect_rules = [(pattern, archived) for archived in classes for pattern in patterns]
+    protected = len(protect_rules)
     if not rules and not protected:
         raise ValidationError(
             "lifecycle_rules",
@@ -563,10 +664,11 @@ def assemble_lifecycle_policy(
             )
     next_priority = max([protected] + [r.rule_priority or 0 for _, r in explicit]) + 1
     document_rules: List[Dict[str, Any]] = [
-        _protect_rule(pattern, number) for number, pattern in enumerate(patterns, start=1)
+        _protect_rule(pattern, number, archived)
+        for number, (pattern, archived) in enumerate(protect_rules, start=1)
     ]
     origins: List[Tuple[str, Optional[LifecycleRule]]] = [
-        (f"protected_tags[{j}]", None) for j in range(protected)
+        (f"protected_tags[{j % len(patterns)}]", None) for j in range(protected)
     ]
     for index, rule in explicit + automatic + last:
         priority = rule.rule_priority
@@ -580,8 +682,8 @@ def assemble_lifecycle_policy(
         label, rule = origins[index]
         if rule is None or not path:
             return label
-        if path == "selection.countNumber":
-            typed = "max_image_count" if rule.max_image_count is not None else "max_image_age_days"
+        if path in ("selection.countNumber", "selection.countType", "selection.storageClass"):
+            typed = rule.count_field
         else:
             typed = _TYPED_FIELDS.get(path, path)
         return f"{label}.{typed}"
@@ -598,6 +700,7 @@ _TYPED_FIELDS = {
     "selection.tagStatus": "tag_status",
     "selection.tagPrefixList": "tag_prefix_list",
     "selection.tagPatternList": "tag_pattern_list",
+    "action.type": "action",
 }
 
 

@@ -60,6 +60,7 @@ from .inputs import (
 )
 from .lifecycle import (
     MAX_TAG_PATTERN_WILDCARDS,
+    MIN_ARCHIVE_DAYS,
     SEED_LIFECYCLE_KEYWORDS,
     TAG_PATTERN_PATTERN,
     TAG_PATTERNS_ALLOWED,
@@ -211,16 +212,18 @@ class RepositoryProps(TypedDict, total=False):
     lifecycle_rules: Annotated[Sequence[LifecycleRule], Input(
         description="Not in the seed module. Typed rules that replace the seed's two rules "
         "(`add_lifecycle_rule` adds more): explicit priorities are kept, the others numbered in "
-        "order, the `ANY` rule last. The whole policy is checked as ECR checks it.",
+        "order, the `ANY` rule last (of each storage class). Rules may archive instead of "
+        "expire. The whole policy is checked as ECR checks it.",
         allowed="a list of `LifecycleRule` (fields below); not with an explicitly passed "
         "`untagged_image_expiry_days`, `max_tagged_image_count` or `lifecycle_tag_prefix_list`",
         check=check_lifecycle_rules,
         default=(),
     )]
     protected_tags: Annotated[Sequence[str], Input(
-        description="Not in the seed module. Tag patterns whose images never expire, with "
-        "`lifecycle_rules` or the seed's rules: each pattern gets its own rule, ahead of the "
-        "others. Protected images still take places in lower rules' `max_image_count` windows.",
+        description="Not in the seed module. Tag patterns whose images never expire (nor go to "
+        "archive), with `lifecycle_rules` or the seed's rules: each pattern gets its own rule, "
+        "ahead of the others. Protected images still take places in lower rules' "
+        "`max_image_count` windows.",
         allowed="distinct tag patterns of 1-128 letters, digits, `_ . - *` (`*` matches any run, "
         "at most 4; no `*` means that exact tag); not a token",
         check=check_protected_tags,
@@ -540,10 +543,10 @@ class _TokenChecks:
                 if index < given
                 else ("rule", f" (add_lifecycle_rule call {index - given + 1})")
             )
-            for field in ("max_image_count", "max_image_age_days"):
-                number = getattr(rule, field)
-                if isinstance(number, float):
-                    self._count(checks, f"{label}.{field}{call}", number)
+            number = getattr(rule, rule.count_field)
+            if isinstance(number, float):
+                minimum = MIN_ARCHIVE_DAYS if rule.selects_archived else 1
+                self._count(checks, f"{label}.{rule.count_field}{call}", number, minimum)
             for field, check in (
                 ("tag_prefix_list", _TAG_PREFIX_CHECK),
                 ("tag_pattern_list", _TAG_PATTERN_CHECK),
@@ -557,15 +560,17 @@ class _TokenChecks:
                     self._tag_items(checks, f"{label}.{field}{call}", items, check)
         return checks
 
-    def _count(self, into: List[Precondition], parameter: str, number: float) -> None:
-        """A number token is a whole number from 1 to 2**31-1, as ECR's countNumber."""
+    def _count(
+        self, into: List[Precondition], parameter: str, number: float, minimum: int = 1
+    ) -> None:
+        """A number token is a whole number from ``minimum`` to 2**31-1, as ECR's countNumber."""
         self.add(
             into, parameter,
             Op.and_(
-                Op.and_(Op.gte(number, 1), Op.lte(number, MAX_COUNT)),
+                Op.and_(Op.gte(number, minimum), Op.lte(number, MAX_COUNT)),
                 Op.eq(Fn.floor(number), number),
             ),
-            f"a whole number from 1 to {MAX_COUNT}",
+            f"a whole number from {minimum} to {MAX_COUNT}",
         )
 
     def _non_empty(
