@@ -35,7 +35,9 @@ block is derived from the construct path of the code that upgrades.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import hashlib
+import re
+from typing import Any, Dict, List, Optional, Sequence
 
 from cdktf import TerraformStack
 
@@ -52,6 +54,7 @@ _ALIAS_SEPARATOR = "___"
 #: Terraform added the ``removed`` block in 1.7.
 REMOVED_BLOCK_TERRAFORM = ">= 1.7.0"
 _REMOVED = "_cdktf_aws_ecr_removed"
+_MOVED = "_cdktf_aws_ecr_moved"
 
 
 def repository_address_id(name: str, alias: Optional[str] = None) -> str:
@@ -87,6 +90,7 @@ def pin_address(
     *,
     managed: bool = True,
     in_release_0_1_0: bool = True,
+    path: Optional[Sequence[str]] = None,
 ) -> str:
     """Give ``element`` the logical id ``logical_id``; return the id it ends up with.
 
@@ -94,14 +98,86 @@ def pin_address(
     (``in_release_0_1_0``) also moves from its path-derived address, so deployed
     state follows it; the registry settings added since need no such move.
     With ``logical_id`` None (a token name) the path-derived id stays.
+
+    ``path``, the construct ids from below the stack down to ``element``, lets
+    the hot path (every :class:`~cdktf_aws_ecr.Repository`) derive the old
+    address in Python and declare its move once per stack at synth, instead of
+    three jsii round trips per resource. Without it, or on a stack whose class
+    allocates logical ids its own way, cdktf is asked.
     """
-    legacy = str(stack.get_logical_id(element))
+    fast = path is not None and _allocates_ids_as_cdktf(stack)
+    legacy = path_logical_id(path) if fast and path is not None else str(stack.get_logical_id(element))
     if logical_id is None or logical_id == legacy:
         return legacy
     element.override_logical_id(logical_id)
     if managed and in_release_0_1_0:
-        element.move_from_id(f"{resource_type}.{legacy}")
+        if fast:
+            _declare_move(stack, f"{resource_type}.{legacy}", f"{resource_type}.{logical_id}")
+        else:
+            element.move_from_id(f"{resource_type}.{legacy}")
     return logical_id
+
+
+def _allocates_ids_as_cdktf(stack: TerraformStack) -> bool:
+    kind = type(stack)
+    return (
+        kind._allocate_logical_id is TerraformStack._allocate_logical_id
+        and kind.get_logical_id is TerraformStack.get_logical_id
+    )
+
+
+def _declare_move(stack: TerraformStack, source: str, target: str) -> None:
+    """A ``moved`` block of ``stack``, written with the others at synth (one jsii call).
+
+    A plain list given to the stack's override joins the ``moved`` blocks that
+    resources declare themselves (cdktf concatenates the two lists).
+    """
+    from ._app_state import state_of
+    from ._synth_checks import add_synth_check
+
+    moves: Optional[List[Dict[str, str]]] = getattr(stack, _MOVED, None)
+    if moves is None:
+        moves = []
+        setattr(stack, _MOVED, moves)
+        blocks = moves
+        add_synth_check(state_of(stack), lambda: stack.add_override("moved", list(blocks)))
+    moves.append({"from": source, "to": target})
+
+
+# cdktf 0.20's HashedAddressingScheme (lib/private/unique.ts, makeUniqueId), which
+# TerraformStack.allocateLogicalId applies to the construct ids below the stack.
+_HIDDEN_ID = "Default"
+_HIDDEN_FROM_HUMAN_ID = "Resource"
+_DISALLOWED = re.compile(r"[^A-Za-z0-9_-]")
+_SEPARATORS = re.compile("[/\n]")
+_MAX_ID_LENGTH = 255
+_MAX_HUMAN_LENGTH = 240
+
+
+def path_logical_id(path: Sequence[str]) -> str:
+    """The logical id cdktf derives from the construct ids ``path`` (below the stack).
+
+    ``tests/test_addresses.py`` holds it to cdktf's own ``get_logical_id``.
+    """
+    # constructs 10.8 (sanitizeId) writes the separators of node paths and addresses
+    # in a construct id, "/" and a newline, as "--".
+    components = [_SEPARATORS.sub("--", component) for component in path]
+    components = [component for component in components if component != _HIDDEN_ID]
+    if not components:
+        raise ValueError("a logical id needs at least one construct id below the stack")
+    if len(components) == 1:
+        candidate = _DISALLOWED.sub("", components[0])
+        if len(candidate) <= _MAX_ID_LENGTH:
+            return candidate
+    digest = hashlib.md5("/".join(components).encode("utf-8"), usedforsecurity=False).hexdigest()[:8].upper()
+    kept: List[str] = []
+    for component in components:
+        if not kept or not kept[-1].endswith(component):
+            kept.append(component)
+    human = "_".join(
+        _DISALLOWED.sub("", component) for component in kept if component != _HIDDEN_FROM_HUMAN_ID
+    )[:_MAX_HUMAN_LENGTH]
+    return f"{human}_{digest}"
 
 
 def forget(stack: TerraformStack, address: str) -> None:

@@ -39,7 +39,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from ._app_state import path_of, state_of
-from ._lazy import lazy_any, lazy_string
+from ._lazy import lazy_string
 from ._synth_checks import add_synth_check
 from .access import (
     GRANTEES_ALLOWED,
@@ -764,10 +764,6 @@ class Repository(Construct):
             _check_combinations(settings, inputs)
             provider: Optional[AwsProvider] = settings["provider"]
             check_same_stack("provider", provider, state)
-            if scope.node.try_find_child(id) is not None:
-                raise ValidationError(
-                    "id", id, f"an id not yet used in '{scope_path}'", problem="is taken"
-                )
             lifecycle_document = (
                 _lifecycle_document(settings, inputs)
                 if settings["enable_lifecycle_policy"] is not False
@@ -795,12 +791,23 @@ class Repository(Construct):
         except ValidationError as error:
             raise error.located(where) from None
 
+        try:
+            super().__init__(scope, id)
+        except RuntimeError as error:
+            # Asked here rather than beforehand: the construct library refuses a taken
+            # id before adding anything, and asking first costs two jsii round trips.
+            if "There is already a Construct with name" not in str(error):
+                raise
+            raise ValidationError(
+                "id", id, f"an id not yet used in '{scope_path}'", problem="is taken"
+            ).located(where) from None
         _warn_if_destroyable(settings, where)
         _warn_if_prefixes_mean_and(settings, where)
-        super().__init__(scope, id)
         self.settings: Mapping[str, Any] = MappingProxyType(settings)
         self._where = where
         self._state = state
+        # The construct ids below the stack, for the path-derived addresses of release 0.1.0.
+        self._path = (*scope_path[len(state.path):].split("/")[1:], id)
         self._access_policy = access_policy
         self._seed_lifecycle_keywords = {
             k: v for k, v in inputs.items() if k in SEED_LIFECYCLE_KEYWORDS
@@ -856,7 +863,10 @@ class Repository(Construct):
             if is_token(name)
             else repository_address_id(name, alias_of(provider) if provider is not None else None)
         )
-        repository_id = pin_address(stack, self.repository, "aws_ecr_repository", address_id)
+        repository_id = pin_address(
+            stack, self.repository, "aws_ecr_repository", address_id,
+            path=(*self._path, "repository"),
+        )
         repository_name = self.repository.name
         # A replaced repository comes back without the policies AWS deleted with it;
         # its ARN is unknown exactly when it is being replaced, which recreates them.
@@ -871,13 +881,17 @@ class Repository(Construct):
                 self,
                 "lifecycle_policy",
                 repository=repository_name,
-                # Written at synth, so rules added by add_lifecycle_rule are in it.
-                policy=lazy_string(self._produce_lifecycle_policy),
+                # Rewritten by add_lifecycle_rule (a plain string costs no jsii
+                # round trips at synth, where a lazy value costs two per resolve).
+                policy=_lifecycle_policy_text(self._lifecycle_document),
                 count=None if enabled is True else Token.as_number(Fn.conditional(enabled, 1, 0)),
                 lifecycle=self._lifecycle_policy_lifecycle(),
                 provider=provider,
             )
-            pin_address(stack, self.lifecycle_policy, "aws_ecr_lifecycle_policy", address_id)
+            pin_address(
+                stack, self.lifecycle_policy, "aws_ecr_lifecycle_policy", address_id,
+                path=(*self._path, "lifecycle_policy"),
+            )
 
         self.policy_document: Optional[DataAwsIamPolicyDocument] = None
         self.repository_policy: Optional[EcrRepositoryPolicy] = None
@@ -983,18 +997,12 @@ class Repository(Construct):
         provider = self.settings["provider"]
         stack = self._state.stack
         if self.policy_document is None:
-            # The statements are produced at synth, so grants made later are in them;
-            # Lazy keeps them intact (plain nested dicts given to the struct argument
-            # are not). They are checked by _check_with_provider.
             self.policy_document = DataAwsIamPolicyDocument(
-                self,
-                "policy_document",
-                statement=lazy_any(self._access_policy.blocks),
-                provider=provider,
+                self, "policy_document", provider=provider
             )
             pin_address(
                 stack, self.policy_document, "aws_iam_policy_document", self._address_id,
-                managed=False,
+                managed=False, path=(*self._path, "policy_document"),
             )
             self.repository_policy = EcrRepositoryPolicy(
                 self,
@@ -1007,7 +1015,15 @@ class Repository(Construct):
                 ),
                 provider=provider,
             )
-            pin_address(stack, self.repository_policy, "aws_ecr_repository_policy", self._address_id)
+            pin_address(
+                stack, self.repository_policy, "aws_ecr_repository_policy", self._address_id,
+                path=(*self._path, "repository_policy"),
+            )
+        # The statements as they stand, rewritten at every grant. An override keeps
+        # the blocks intact (plain nested dicts given to the struct argument are not),
+        # and costs one jsii round trip, where a lazy value costs four. They are
+        # checked, with every grant made, by _check_with_provider.
+        self.policy_document.add_override("statement", self._access_policy.blocks())
         guards = self._access_policy.guards()
         if guards:
             self.policy_document.lifecycle = TerraformResourceLifecycle(postcondition=[
@@ -1026,10 +1042,6 @@ class Repository(Construct):
             self._token_checks.lifecycle_policy + typed_rules,
             replace_triggered_by=self._recreate_with_repository,
         )
-
-    def _produce_lifecycle_policy(self) -> str:
-        assert self._lifecycle_document is not None
-        return _lifecycle_policy_text(self._lifecycle_document)
 
     def add_lifecycle_rule(self, rule: LifecycleRule) -> None:
         """Add a typed rule to the lifecycle policy, at any time before synth.
@@ -1073,9 +1085,11 @@ class Repository(Construct):
             raise error.located(self._where) from None
         self._lifecycle_rules = rules
         self._lifecycle_document = document
-        if self.lifecycle_policy is not None and _holds_token(rule.as_policy_rule(len(rules))):
-            # The rule's tokens need Terraform checks of their own.
-            self.lifecycle_policy.lifecycle = self._lifecycle_policy_lifecycle()
+        if self.lifecycle_policy is not None:
+            self.lifecycle_policy.policy = _lifecycle_policy_text(document)
+            if _holds_token(rule.as_policy_rule(len(rules))):
+                # The rule's tokens need Terraform checks of their own.
+                self.lifecycle_policy.lifecycle = self._lifecycle_policy_lifecycle()
 
     def _provider_facts(self) -> ProviderFacts:
         return self._state.book.provider_facts(self._state, self.settings["provider"])
