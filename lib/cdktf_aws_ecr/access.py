@@ -1542,6 +1542,9 @@ _GO_ESCAPES = {
 }
 
 
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(_GO_ESCAPES)) + "\x00-\x1f]")
+
+
 def _go_json(value: Any) -> str:
     """Compact JSON with sorted keys and Go's escaping: the text ECR receives."""
     if isinstance(value, dict):
@@ -1549,6 +1552,8 @@ def _go_json(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ",".join(_go_json(v) for v in value) + "]"
     text = str(value)
+    if _NEEDS_ESCAPE.search(text) is None:
+        return f'"{text}"'
     return (
         '"'
         + "".join(

@@ -106,7 +106,11 @@ def pin_address(
     allocates logical ids its own way, cdktf is asked.
     """
     fast = path is not None and _allocates_ids_as_cdktf(stack)
-    legacy = path_logical_id(path) if fast and path is not None else str(stack.get_logical_id(element))
+    legacy = (
+        path_logical_id(path)
+        if fast and path is not None
+        else str(stack.get_logical_id(element))
+    )
     if logical_id is None or logical_id == legacy:
         return legacy
     element.override_logical_id(logical_id)

@@ -486,22 +486,24 @@ class LifecycleRule:
         )
         if self.action is None:
             return implied
-        allowed = "a LifecycleAction member or 'expire' or 'archive', known at synth"
         value = check_choice("action", self.action, LifecycleAction)
         if value not in {member.value for member in LifecycleAction}:
             raise ValidationError(
-                "action", self.action, allowed, problem="is an unresolved token, and the policy's shape depends on it"
+                "action",
+                self.action,
+                "a LifecycleAction member or 'expire' or 'archive', known at synth",
+                problem="is an unresolved token, and the policy's shape depends on it",
             )
         action = LifecycleAction(value)
         # lifecycle_policy_examples.html: sinceImagePulled "must be used with the transition
         # action"; sinceImageTransitioned "must be used with the expire action".
         if count_field in ("max_days_since_pull", "max_days_in_archive") and action is not implied:
+            verb = "archives" if implied is LifecycleAction.ARCHIVE else "only expires"
             raise ValidationError(
                 "action",
                 self.action,
                 f"{implied.name} (or None) with {count_field}",
-                problem=f"is {action.name}, and ECR {'archives' if implied is LifecycleAction.ARCHIVE else 'only expires'} "
-                f"by {_COUNT_FIELDS[count_field]}",
+                problem=f"is {action.name}, and ECR {verb} by {_COUNT_FIELDS[count_field]}",
             )
         return action
 
