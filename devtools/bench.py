@@ -702,7 +702,9 @@ def _notes(bench: Bench, result: Dict[str, Any]) -> List[str]:
             f"process. Building N={per} repositories sent {sum(trips.values()) / per:.1f} requests per "
             f"`Repository` to the jsii kernel ({detail}). The five creates (the construct itself, "
             "repository, lifecycle policy, policy document, repository policy) and the two token reads "
-            "(repository name, policy JSON) are inherent; the rest are stack and scope look-ups. "
+            "(repository name, policy JSON) are inherent, and so are the four `overrideLogicalId` calls "
+            "that pin each resource's address to the repository name and the override that writes "
+            "the policy statements; the rest are stack and scope look-ups. "
             "The generated bindings also type-check every argument (typeguard, under `__debug__`), "
             "which is not ours either."
         )
