@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Sequence
 
-from cdktf import TerraformStack
+from cdktf import TerraformStack, Testing
 from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository
 from constructs import Construct
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +25,8 @@ from conftest import synth_json
 # (left out), "Resource" (hashed but not shown), "/" (escaped as "--"), characters an
 # address cannot hold, repeats (shown once), and ids long enough to be cut.
 IDS = st.one_of(
-    st.sampled_from(["Default", "Resource", "api", "payments", "payments-api", "a/b", "a\nb", "x.y z", "ümlaut"]),
+    st.sampled_from(["Default", "Resource", "api", "payments", "payments-api", "a/b", "a\nb", "x.y z", "ümlaut",
+                     "x\ud800", "\udfff"]),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12),
     st.text(alphabet="abcdefghij_-", min_size=100, max_size=140),
 )
@@ -115,3 +116,16 @@ def test_a_stack_that_allocates_ids_its_own_way_is_asked(app: Any) -> None:
         "aws_ecr_repository.api": "aws_ecr_repository.custom_repository",
         "aws_ecr_lifecycle_policy.api": "aws_ecr_lifecycle_policy.custom_lifecycle_policy",
     }
+
+
+def test_moves_written_on_the_stack_are_kept_beside_the_librarys(make_stack: Callable[..., TerraformStack]) -> None:
+    # GIVEN a move written on the stack itself, and a repository
+    stack = make_stack()
+    stack.add_override("moved", [{"from": "aws_s3_bucket.a", "to": "aws_s3_bucket.b"}])
+    Repository(stack, "api", name="api")
+    # THEN both are in the stack, in every output of it
+    assert _moves(stack)["aws_s3_bucket.b"] == "aws_s3_bucket.a"
+    assert len(_moves(stack)) == 3
+    assert len(stack.to_terraform()["moved"]) == 3
+    hcl = Testing.synth_hcl(stack)
+    assert "moved {\nto = aws_ecr_repository.api\nfrom = aws_ecr_repository.api_repository_" in hcl

@@ -11,6 +11,7 @@ validate`` and ``terraform plan``. The raw-JSON checks of archive rules are in
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any, Dict
@@ -169,6 +170,36 @@ def test_two_rules_that_archive_every_active_image_are_refused_naming_the_typed_
         assemble_lifecycle_policy([ARCHIVE_UNPULLED, LifecycleRule(max_image_count=100)])
     assert caught.value.parameter == "lifecycle_rules[1].tag_status"
     assert "makes a second 'any' rule" in str(caught.value)
+
+
+@pytest.mark.parametrize("explicit", [0, 1])
+def test_an_any_rule_per_storage_class_may_have_one_explicit_priority(explicit: int) -> None:
+    # GIVEN an ANY rule in each storage class, one of them with an explicit priority
+    rules = [LifecycleRule(tag_status=TagStatus.ANY, max_days_since_pull=30),
+             LifecycleRule(tag_status=TagStatus.ANY, max_days_in_archive=100)]
+    rules[explicit] = dataclasses.replace(rules[explicit], rule_priority=5)
+    # THEN the other one is numbered after it, and the policy is one ECR accepts
+    priorities = [rule["rulePriority"] for rule in assemble_lifecycle_policy(rules)["rules"]]
+    assert sorted(priorities) == [5, 6]
+    assert priorities[explicit] == 5
+
+
+def test_an_explicit_any_priority_only_needs_its_own_storage_class_explicit() -> None:
+    # GIVEN an active-image rule numbered automatically and an explicit archive ANY rule
+    document = assemble_lifecycle_policy([
+        LifecycleRule(tag_prefix_list=["sha-"], max_image_count=5),
+        LifecycleRule(tag_status=TagStatus.ANY, max_days_in_archive=365, rule_priority=10),
+    ])
+    # THEN the automatic rule follows it (the archive class's ANY rule is last in its class)
+    assert [rule["rulePriority"] for rule in document["rules"]] == [11, 10]
+    # BUT an automatic rule of the same storage class as an explicit ANY rule is still refused
+    with pytest.raises(ValidationError) as caught:
+        assemble_lifecycle_policy([
+            LifecycleRule(tag_prefix_list=["sha-"], max_days_in_archive=90),
+            LifecycleRule(tag_status=TagStatus.ANY, max_days_in_archive=365, rule_priority=10),
+        ])
+    assert caught.value.parameter == "lifecycle_rules[1].rule_priority"
+    assert "lifecycle_rules[0] has no rule_priority" in str(caught.value)
 
 
 def test_one_tag_filter_may_archive_and_then_expire() -> None:

@@ -633,6 +633,24 @@ def test_duplicate_construct_id_is_rejected(stack: TerraformStack) -> None:
     assert [c.node.id for c in stack.node.children].count("repo") == 1
 
 
+def test_the_same_repository_built_twice_is_refused_for_its_id(stack: TerraformStack) -> None:
+    # GIVEN a repository  WHEN the same one is built again (same id, same name)
+    Repository(stack, "repo", name="first")
+    with pytest.raises(ValidationError) as caught:
+        Repository(stack, "repo", name="first")
+    # THEN the id is what is refused, not the name it shares with itself
+    assert caught.value.parameter == "id"
+    assert "id='repo' is taken" in str(caught.value)
+
+
+def test_an_id_another_construct_took_is_refused(stack: TerraformStack) -> None:
+    Construct(stack, "repo")
+    with pytest.raises(ValidationError) as caught:
+        Repository(stack, "repo", name="first")
+    assert caught.value.parameter == "id"
+    assert [c.node.id for c in stack.node.children].count("repo") == 1
+
+
 @pytest.mark.parametrize("construct_id", ["", None, 7])
 def test_empty_or_non_string_construct_id_is_rejected(stack: TerraformStack, construct_id: Any) -> None:
     children = [c.node.id for c in stack.node.children]

@@ -9,8 +9,8 @@ construct added to the same stack.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple, TypeVar
 
 from cdktf import TerraformStack
 from constructs import Construct
@@ -84,6 +84,8 @@ class StackState:
     book: AppBook
     #: Whether this stack already carries the synth-time check (see _synth_checks).
     checked: bool = False
+    #: The construct paths of the stack's repositories (a taken id is refused early).
+    repository_paths: Set[str] = field(default_factory=set)
 
 
 def state_of(scope: Construct) -> StackState:

@@ -39,7 +39,7 @@ import hashlib
 import re
 from typing import Any, Dict, List, Optional, Sequence
 
-from cdktf import TerraformStack
+from cdktf import TerraformElement, TerraformStack
 
 #: The address of a registry's scanning configuration (one per stack and provider).
 REGISTRY_SCANNING_ID = "registry_scanning"
@@ -54,7 +54,8 @@ _ALIAS_SEPARATOR = "___"
 #: Terraform added the ``removed`` block in 1.7.
 REMOVED_BLOCK_TERRAFORM = ">= 1.7.0"
 _REMOVED = "_cdktf_aws_ecr_removed"
-_MOVED = "_cdktf_aws_ecr_moved"
+_MOVES = "_cdktf_aws_ecr_moves"
+_MOVES_ID = "cdktf-aws-ecr-moves"
 
 
 def repository_address_id(name: str, alias: Optional[str] = None) -> str:
@@ -131,21 +132,47 @@ def _allocates_ids_as_cdktf(stack: TerraformStack) -> bool:
 
 
 def _declare_move(stack: TerraformStack, source: str, target: str) -> None:
-    """A ``moved`` block of ``stack``, written with the others at synth (one jsii call).
+    """A ``moved`` block of ``stack``, kept with the others in one element of the stack."""
+    element: Optional[_StackMoves] = getattr(stack, _MOVES, None)
+    if element is None:
+        element = _StackMoves(stack)
+        setattr(stack, _MOVES, element)
+    element.blocks.append({"from": source, "to": target})
 
-    A plain list given to the stack's override joins the ``moved`` blocks that
-    resources declare themselves (cdktf concatenates the two lists).
+
+class _StackMoves(TerraformElement):
+    """The ``moved`` blocks a stack's repositories declare, as one Terraform element.
+
+    cdktf merges the top-level lists of every element's JSON, so these join the
+    moves that resources (and ``add_override``) declare, and they are in every
+    output of the stack, whichever synth entry point asks. One element per stack
+    costs one jsii round trip in all, where a ``move_from_id`` per resource costs
+    one each.
     """
-    from ._app_state import state_of
-    from ._synth_checks import add_synth_check
 
-    moves: Optional[List[Dict[str, str]]] = getattr(stack, _MOVED, None)
-    if moves is None:
-        moves = []
-        setattr(stack, _MOVED, moves)
-        blocks = moves
-        add_synth_check(state_of(stack), lambda: stack.add_override("moved", list(blocks)))
-    moves.append({"from": source, "to": target})
+    def __init__(self, stack: TerraformStack) -> None:
+        super().__init__(stack, _MOVES_ID)
+        self.blocks: List[Dict[str, str]] = []
+
+    def to_terraform(self) -> Any:
+        return {"moved": [dict(block) for block in self.blocks]}
+
+    def to_hcl_terraform(self) -> Any:
+        # The shape cdktf's resources give their own moves in HCL.
+        def reference(address: str) -> Dict[str, Any]:
+            return {
+                "value": address,
+                "isBlock": False,
+                "type": "simple",
+                "storageClassType": "reference",
+            }
+
+        return {
+            "moved": [
+                {"to": reference(block["to"]), "from": reference(block["from"])}
+                for block in self.blocks
+            ]
+        }
 
 
 # cdktf 0.20's HashedAddressingScheme (lib/private/unique.ts, makeUniqueId), which
@@ -154,8 +181,15 @@ _HIDDEN_ID = "Default"
 _HIDDEN_FROM_HUMAN_ID = "Resource"
 _DISALLOWED = re.compile(r"[^A-Za-z0-9_-]")
 _SEPARATORS = re.compile("[/\n]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_ID_LENGTH = 255
 _MAX_HUMAN_LENGTH = 240
+
+
+def node_id(construct_id: str) -> str:
+    """The id a construct gets for ``construct_id``: constructs 10.8 (sanitizeId) writes
+    the separators of node paths and addresses, "/" and a newline, as "--"."""
+    return _SEPARATORS.sub("--", construct_id)
 
 
 def path_logical_id(path: Sequence[str]) -> str:
@@ -163,9 +197,7 @@ def path_logical_id(path: Sequence[str]) -> str:
 
     ``tests/test_addresses.py`` holds it to cdktf's own ``get_logical_id``.
     """
-    # constructs 10.8 (sanitizeId) writes the separators of node paths and addresses
-    # in a construct id, "/" and a newline, as "--".
-    components = [_SEPARATORS.sub("--", component) for component in path]
+    components = [node_id(component) for component in path]
     components = [component for component in components if component != _HIDDEN_ID]
     if not components:
         raise ValueError("a logical id needs at least one construct id below the stack")
@@ -173,7 +205,9 @@ def path_logical_id(path: Sequence[str]) -> str:
         candidate = _DISALLOWED.sub("", components[0])
         if len(candidate) <= _MAX_ID_LENGTH:
             return candidate
-    digest = hashlib.md5("/".join(components).encode("utf-8"), usedforsecurity=False).hexdigest()[:8].upper()
+    # Node hashes the UTF-8 of the text, with U+FFFD for a lone surrogate.
+    text = _LONE_SURROGATE.sub("\ufffd", "/".join(components))
+    digest = hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8].upper()
     kept: List[str] = []
     for component in components:
         if not kept or not kept[-1].endswith(component):

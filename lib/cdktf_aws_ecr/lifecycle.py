@@ -656,15 +656,19 @@ def assemble_lifecycle_policy(
     automatic = [(i, r) for i, r in numbered if r.rule_priority is None]
     last = [(i, r) for i, r in enumerate(rules) if r.tag_status is TagStatus.ANY]
     for index, rule in last:
-        if rule.rule_priority is not None and automatic:
+        # The ANY rule must come last among the rules of its storage class; automatic
+        # numbers could land above an explicit one.
+        same_class = [i for i, r in automatic if r.selects_archived == rule.selects_archived]
+        if rule.rule_priority is not None and same_class:
             raise ValidationError(
                 f"lifecycle_rules[{index}].rule_priority",
                 rule.rule_priority,
-                "None on the ANY rule while other rules are numbered automatically",
-                problem=f"is set on the ANY rule, and lifecycle_rules[{automatic[0][0]}] "
+                "None on the ANY rule while other rules of its storage class are numbered "
+                "automatically",
+                problem=f"is set on the ANY rule, and lifecycle_rules[{same_class[0]}] "
                 "has no rule_priority",
             )
-    next_priority = max([protected] + [r.rule_priority or 0 for _, r in explicit]) + 1
+    next_priority = max([protected] + [r.rule_priority or 0 for r in rules]) + 1
     document_rules: List[Dict[str, Any]] = [
         _protect_rule(pattern, number, archived)
         for number, (pattern, archived) in enumerate(protect_rules, start=1)

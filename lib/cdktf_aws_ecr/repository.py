@@ -71,7 +71,7 @@ from .lifecycle import (
     seed_lifecycle_rules,
 )
 from .policies import lifecycle_policy_json
-from .addresses import pin_address, repository_address_id
+from .addresses import node_id, pin_address, repository_address_id
 from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
 from .registry import Registry, ScanningRequest, check_same_stack, registry_key
 from .registry_login import grant_registry_login
@@ -654,6 +654,12 @@ def _lifecycle(
     return TerraformResourceLifecycle(precondition=preconditions or None, **arguments)
 
 
+def _id_taken(construct_id: str, scope_path: str) -> ValidationError:
+    return ValidationError(
+        "id", construct_id, f"an id not yet used in '{scope_path}'", problem="is taken"
+    )
+
+
 def _protected(settings: Mapping[str, Any]) -> bool:
     """Whether Terraform must refuse any plan that destroys or replaces the repository.
 
@@ -759,6 +765,9 @@ class Repository(Construct):
         try:
             if not isinstance(id, str) or not id:
                 raise ValidationError("id", id, "a non-empty string")
+            construct_path = f"{scope_path}/{node_id(id)}"
+            if construct_path in state.repository_paths:
+                raise _id_taken(id, scope_path)
             settings = checked_inputs(RepositoryProps, inputs, "Repository")
             _check_lifecycle_combinations(settings, inputs)
             _check_combinations(settings, inputs)
@@ -794,13 +803,13 @@ class Repository(Construct):
         try:
             super().__init__(scope, id)
         except RuntimeError as error:
-            # Asked here rather than beforehand: the construct library refuses a taken
-            # id before adding anything, and asking first costs two jsii round trips.
+            # An id another Repository took was refused above; one that some other
+            # construct took is refused here by the construct library, before it adds
+            # anything (asking it beforehand would cost two jsii round trips).
             if "There is already a Construct with name" not in str(error):
                 raise
-            raise ValidationError(
-                "id", id, f"an id not yet used in '{scope_path}'", problem="is taken"
-            ).located(where) from None
+            raise _id_taken(id, scope_path).located(where) from None
+        state.repository_paths.add(construct_path)
         _warn_if_destroyable(settings, where)
         _warn_if_prefixes_mean_and(settings, where)
         self.settings: Mapping[str, Any] = MappingProxyType(settings)
