@@ -36,6 +36,7 @@ from typing import (
 from constructs import Construct
 
 from ._lazy import lazy_any, lazy_string
+from ._policy_data_source import write_policy_document
 from ._synth_checks import add_synth_check
 from .access import Access, PullPrincipalArns, PushPrincipalArns, RepositoryPolicyDocument
 from .addresses import pin_address, prefix_address_id
@@ -274,7 +275,6 @@ class RepositoryCreationTemplate(Construct):
         from cdktf_cdktf_provider_aws.ecr_repository_creation_template import (
             EcrRepositoryCreationTemplate,
         )
-        from cdktf import Postcondition, TerraformResourceLifecycle
 
         registry.make_room_for_template(settings["prefix"])
         super().__init__(registry, prefix_address_id("CreationTemplate", settings["prefix"]))
@@ -296,18 +296,10 @@ class RepositoryCreationTemplate(Construct):
         address = prefix_address_id("creation_template", self.prefix, registry.alias)
         self.policy_document: Optional[DataAwsIamPolicyDocument] = None
         if not document.is_empty:
-            # As a repository's: statement blocks through Lazy, and the same guards.
-            guards = document.guards()
             self.policy_document = DataAwsIamPolicyDocument(
-                self,
-                "policy_document",
-                statement=lazy_any(document.blocks),
-                lifecycle=TerraformResourceLifecycle(postcondition=[
-                    Postcondition(condition=condition, error_message=message)
-                    for condition, message in guards
-                ]) if guards else None,
-                provider=registry.provider,
+                self, "policy_document", provider=registry.provider
             )
+            write_policy_document(self.policy_document, document)
             pin_address(stack, self.policy_document, "aws_iam_policy_document", address,
                         managed=False)
         arguments = core.arguments()

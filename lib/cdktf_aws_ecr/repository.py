@@ -27,7 +27,6 @@ from cdktf import (
     Fn,
     IResolvable,
     Op,
-    Postcondition,
     Precondition,
     StringConcat,
     TerraformResourceLifecycle,
@@ -39,6 +38,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from ._app_state import path_of, state_of
+from ._policy_data_source import write_policy_document
 from ._lazy import lazy_string
 from ._synth_checks import add_synth_check
 from .access import (
@@ -1028,17 +1028,8 @@ class Repository(Construct):
                 stack, self.repository_policy, "aws_ecr_repository_policy", self._address_id,
                 path=(*self._path, "repository_policy"),
             )
-        # The statements as they stand, rewritten at every grant. An override keeps
-        # the blocks intact (plain nested dicts given to the struct argument are not),
-        # and costs one jsii round trip, where a lazy value costs four. They are
-        # checked, with every grant made, by _check_with_provider.
-        self.policy_document.add_override("statement", self._access_policy.blocks())
-        guards = self._access_policy.guards()
-        if guards:
-            self.policy_document.lifecycle = TerraformResourceLifecycle(postcondition=[
-                Postcondition(condition=condition, error_message=message)
-                for condition, message in guards
-            ])
+        # Checked, with every grant made, by _check_with_provider.
+        write_policy_document(self.policy_document, self._access_policy)
 
     def _lifecycle_policy_lifecycle(self) -> Optional[TerraformResourceLifecycle]:
         """The lifecycle policy's preconditions (its tokens') and replacement trigger."""
