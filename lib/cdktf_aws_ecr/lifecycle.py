@@ -70,6 +70,7 @@ __all__ = [
     "MIN_ARCHIVE_DAYS",
     "MIN_LIFECYCLE_POLICY_LENGTH",
     "PROTECT_COUNT",
+    "PROTECTED_TAGS_ALLOWED",
     "SEED_LIFECYCLE_KEYWORDS",
     "TAG_PATTERN_PATTERN",
     "TagStatus",
@@ -207,6 +208,13 @@ TAG_PATTERNS_ALLOWED = (
     "a non-empty list of distinct tag patterns, each 1-128 characters of letters, digits, "
     f"_ . - and *, not starting with . or -, with at most {MAX_TAG_PATTERN_WILDCARDS} '*' "
     "(* matches any run of characters)"
+)
+
+
+#: What ``protected_tags`` (of a repository or a creation template) may hold, as documented.
+PROTECTED_TAGS_ALLOWED = (
+    "distinct tag patterns of 1-128 letters, digits, `_ . - *` (`*` matches any run, "
+    "at most 4; no `*` means that exact tag); not a token"
 )
 
 

@@ -61,6 +61,7 @@ from .inputs import (
     with_init_signature,
 )
 from .lifecycle import (
+    PROTECTED_TAGS_ALLOWED,
     LifecycleRule,
     TagStatus,
     assemble_lifecycle_policy,
@@ -178,8 +179,7 @@ class RepositoryCreationTemplateProps(TypedDict, total=False):
     )]
     protected_tags: Annotated[Sequence[str], Input(
         description="Tag patterns (`*` for any run) whose images never expire.",
-        allowed="distinct tag patterns of 1-128 letters, digits, `_ . - *` (`*` matches any run, "
-        "at most 4; no `*` means that exact tag); not a token",
+        allowed=PROTECTED_TAGS_ALLOWED,
         check=check_protected_tags,
         default=(),
     )]

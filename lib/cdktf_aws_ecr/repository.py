@@ -61,6 +61,7 @@ from .inputs import (
 from .lifecycle import (
     MAX_TAG_PATTERN_WILDCARDS,
     MIN_ARCHIVE_DAYS,
+    PROTECTED_TAGS_ALLOWED,
     SEED_LIFECYCLE_KEYWORDS,
     TAG_PATTERN_PATTERN,
     TAG_PATTERNS_ALLOWED,
@@ -224,8 +225,7 @@ class RepositoryProps(TypedDict, total=False):
         "archive), with `lifecycle_rules` or the seed's rules: each pattern gets its own rule, "
         "ahead of the others. Protected images still take places in lower rules' "
         "`max_image_count` windows.",
-        allowed="distinct tag patterns of 1-128 letters, digits, `_ . - *` (`*` matches any run, "
-        "at most 4; no `*` means that exact tag); not a token",
+        allowed=PROTECTED_TAGS_ALLOWED,
         check=check_protected_tags,
         default=(),
     )]
