@@ -38,8 +38,8 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from ._app_state import path_of, state_of
-from ._policy_data_source import write_policy_document
 from ._lazy import lazy_string
+from ._policy_data_source import write_policy_document
 from ._synth_checks import add_synth_check
 from .access import (
     GRANTEES_ALLOWED,
@@ -816,7 +816,7 @@ class Repository(Construct):
         self._where = where
         self._state = state
         # The construct ids below the stack, for the path-derived addresses of release 0.1.0.
-        self._path = (*scope_path[len(state.path):].split("/")[1:], id)
+        self._path = tuple(construct_path[len(state.path) + 1:].split("/"))
         self._access_policy = access_policy
         self._seed_lifecycle_keywords = {
             k: v for k, v in inputs.items() if k in SEED_LIFECYCLE_KEYWORDS
