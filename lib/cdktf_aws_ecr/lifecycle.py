@@ -641,7 +641,9 @@ def assemble_lifecycle_policy(
     rules = list(check_lifecycle_rules("lifecycle_rules", lifecycle_rules))
     patterns = check_protected_tags("protected_tags", protected_tags)
     classes = (False, True) if any(rule.selects_archived for rule in rules) else (False,)
-    protect_rules = [(pattern, archived) for archived in classes for pattern in patterns]
+    protect_rules = [
+        (j, pattern, archived) for archived in classes for j, pattern in enumerate(patterns)
+    ]
     protected = len(protect_rules)
     if not rules and not protected:
         raise ValidationError(
@@ -679,10 +681,10 @@ def assemble_lifecycle_policy(
     next_priority = max([protected] + [r.rule_priority or 0 for r in rules]) + 1
     document_rules: List[Dict[str, Any]] = [
         _protect_rule(pattern, number, archived)
-        for number, (pattern, archived) in enumerate(protect_rules, start=1)
+        for number, (_, pattern, archived) in enumerate(protect_rules, start=1)
     ]
     origins: List[Tuple[str, Optional[LifecycleRule]]] = [
-        (f"protected_tags[{j % len(patterns)}]", None) for j in range(protected)
+        (f"protected_tags[{j}]", None) for j, _, _ in protect_rules
     ]
     for index, rule in explicit + automatic + last:
         priority = rule.rule_priority
