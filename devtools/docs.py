@@ -57,7 +57,7 @@ def _specs_table(specs: "Tuple[InputSpec, ...]", quote_default: bool) -> str:
 
 
 def inputs_table() -> str:
-    from cdktf_aws_ecr import INPUTS
+    from cdktf_aws_ecr.repository import INPUTS
 
     return _specs_table(INPUTS, quote_default=True)
 
@@ -123,7 +123,7 @@ def creation_template_inputs_table() -> str:
 
 
 def outputs_table() -> str:
-    from cdktf_aws_ecr import OUTPUTS
+    from cdktf_aws_ecr.repository import OUTPUTS
 
     rows = ["| Attribute | Description |", "|---|---|"]
     rows += [f"| `{spec.name}` | {spec.description} |" for spec in OUTPUTS]

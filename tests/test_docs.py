@@ -11,7 +11,8 @@ from typing import Any, Dict, Tuple
 
 import pytest
 
-from cdktf_aws_ecr import INPUTS, OUTPUTS, LifecycleRule, Repository
+from cdktf_aws_ecr import LifecycleRule, Repository
+from cdktf_aws_ecr.repository import INPUTS, OUTPUTS
 from cdktf_aws_ecr.lifecycle import lifecycle_rule_fields
 from devtools import docs, seed
 

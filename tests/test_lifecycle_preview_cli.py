@@ -24,7 +24,8 @@ from cdktf import App, TerraformStack, TerraformVariable
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 from cdktf_aws_ecr import Repository
-from cdktf_aws_ecr.lifecycle import LifecycleRule, TagStatus, assemble_lifecycle_policy, lifecycle_policy_json
+from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
+from cdktf_aws_ecr.lifecycle import LifecycleRule, TagStatus, assemble_lifecycle_policy
 from cdktf_aws_ecr.preview import find_lifecycle_policy, main, registry_images
 from devtools.local_aws import LocalAws
 

@@ -28,7 +28,7 @@ from cdktf_aws_ecr import (
     Upstream,
 )
 from cdktf_aws_ecr.lifecycle import assemble_lifecycle_policy
-from cdktf_aws_ecr.policies import lifecycle_policy_json
+from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
 from cdktf_aws_ecr.registry_constructs import DEFAULT_TEMPLATE_LIFECYCLE_RULES
 from conftest import ACCOUNT, resources_of, synth_json
 from devtools import terraform as tf

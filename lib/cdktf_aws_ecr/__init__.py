@@ -1,107 +1,75 @@
 """Production guardrails for AWS ECR repositories, as a CDK for Terraform library.
 
-Import this package before the AWS provider bindings: it starts them with only
-the submodules a program uses (see :mod:`cdktf_aws_ecr._lean_import`), which
-cuts seconds and hundreds of megabytes from every synth, deploy and test run.
+Importing the package is cheap: each public name loads its module on first
+use, and the AWS provider bindings start lean when first imported (import this
+package before them). The lifecycle preview never starts the jsii runtime.
 """
 
-from ._lean_import import install as _start_provider_bindings
+from __future__ import annotations
 
-_start_provider_bindings()
+import importlib
+from typing import Any, Dict, List
 
-from ._synth_checks import install as _raise_synth_errors_as_validation_errors  # noqa: E402
+from ._lean_import import install_on_import as _start_provider_bindings_lean
 
-_raise_synth_errors_as_validation_errors()
+_start_provider_bindings_lean()
 
-from .access import (  # noqa: E402
-    Condition,
-    Effect,
-    OrganizationPrincipal,
-    PolicyStatement,
-    ServicePrincipal,
-)
-from .account_settings import BasicScanTypeVersion, RegistryPolicyScope  # noqa: E402
-from .creation_template import AppliedFor  # noqa: E402
-from .enums import EncryptionType, ImageTagMutability, ScanFrequency  # noqa: E402
-from .errors import ValidationError  # noqa: E402
-from .lifecycle import (  # noqa: E402
-    LifecycleAction,
-    LifecycleRule,
-    TagStatus,
-    check_lifecycle_policy,
-    preview_lifecycle,
-)
-from .policies import PULL_ACTIONS, PUSH_ACTIONS  # noqa: E402
-from .providers import require_provider_versions  # noqa: E402
-from .pull_through_cache import Upstream, UpstreamRegistry  # noqa: E402
-from .registry import (  # noqa: E402
-    Registry,
-    RegistryLocation,
-    RegistryProps,
-    RegistryScanning,
-    ReplicationCoverageWarning,
-    ScanningCoverageWarning,
-)
-from .registry_constructs import (  # noqa: E402
-    PullThroughCache,
-    PullThroughCacheProps,
-    RepositoryCreationTemplate,
-    RepositoryCreationTemplateProps,
-)
-from .registry_login import grant_registry_login  # noqa: E402
-from .replication import ReplicationDestination  # noqa: E402
-from .removed import RemovedRepository  # noqa: E402
-from .repository import (  # noqa: E402
-    INPUTS,
-    OUTPUTS,
-    DestroyableRepositoryWarning,
-    LifecycleTagPrefixListWarning,
-    Repository,
-    RepositoryProps,
-)
+__version__ = "0.2.0"
 
-__version__ = "0.1.0"
+#: Each public name and the module that defines it.
+_PUBLIC: Dict[str, str] = {
+    "AppliedFor": ".creation_template",
+    "BasicScanTypeVersion": ".account_settings",
+    "Condition": ".access",
+    "DestroyableRepositoryWarning": ".repository",
+    "Effect": ".access",
+    "EncryptionType": ".enums",
+    "ImageTagMutability": ".enums",
+    "LifecycleAction": ".lifecycle",
+    "LifecycleRule": ".lifecycle",
+    "LifecycleTagPrefixListWarning": ".repository",
+    "OrganizationPrincipal": ".access",
+    "PolicyStatement": ".access",
+    "PULL_ACTIONS": ".facts",
+    "PUSH_ACTIONS": ".facts",
+    "PullThroughCache": ".registry_constructs",
+    "PullThroughCacheProps": ".registry_constructs",
+    "Registry": ".registry",
+    "RegistryLocation": ".registry",
+    "RegistryPolicyScope": ".account_settings",
+    "RegistryProps": ".registry",
+    "RegistryScanning": ".registry",
+    "RemovedRepository": ".removed",
+    "ReplicationCoverageWarning": ".registry",
+    "ReplicationDestination": ".replication",
+    "Repository": ".repository",
+    "RepositoryCreationTemplate": ".registry_constructs",
+    "RepositoryCreationTemplateProps": ".registry_constructs",
+    "RepositoryProps": ".repository",
+    "ScanFrequency": ".enums",
+    "ScanningCoverageWarning": ".registry",
+    "ServicePrincipal": ".access",
+    "TagStatus": ".lifecycle",
+    "Upstream": ".pull_through_cache",
+    "UpstreamRegistry": ".pull_through_cache",
+    "ValidationError": ".errors",
+    "check_lifecycle_policy": ".lifecycle",
+    "grant_registry_login": ".registry_login",
+    "preview_lifecycle": ".lifecycle",
+    "require_provider_versions": ".providers",
+}
 
-__all__ = [
-    "AppliedFor",
-    "BasicScanTypeVersion",
-    "Condition",
-    "DestroyableRepositoryWarning",
-    "Effect",
-    "EncryptionType",
-    "ImageTagMutability",
-    "INPUTS",
-    "LifecycleAction",
-    "LifecycleRule",
-    "LifecycleTagPrefixListWarning",
-    "OUTPUTS",
-    "OrganizationPrincipal",
-    "PolicyStatement",
-    "PULL_ACTIONS",
-    "PUSH_ACTIONS",
-    "PullThroughCache",
-    "PullThroughCacheProps",
-    "Registry",
-    "RegistryLocation",
-    "RegistryPolicyScope",
-    "RegistryProps",
-    "RegistryScanning",
-    "RemovedRepository",
-    "ReplicationCoverageWarning",
-    "ReplicationDestination",
-    "Repository",
-    "RepositoryCreationTemplate",
-    "RepositoryCreationTemplateProps",
-    "RepositoryProps",
-    "ScanFrequency",
-    "ScanningCoverageWarning",
-    "ServicePrincipal",
-    "TagStatus",
-    "Upstream",
-    "UpstreamRegistry",
-    "ValidationError",
-    "check_lifecycle_policy",
-    "grant_registry_login",
-    "preview_lifecycle",
-    "require_provider_versions",
-]
+__all__ = sorted(_PUBLIC, key=str.lower)
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_PUBLIC))

@@ -7,18 +7,14 @@ this way, so both get the same blocks and the same guards.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
-from cdktf import Postcondition, TerraformResourceLifecycle
-
+from ._framework import Postcondition, TerraformResourceLifecycle
 from .access import RepositoryPolicyDocument
-
-if TYPE_CHECKING:
-    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument
 
 
 def write_policy_document(
-    data_source: "DataAwsIamPolicyDocument", document: RepositoryPolicyDocument
+    data_source: Any, document: RepositoryPolicyDocument
 ) -> None:
     """Write ``document``'s statements, and the postconditions its guards need, into
     ``data_source``; call it again after every change to the document.

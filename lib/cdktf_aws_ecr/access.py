@@ -71,21 +71,17 @@ from typing import (
     Union,
 )
 
+from .checks import PRINCIPAL_RE, PRINCIPALS_ALLOWED, check_principals, string_list, type_name
 from .errors import ValidationError
+from .facts import PULL_ACTIONS, PULL_STATEMENT_SID, PUSH_ACTIONS, PUSH_STATEMENT_SID, partition_of
 from .inputs import Input
-from .policies import PULL_ACTIONS, PULL_STATEMENT_SID, PUSH_ACTIONS, PUSH_STATEMENT_SID
-from .validation import (
-    PRINCIPAL_RE,
-    PRINCIPALS_ALLOWED,
-    string_list,
-    type_name,
-    check_principals,
+from .json_text import go_json
+from .tokens import (
     forged_token,
     forged_token_problem,
     is_token,
     literal_in_expression,
     literal_text,
-    partition_of,
 )
 
 # ---------------------------------------------------------------------------- AWS facts
@@ -1067,7 +1063,7 @@ def classify_grantee(grantee: Any, parameter: str = "grantee") -> Grantee:
 
 
 def _is_data_source(construct: Any) -> bool:
-    from cdktf import TerraformDataSource
+    from ._framework import TerraformDataSource
 
     return isinstance(construct, TerraformDataSource)
 
@@ -1290,7 +1286,7 @@ class RepositoryPolicyDocument:
         document = _iam_policy(statements, lower_bound=False)
         if document != _iam_policy(statements, lower_bound=True):
             return None
-        return _go_json(document)
+        return go_json(document)
 
     # -- internals
 
@@ -1460,7 +1456,7 @@ def _as_list(values: _Values) -> Any:
         return [literal_text(v) for v in values]  # type: ignore[arg-type]  # all str
     if len(values) == 1:
         return values[0].as_list()  # type: ignore[union-attr]  # a _ListToken
-    from cdktf import Fn, Token
+    from ._framework import Fn, Token
 
     parts: List[List[str]] = []
     literals: List[str] = []
@@ -1485,7 +1481,7 @@ def _literal_text(value: str) -> str:
     """``value`` without the parts only known at apply time."""
     if "${" not in value or not is_token(value):
         return value
-    from cdktf import Token, Tokenization
+    from ._framework import Token, Tokenization
 
     for token in Tokenization.reverse_string(value).tokens:
         value = value.replace(Token.as_string(token), "")
@@ -1527,44 +1523,8 @@ def _iam_policy(statements: Sequence[_Statement], *, lower_bound: bool) -> Dict[
     return {"Version": POLICY_VERSION, "Statement": rendered}
 
 
-# Go's encoding/json (which the provider uses) escapes these besides '"' and '\'.
-_GO_ESCAPES = {
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-    '"': '\\"',
-    "\\": "\\\\",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-}
-
-
-_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(_GO_ESCAPES)) + "\x00-\x1f]")
-
-
-def _go_json(value: Any) -> str:
-    """Compact JSON with sorted keys and Go's escaping: the text ECR receives."""
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{_go_json(k)}:{_go_json(value[k])}" for k in sorted(value)) + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(_go_json(v) for v in value) + "]"
-    text = str(value)
-    if _NEEDS_ESCAPE.search(text) is None:
-        return f'"{text}"'
-    return (
-        '"'
-        + "".join(
-            _GO_ESCAPES.get(ch) or (f"\\u{ord(ch):04x}" if ord(ch) < 0x20 else ch) for ch in text
-        )
-        + '"'
-    )
-
-
 def _json_length(value: Any) -> int:
-    return len(_go_json(value))
+    return len(go_json(value))
 
 
 #: The seed module's two principal inputs, shared by every construct that writes a

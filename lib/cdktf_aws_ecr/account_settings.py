@@ -11,8 +11,8 @@ from __future__ import annotations
 import enum
 from typing import Dict, Type, Union
 
+from .checks import check_choice
 from .errors import ValidationError
-from .validation import check_choice
 
 
 class AccountSettingName(str, enum.Enum):

@@ -39,7 +39,7 @@ import hashlib
 import re
 from typing import Any, Dict, List, Optional, Sequence
 
-from cdktf import TerraformElement, TerraformStack
+from ._framework import TerraformElement, TerraformStack
 
 #: The address of a registry's scanning configuration (one per stack and provider).
 REGISTRY_SCANNING_ID = "registry_scanning"
@@ -222,7 +222,7 @@ def forget(stack: TerraformStack, address: str) -> None:
     """Declare that ``stack``'s state forgets ``address`` without destroying it
     (Terraform's ``removed`` block with ``destroy = false``; no-op when the state
     does not hold it). The stack then needs Terraform >= 1.7, which it declares."""
-    from ._lazy import lazy_any
+    from ._state import lazy_any
     from .providers import require_provider_versions
 
     removed: Optional[List[Dict[str, Any]]] = getattr(stack, _REMOVED, None)

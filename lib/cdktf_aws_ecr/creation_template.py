@@ -23,19 +23,21 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
-from .enums import EncryptionType, ImageTagMutability
-from .errors import ValidationError
-from .identifiers import check_account_id, check_region, check_role_arn
-from .policies import MAX_LIFECYCLE_POLICY_LENGTH
-from .validation import (
+from .checks import (
+    check_account_id,
     check_choice,
     check_kms_key_arn,
     check_kms_key_region,
+    check_region,
+    check_role_arn,
     check_tags,
     check_text,
-    is_token,
     type_name,
 )
+from .enums import EncryptionType, ImageTagMutability
+from .errors import ValidationError
+from .facts import MAX_LIFECYCLE_POLICY_LENGTH
+from .tokens import is_token
 
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RepositoryCreationTemplate.html
 # (prefix pattern); provider 5.100 requires 2-256 characters where the API allows 1.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 _MAX_SHOWN_VALUE = 160
 
@@ -51,3 +52,12 @@ class ValidationError(ValueError):
         return ValidationError(
             self.parameter, self.value, self.allowed, problem=self.problem, where=where
         )
+
+
+@contextmanager
+def located(where: str) -> Iterator[None]:
+    """Within the block, a :class:`ValidationError` that names no construct gets ``where``."""
+    try:
+        yield
+    except ValidationError as error:
+        raise error.located(where) from None

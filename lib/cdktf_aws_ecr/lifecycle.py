@@ -45,20 +45,12 @@ from typing import (
     Union,
 )
 
+from .checks import check_choice, check_count, check_tag_prefixes, string_list, type_name
 from .errors import ValidationError
+from .facts import MAX_COUNT, MAX_LIFECYCLE_POLICY_LENGTH
 from .inputs import InputSpec, specs_text, type_text
-from .policies import MAX_LIFECYCLE_POLICY_LENGTH, lifecycle_policy_json
-from .validation import (
-    MAX_COUNT,
-    string_list,
-    type_name,
-    check_choice,
-    check_count,
-    check_tag_prefixes,
-    forged_token,
-    forged_token_problem,
-    is_token,
-)
+from .json_text import compact_json
+from .tokens import forged_token, forged_token_problem, is_token
 
 __all__ = [
     "ImageVerdict",
@@ -79,7 +71,7 @@ __all__ = [
     "check_lifecycle_policy",
     "check_lifecycle_rules",
     "check_protected_tags",
-    "lifecycle_policy_json",
+    "compact_json",
     "lifecycle_rule_fields",
     "preview_lifecycle",
     "seed_lifecycle_rules",
@@ -610,7 +602,7 @@ def assemble_lifecycle_policy(
 ) -> Dict[str, Any]:
     """The whole policy document (AWS's camelCase keys) for typed rules.
 
-    Serialise it with :func:`lifecycle_policy_json` (Terraform ``jsonencode``'s
+    Serialise it with :func:`compact_json` (Terraform ``jsonencode``'s
     form). The result has passed :func:`check_lifecycle_policy`; its errors
     name ``lifecycle_rules[i].<field>`` or ``protected_tags[j]``.
 
@@ -705,7 +697,7 @@ def assemble_lifecycle_policy(
         return f"{label}.{typed}"
 
     _check_document(
-        document, len(lifecycle_policy_json(document)), name, "lifecycle_rules", "lifecycle_rules"
+        document, len(compact_json(document)), name, "lifecycle_rules", "lifecycle_rules"
     )
     return document
 
@@ -818,7 +810,7 @@ def _load(policy: Any) -> Tuple[Any, int]:
         return document, len(policy)
     if isinstance(policy, Mapping):
         try:
-            text = lifecycle_policy_json(dict(policy))
+            text = compact_json(dict(policy))
         except (TypeError, ValueError) as error:
             raise ValidationError(
                 "lifecycle_policy",
@@ -843,7 +835,7 @@ def check_lifecycle_policy(policy: Union[str, Mapping[str, Any]]) -> None:
     """Raise :class:`ValidationError` for anything ECR's ``PutLifecyclePolicy`` rejects.
 
     ``policy`` is the JSON text, or the document as a mapping; a mapping is
-    measured in the form :func:`lifecycle_policy_json` gives it (Terraform's
+    measured in the form :func:`compact_json` gives it (Terraform's
     ``jsonencode``), a string as it is. Errors name the place, such as
     ``lifecycle_policy``, ``rules`` or ``rules[2].selection.tagStatus``
     (``rules[i]`` counts from 0 in the document's order).

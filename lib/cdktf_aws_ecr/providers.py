@@ -9,14 +9,10 @@ read at synth, once the tree is complete.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, FrozenSet, Optional
+from typing import Any, FrozenSet, Optional
 
-from cdktf import TerraformStack
-
+from ._framework import AwsProvider, TerraformStack
 from .errors import ValidationError
-
-if TYPE_CHECKING:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 #: The provider line these bindings (cdktf-cdktf-provider-aws 19.x) were generated for.
 AWS_PROVIDER_SOURCE = "hashicorp/aws"
@@ -46,7 +42,7 @@ def require_provider_versions(stack: TerraformStack) -> None:
 
 
 def _plain_string(value: object) -> Optional[str]:
-    from .validation import is_token
+    from .tokens import is_token
 
     if isinstance(value, str) and value and not is_token(value):
         return value
@@ -66,7 +62,7 @@ class ProviderFacts:
 UNKNOWN = ProviderFacts()
 
 
-def facts_of(provider: Optional["AwsProvider"]) -> ProviderFacts:
+def facts_of(provider: Optional[AwsProvider]) -> ProviderFacts:
     """The region, pinned account and default tag keys of ``provider``."""
     if provider is None:
         return UNKNOWN
@@ -86,9 +82,8 @@ def facts_of(provider: Optional["AwsProvider"]) -> ProviderFacts:
     )
 
 
-def default_provider(stack: TerraformStack) -> Optional["AwsProvider"]:
+def default_provider(stack: TerraformStack) -> Optional[AwsProvider]:
     """The stack's ``AwsProvider`` without an alias, wherever in the stack it is."""
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
 
     for provider in stack.all_providers():
         if isinstance(provider, AwsProvider) and provider.alias is None:
@@ -99,7 +94,7 @@ def default_provider(stack: TerraformStack) -> Optional["AwsProvider"]:
 _ALIAS = "_cdktf_aws_ecr_alias"
 
 
-def alias_of(provider: "AwsProvider") -> Optional[str]:
+def alias_of(provider: AwsProvider) -> Optional[str]:
     """The provider's alias (read once: it is set when the provider is created)."""
     if not hasattr(provider, _ALIAS):
         setattr(provider, _ALIAS, provider.alias)
@@ -107,9 +102,8 @@ def alias_of(provider: "AwsProvider") -> Optional[str]:
     return alias
 
 
-def check_provider(parameter: str, value: Any) -> Optional["AwsProvider"]:
+def check_provider(parameter: str, value: Any) -> Optional[AwsProvider]:
     """None (the stack's default provider) or an ``AwsProvider``."""
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
 
     if value is None or isinstance(value, AwsProvider):
         return value

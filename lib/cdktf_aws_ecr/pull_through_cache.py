@@ -20,18 +20,12 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Sequence, Union
+from typing import Any, Dict, Optional, Union
 
+from .checks import check_account_id, check_region, check_role_arn, check_text, type_name
 from .errors import ValidationError
-from .identifiers import (
-    ACCOUNT_ID_PATTERN,
-    REGION_PATTERN,
-    check_account_id,
-    check_region,
-    check_role_arn,
-    is_literal,
-)
-from .validation import check_text, is_token, partition_of, type_name
+from .facts import ACCOUNT_ID_PATTERN, REGION_PATTERN, partition_of
+from .tokens import is_literal, is_token
 
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PullThroughCacheRule.html
 # (ecrRepositoryPrefix and upstreamRepositoryPrefix; provider 5.100 checks the same)

@@ -99,9 +99,8 @@ from __future__ import annotations
 import inspect
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import (
-    TYPE_CHECKING,
     Annotated,
     Any,
     Dict,
@@ -114,13 +113,15 @@ from typing import (
     Unpack,
 )
 
-from cdktf import TerraformStack
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-from constructs import Construct
-
-from ._app_state import RegistryKey, StackState, path_of, state_of
-from ._lazy import lazy_any, lazy_string
-from ._synth_checks import add_synth_check
+from ._framework import AwsProvider, Construct, TerraformStack, aws
+from ._state import (
+    StackState,
+    add_synth_check,
+    lazy_any,
+    lazy_string,
+    path_of,
+    state_of,
+)
 from .account_settings import (
     DEFAULT_BASIC_SCAN_TYPE_VERSION,
     AccountSettingName,
@@ -139,11 +140,17 @@ from .addresses import (
     pin_address,
     with_alias,
 )
+from .checks import check_account_id, check_choice, check_kms_key_arn, check_kms_key_region
 from .creation_template import ROOT, AppliedFor
 from .enums import ImageTagMutability, ScanFrequency
 from .errors import ValidationError
-from .identifiers import check_account_id, is_literal
-from .inputs import Input, checked_inputs, expand_keyword_arguments, input_specs, with_init_signature
+from .inputs import (
+    Input,
+    checked_inputs,
+    expand_keyword_arguments,
+    input_specs,
+    with_init_signature,
+)
 from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
 from .registry_constructs import (
     PullThroughCache,
@@ -167,13 +174,15 @@ from .replication import (
     MAX_RULES,
     PREFIXES_ALLOWED,
     DestinationRegistry,
-    OverCoverage as ReplicationOverCoverage,
     ReplicationDestination,
     ReplicationPlan,
     ReplicationRule,
     check_destinations,
     check_prefixes,
     plan_replication,
+)
+from .replication import (
+    OverCoverage as ReplicationOverCoverage,
 )
 from .scan_filters import (
     FILTER_TYPE,
@@ -185,10 +194,7 @@ from .scan_filters import (
     plan_registry_scanning,
     wildcard_matches,
 )
-from .validation import check_choice, check_kms_key_arn, check_kms_key_region, is_token
-
-if TYPE_CHECKING:
-    from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from .tokens import is_literal, is_token
 
 _ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d", re.ASCII)
@@ -248,6 +254,28 @@ class ScanningRequest:
     @property
     def where(self) -> str:
         return f"Repository '{self.construct_path}'"
+
+
+#: Registries are keyed by stack path and provider: None for the stack's default
+#: provider, else the aliased ``AwsProvider`` object.
+RegistryKey = Tuple[str, Any]
+
+
+@dataclass
+class _Owners:
+    """The app's registry owners, and the one each stack (and provider) reports to."""
+
+    all: List["Registry"] = field(default_factory=list)
+    by_key: Dict[RegistryKey, "Registry"] = field(default_factory=dict)
+
+
+def owners_of(state: StackState) -> _Owners:
+    return state.book.record("registry.owners", _Owners)
+
+
+def owner_for(state: StackState, provider: Optional[AwsProvider]) -> Optional["Registry"]:
+    """The owner that ``state``'s repositories using ``provider`` report to, if any yet."""
+    return owners_of(state).by_key.get(registry_key(state, provider))
 
 
 def registry_key(state: StackState, provider: Optional["AwsProvider"]) -> RegistryKey:
@@ -461,7 +489,7 @@ class Registry(Construct):
             provider: Optional[AwsProvider] = settings["provider"]
             check_same_stack("provider", provider, state)
             key = registry_key(state, provider)
-            current = state.book.owner_by_key.get(key)
+            current = owners_of(state).by_key.get(key)
             if current is not None and current.explicit:
                 raise ValidationError(
                     "scope",
@@ -495,7 +523,7 @@ class Registry(Construct):
         self._replication_rules: List[ReplicationRule] = []
         self._replication: Optional[Any] = None
         self._replication_plan: Optional[Tuple[RegistryLocation, ReplicationPlan]] = None
-        self._caller: Optional["DataAwsCallerIdentity"] = None
+        self._caller: Optional["aws.DataAwsCallerIdentity"] = None
         self._replication_sources: List[str] = []
         self._organizations: List[str] = []
         self._registry_policy: Optional[Any] = None
@@ -504,8 +532,8 @@ class Registry(Construct):
         self._added_replica_template: Optional[RepositoryCreationTemplate] = None
         self._template_role: Optional[Any] = None
         self._account_settings: Dict[str, str] = {}
-        state.book.owners.append(self)
-        state.book.owner_by_key[key] = self
+        owners_of(state).all.append(self)
+        owners_of(state).by_key[key] = self
         add_synth_check(state, self._check)
         require_provider_versions(state.stack)
         if current is not None:
@@ -547,7 +575,7 @@ class Registry(Construct):
     def of(cls, scope: Construct, provider: Optional["AwsProvider"] = None) -> "Registry":
         """The owner that ``scope``'s stack (with ``provider``) reports to, created if none."""
         state = state_of(scope)
-        owner = state.book.owner_by_key.get(registry_key(state, provider))
+        owner = owner_for(state, provider)
         return owner if owner is not None else Registry._implicit(state, provider)
 
     @classmethod
@@ -597,7 +625,7 @@ class Registry(Construct):
             check_provider("provider", provider)
             check_same_stack("provider", provider, state)
             key = registry_key(state, provider)
-            current = state.book.owner_by_key.get(key)
+            current = owners_of(state).by_key.get(key)
             allowed = "a stack of the same app that has no explicit registry owner"
             if state.book is not self._state.book:
                 raise ValidationError("stack", state.path, allowed, problem="belongs to another app")
@@ -610,7 +638,7 @@ class Registry(Construct):
                 )
         except ValidationError as error:
             raise error.located(self.label) from None
-        state.book.owner_by_key[key] = self
+        owners_of(state).by_key[key] = self
         self._members.append(_Member(state, provider))
         _forget_registry_settings(state, alias_of(provider) if provider is not None else None)
         if current is not None:
@@ -620,10 +648,11 @@ class Registry(Construct):
         """Take over what an implicit owner was told (stacks, repositories, namespace
         rules), and remove it with its resources."""
         book = self._state.book
-        book.owners.remove(other)
-        for key, owner in list(book.owner_by_key.items()):
+        owners = owners_of(self._state)
+        owners.all.remove(other)
+        for key, owner in list(owners.by_key.items()):
             if owner is other:
-                book.owner_by_key[key] = self
+                owners.by_key[key] = self
         book.checks[other._state.path].remove(other._check)
         _detach(other)
         for member in other._members:
@@ -659,9 +688,8 @@ class Registry(Construct):
         if account is not None:
             return account
         if self._caller is None:
-            from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 
-            self._caller = DataAwsCallerIdentity(self, "account", provider=self._provider)
+            self._caller = aws.DataAwsCallerIdentity(self, "account", provider=self._provider)
             pin_address(
                 self._state.stack, self._caller, "aws_caller_identity",
                 with_alias(REGISTRY_ACCOUNT_ID, self._alias), managed=False,
@@ -811,11 +839,8 @@ class Registry(Construct):
         self._plan = None
         self._replication_plan = None
         if self._configuration is None and self._writes_configuration():
-            from cdktf_cdktf_provider_aws.ecr_registry_scanning_configuration import (
-                EcrRegistryScanningConfiguration,
-            )
 
-            self._configuration = EcrRegistryScanningConfiguration(
+            self._configuration = aws.EcrRegistryScanningConfiguration(
                 self,
                 "configuration",
                 scan_type="ENHANCED",
@@ -831,11 +856,8 @@ class Registry(Construct):
                 with_alias(REGISTRY_SCANNING_ID, self._alias),
             )
         if self._replication is None and self._writes_replication():
-            from cdktf_cdktf_provider_aws.ecr_replication_configuration import (
-                EcrReplicationConfiguration,
-            )
 
-            self._replication = EcrReplicationConfiguration(
+            self._replication = aws.EcrReplicationConfiguration(
                 self,
                 "replication",
                 replication_configuration={"rule": lazy_any(self._replication_rule_blocks)},
@@ -942,7 +964,7 @@ class Registry(Construct):
         if location.region is None or self.configured_elsewhere:
             return []
         found = []
-        for source in self._state.book.owners:
+        for source in owners_of(self._state).all:
             if source is self or not source._writes_replication():
                 continue
             try:
@@ -1016,9 +1038,8 @@ class Registry(Construct):
 
     def _ensure_registry_policy(self) -> None:
         if self._registry_policy is None:
-            from cdktf_cdktf_provider_aws.ecr_registry_policy import EcrRegistryPolicy
 
-            self._registry_policy = EcrRegistryPolicy(
+            self._registry_policy = aws.EcrRegistryPolicy(
                 self, "registry_policy", policy=lazy_string(self.registry_policy_json),
                 provider=self._provider,
             )
@@ -1096,10 +1117,9 @@ class Registry(Construct):
     def _add_account_setting(self, name: AccountSettingName, value: str) -> None:
         if self.configured_elsewhere:
             return
-        from cdktf_cdktf_provider_aws.ecr_account_setting import EcrAccountSetting
 
         arguments = account_setting(name, value)
-        resource = EcrAccountSetting(
+        resource = aws.EcrAccountSetting(
             self, f"account_setting_{name.value.lower()}", **arguments, provider=self._provider
         )
         pin_address(
@@ -1223,10 +1243,8 @@ class Registry(Construct):
         https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates-custom.html
         """
         if self._template_role is None:
-            from cdktf_cdktf_provider_aws.iam_role import IamRole
-            from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 
-            self._template_role = IamRole(
+            self._template_role = aws.IamRole(
                 self,
                 "creation_template_role",
                 name_prefix="ecr-creation-template-",
@@ -1246,7 +1264,7 @@ class Registry(Construct):
             address = with_alias(CREATION_TEMPLATE_ROLE_ID, self._alias)
             pin_address(self._state.stack, self._template_role, "aws_iam_role", address,
                         in_release_0_1_0=False)
-            policy = IamRolePolicy(
+            policy = aws.IamRolePolicy(
                 self,
                 "creation_template_role_policy",
                 role=self._template_role.id,
@@ -1346,7 +1364,7 @@ class Registry(Construct):
         self._add_replica_template()
         if self._writes_registry_policy():
             self._ensure_registry_policy()
-        for other in self._state.book.owners:
+        for other in owners_of(self._state).all:
             if other is not self and other.location.may_coincide_with(location):
                 self._check_against(other)
         self._check_names_against(self)
@@ -1380,7 +1398,7 @@ class Registry(Construct):
         except ValidationError as error:
             raise error.located(self.label) from None
         for destination in plan.destinations:
-            receivers = [o for o in self._state.book.owners
+            receivers = [o for o in owners_of(self._state).all
                          if o is not self and (self, destination) in o._destinations_here(exact=True)]
             if receivers and not is_literal(self.location.account_id):
                 raise ValidationError(

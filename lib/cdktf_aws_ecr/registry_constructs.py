@@ -33,13 +33,19 @@ from typing import (
     Unpack,
 )
 
-from constructs import Construct
-
-from ._lazy import lazy_any, lazy_string
+from ._framework import Construct, aws
 from ._policy_data_source import write_policy_document
-from ._synth_checks import add_synth_check
+from ._state import add_synth_check, lazy_any, lazy_string
 from .access import Access, PullPrincipalArns, PushPrincipalArns, RepositoryPolicyDocument
 from .addresses import pin_address, prefix_address_id
+from .checks import (
+    KMS_KEY_ALLOWED,
+    check_choice,
+    check_kms_key_arn,
+    check_role_arn,
+    check_tags,
+    type_name,
+)
 from .creation_template import (
     APPLIED_FOR_ALLOWED,
     DESCRIPTION_ALLOWED,
@@ -52,7 +58,7 @@ from .creation_template import (
 )
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency
 from .errors import ValidationError
-from .identifiers import check_role_arn
+from .facts import MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS
 from .inputs import (
     Input,
     checked_inputs,
@@ -60,6 +66,7 @@ from .inputs import (
     input_specs,
     with_init_signature,
 )
+from .json_text import compact_json
 from .lifecycle import (
     PROTECTED_TAGS_ALLOWED,
     LifecycleRule,
@@ -68,7 +75,6 @@ from .lifecycle import (
     check_lifecycle_rules,
     check_protected_tags,
 )
-from .policies import lifecycle_policy_json
 from .pull_through_cache import (
     PREFIX_ALLOWED,
     UPSTREAM_ALLOWED,
@@ -77,17 +83,7 @@ from .pull_through_cache import (
     check_prefix,
     check_secret_arn,
 )
-from .validation import (
-    KMS_KEY_ALLOWED,
-    MAX_TAG_KEY_LENGTH,
-    MAX_TAG_VALUE_LENGTH,
-    MAX_TAGS,
-    check_choice,
-    check_kms_key_arn,
-    check_tags,
-    is_token,
-    type_name,
-)
+from .tokens import is_token
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -244,7 +240,7 @@ class RepositoryCreationTemplate(Construct):
             registry.claim_template_prefix(settings["prefix"], settings["applied_for"])
             rules, protected = settings["lifecycle_rules"], settings["protected_tags"]
             lifecycle_policy = (
-                lifecycle_policy_json(assemble_lifecycle_policy(rules, protected))
+                compact_json(assemble_lifecycle_policy(rules, protected))
                 if rules or protected
                 else None
             )
@@ -271,10 +267,6 @@ class RepositoryCreationTemplate(Construct):
         except ValidationError as error:
             raise error.located(where) from None
 
-        from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument
-        from cdktf_cdktf_provider_aws.ecr_repository_creation_template import (
-            EcrRepositoryCreationTemplate,
-        )
 
         registry.make_room_for_template(settings["prefix"])
         super().__init__(registry, prefix_address_id("CreationTemplate", settings["prefix"]))
@@ -294,9 +286,9 @@ class RepositoryCreationTemplate(Construct):
         self._role = role
         stack = registry.stack_state.stack
         address = prefix_address_id("creation_template", self.prefix, registry.alias)
-        self.policy_document: Optional[DataAwsIamPolicyDocument] = None
+        self.policy_document: Optional[aws.DataAwsIamPolicyDocument] = None
         if not document.is_empty:
-            self.policy_document = DataAwsIamPolicyDocument(
+            self.policy_document = aws.DataAwsIamPolicyDocument(
                 self, "policy_document", provider=registry.provider
             )
             write_policy_document(self.policy_document, document)
@@ -304,7 +296,7 @@ class RepositoryCreationTemplate(Construct):
                         managed=False)
         arguments = core.arguments()
         encryption = arguments["encryption_configuration"]
-        self.template = EcrRepositoryCreationTemplate(
+        self.template = aws.EcrRepositoryCreationTemplate(
             self,
             "template",
             prefix=arguments["prefix"],
@@ -512,14 +504,13 @@ class PullThroughCache(Construct):
         except ValidationError as error:
             raise error.located(where) from None
 
-        from cdktf_cdktf_provider_aws.ecr_pull_through_cache_rule import EcrPullThroughCacheRule
 
         super().__init__(registry, prefix_address_id("PullThroughCache", rule.prefix))
         self.upstream: Upstream = rule.upstream  # type: ignore[assignment]  # checked
         self._registry = registry
         self._where = where
         self._core = rule
-        self.rule = EcrPullThroughCacheRule(self, "rule", **rule.arguments(), provider=registry.provider)
+        self.rule = aws.EcrPullThroughCacheRule(self, "rule", **rule.arguments(), provider=registry.provider)
         pin_address(
             registry.stack_state.stack, self.rule, "aws_ecr_pull_through_cache_rule",
             prefix_address_id("pull_through_cache", rule.prefix, registry.alias),

@@ -21,10 +21,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from cdktf import TerraformStack
-
-from ._app_state import state_of
-from ._synth_checks import add_synth_check
+from ._framework import TerraformStack, aws
+from ._state import add_synth_check, state_of
 from .access import GRANTEES_ALLOWED, REGISTRY_LOGIN_POLICY, IdentityType, classify_grantee
 from .errors import ValidationError
 
@@ -94,16 +92,7 @@ def _login_policy_class(user: bool) -> Any:
     that address over by deleting its resource; a move from it onto itself
     would make Terraform refuse the plan ("Redundant move statement").
     """
-    # The bindings are imported here, after cdktf_aws_ecr set up their lean start.
-    base: Any
-    if user:
-        from cdktf_cdktf_provider_aws.iam_user_policy import IamUserPolicy
-
-        base = IamUserPolicy
-    else:
-        from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
-
-        base = IamRolePolicy
+    base: Any = aws.IamUserPolicy if user else aws.IamRolePolicy
 
     class RegistryLoginPolicy(base):
         def move_from_id(self, id: str) -> None:

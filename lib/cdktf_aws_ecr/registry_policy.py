@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .account_settings import RegistryPolicyScope
+from .checks import check_account_id, check_principals, check_region
 from .errors import ValidationError
-from .identifiers import check_account_id, check_region, is_literal
-from .policies import lifecycle_policy_json
-from .validation import check_principals, is_token, partition_of
+from .facts import partition_of
+from .json_text import compact_json
+from .tokens import is_literal, is_token
 
 POLICY_VERSION = "2012-10-17"
 # https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html#replication-policy-clarification
@@ -318,7 +319,7 @@ def registry_policy_json(
                 f"under REGISTRY_POLICY_SCOPE V1, only {sorted(V1_ACTIONS)}",
                 problem="are actions ECR does not accept in a V1 registry policy",
             )
-    return lifecycle_policy_json(
+    return compact_json(
         {
             "Version": POLICY_VERSION,
             "Statement": [s.document() for s in sorted(statements, key=lambda s: s.sid)],

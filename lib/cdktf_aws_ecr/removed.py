@@ -19,20 +19,16 @@ repository the code does not manage.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
-from constructs import Construct
-
-from ._app_state import path_of, state_of
-from ._synth_checks import add_synth_check
+from ._framework import AwsProvider, Construct
+from ._state import add_synth_check, path_of, state_of
 from .addresses import forget, repository_address_id
+from .checks import check_name
 from .errors import ValidationError
 from .providers import alias_of, check_provider
-from .registry import check_same_stack, registry_key
-from .validation import check_name, is_token
-
-if TYPE_CHECKING:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
+from .registry import check_same_stack, owner_for
+from .tokens import is_token
 
 RETAINED_RESOURCE_TYPES = ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy")
 
@@ -55,7 +51,7 @@ class RemovedRepository(Construct):
         id: str,
         *,
         name: str,
-        provider: Optional["AwsProvider"] = None,
+        provider: Optional[AwsProvider] = None,
     ) -> None:
         state = state_of(scope)
         where = f"RemovedRepository '{path_of(scope, state)}/{id}'"
@@ -73,7 +69,7 @@ class RemovedRepository(Construct):
         super().__init__(scope, id)
         self.repository_name = name
         self._where = where
-        self._key = registry_key(state, provider)
+        self._provider = provider
         address_id = repository_address_id(name, alias_of(provider) if provider is not None else None)
         for resource_type in RETAINED_RESOURCE_TYPES:
             forget(state.stack, f"{resource_type}.{address_id}")
@@ -82,7 +78,7 @@ class RemovedRepository(Construct):
 
     def _check_not_declared(self) -> None:
         """Terraform refuses a ``removed`` block for a resource the code still declares."""
-        owner = self._state.book.owner_by_key.get(self._key)
+        owner = owner_for(self._state, self._provider)
         declared = owner.request_named(self.repository_name) if owner is not None else None
         if declared is not None and declared.stack_path == self._state.path:
             raise ValidationError(

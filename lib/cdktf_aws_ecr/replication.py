@@ -49,10 +49,11 @@ from typing import (
     Tuple,
 )
 
+from .checks import check_account_id, check_region, type_name
 from .errors import ValidationError
-from .identifiers import check_account_id, check_region, is_literal
+from .facts import partition_of
 from .registry_policy import RegistryPolicyStatement, replication_source_statement
-from .validation import type_name, is_token, partition_of
+from .tokens import is_literal, is_token
 
 # https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html#replication-considerations
 # and https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html

@@ -22,7 +22,9 @@ from typing import (
     Unpack,
 )
 
-from cdktf import (
+from ._framework import (
+    AwsProvider,
+    Construct,
     DefaultTokenResolver,
     Fn,
     IResolvable,
@@ -33,14 +35,10 @@ from cdktf import (
     TerraformStack,
     Token,
     Tokenization,
+    aws,
 )
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-from constructs import Construct
-
-from ._app_state import path_of, state_of
-from ._lazy import lazy_string
 from ._policy_data_source import write_policy_document
-from ._synth_checks import add_synth_check
+from ._state import add_synth_check, lazy_string, path_of, state_of
 from .access import (
     GRANTEES_ALLOWED,
     Access,
@@ -48,46 +46,10 @@ from .access import (
     PushPrincipalArns,
     RepositoryPolicyDocument,
 )
-from .enums import EncryptionType, ImageTagMutability, ScanFrequency
-from .errors import ValidationError
-from .inputs import (
-    Input,
-    InputSpec,
-    checked_inputs,
-    expand_keyword_arguments,
-    input_specs,
-    with_init_signature,
-)
-from .lifecycle import (
-    MAX_TAG_PATTERN_WILDCARDS,
-    MIN_ARCHIVE_DAYS,
-    PROTECTED_TAGS_ALLOWED,
-    SEED_LIFECYCLE_KEYWORDS,
-    TAG_PATTERN_PATTERN,
-    TAG_PATTERNS_ALLOWED,
-    LifecycleRule,
-    assemble_lifecycle_policy,
-    check_lifecycle_rules,
-    check_protected_tags,
-    seed_lifecycle_rules,
-)
-from .policies import lifecycle_policy_json
 from .addresses import node_id, pin_address, repository_address_id
-from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
-from .registry import Registry, ScanningRequest, check_same_stack, registry_key
-from .registry_login import grant_registry_login
-from .replication import REPLICATE_TO_ALLOWED, ReplicationDestination, check_replicate_to
-from .validation import (
+from .checks import (
     KMS_KEY_ALLOWED,
-    MAX_COUNT,
-    MAX_TAG_KEY_LENGTH,
-    MAX_TAG_VALUE_LENGTH,
-    MAX_TAGS,
     PRINCIPALS_ALLOWED,
-    REPOSITORY_NAME_LENGTH,
-    REPOSITORY_NAME_PATTERN,
-    RESERVED_TAG_PREFIX,
-    TAG_PREFIX_PATTERN,
     TAG_PREFIXES_ALLOWED,
     TAGS_ALLOWED,
     check_bool,
@@ -101,13 +63,48 @@ from .validation import (
     check_tag_prefixes,
     check_tag_total,
     check_tags,
-    is_map_token,
-    is_token,
     kms_key_allowed_in,
-    literal_in_expression,
-    literal_text,
     type_name,
 )
+from .enums import EncryptionType, ImageTagMutability, ScanFrequency
+from .errors import ValidationError
+from .facts import (
+    MAX_COUNT,
+    MAX_TAG_KEY_LENGTH,
+    MAX_TAG_VALUE_LENGTH,
+    MAX_TAGS,
+    REPOSITORY_NAME_LENGTH,
+    REPOSITORY_NAME_PATTERN,
+    RESERVED_TAG_PREFIX,
+    TAG_PREFIX_PATTERN,
+)
+from .inputs import (
+    Input,
+    InputSpec,
+    checked_inputs,
+    expand_keyword_arguments,
+    input_specs,
+    with_init_signature,
+)
+from .json_text import compact_json
+from .lifecycle import (
+    MAX_TAG_PATTERN_WILDCARDS,
+    MIN_ARCHIVE_DAYS,
+    PROTECTED_TAGS_ALLOWED,
+    SEED_LIFECYCLE_KEYWORDS,
+    TAG_PATTERN_PATTERN,
+    TAG_PATTERNS_ALLOWED,
+    LifecycleRule,
+    assemble_lifecycle_policy,
+    check_lifecycle_rules,
+    check_protected_tags,
+    seed_lifecycle_rules,
+)
+from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
+from .registry import Registry, ScanningRequest, check_same_stack, owner_for
+from .registry_login import grant_registry_login
+from .replication import REPLICATE_TO_ALLOWED, ReplicationDestination, check_replicate_to
+from .tokens import is_map_token, is_token, literal_in_expression, literal_text
 
 Number = Union[int, float]
 #: A boolean, or a boolean token (``TerraformVariable(type="bool").boolean_value``).
@@ -435,7 +432,7 @@ def _lifecycle_policy_text(document: Mapping[str, Any]) -> str:
         ]
         return Fn.jsonencode({**document, "rules": rules})
     # A description may hold "${" or "%{", which Terraform would read as an expression.
-    return literal_text(lifecycle_policy_json(dict(document)))
+    return literal_text(compact_json(dict(document)))
 
 
 class _TokenChecks:
@@ -635,14 +632,12 @@ def _kms_key_construct(
 
 def _kms_keys(root: Construct) -> Dict[Tuple[bool, str], List[Any]]:
     """Every ``KmsKey`` and ``DataAwsKmsKey`` of the app, by (data source?, logical id)."""
-    from cdktf_cdktf_provider_aws.data_aws_kms_key import DataAwsKmsKey
-    from cdktf_cdktf_provider_aws.kms_key import KmsKey
 
     keys: Dict[Tuple[bool, str], List[Any]] = {}
     for element in root.node.find_all():
-        if isinstance(element, (KmsKey, DataAwsKmsKey)):
+        if isinstance(element, (aws.KmsKey, aws.DataAwsKmsKey)):
             logical_id = TerraformStack.of(element).get_logical_id(element)
-            keys.setdefault((isinstance(element, DataAwsKmsKey), logical_id), []).append(element)
+            keys.setdefault((isinstance(element, aws.DataAwsKmsKey), logical_id), []).append(element)
     return keys
 
 
@@ -788,7 +783,7 @@ class Repository(Construct):
                 stack_path=state.path,
                 replicate_to=settings["replicate_to"],
             )
-            owner = state.book.owner_by_key.get(registry_key(state, provider))
+            owner = owner_for(state, provider)
             if owner is not None:
                 owner.check_new(request)
             access_policy = RepositoryPolicyDocument()
@@ -830,31 +825,23 @@ class Repository(Construct):
 
     def _build(self, settings: Mapping[str, Any]) -> None:
         # Bindings are imported here, after cdktf_aws_ecr set up their lean start.
-        from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument
-        from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
-        from cdktf_cdktf_provider_aws.ecr_repository import (
-            EcrRepository,
-            EcrRepositoryEncryptionConfiguration,
-            EcrRepositoryImageScanningConfiguration,
-        )
-        from cdktf_cdktf_provider_aws.ecr_repository_policy import EcrRepositoryPolicy
 
         provider = settings["provider"]
         token_checks = _TokenChecks(self._where)
         token_checks.collect(settings, self._tag_total_condition)
         key = settings["kms_key_arn"]
         encryption = EncryptionType.KMS.value if key is not None else settings["encryption_type"]
-        self.repository = EcrRepository(
+        self.repository = aws.EcrRepository(
             self,
             "repository",
             name=settings["name"],
             image_tag_mutability=settings["image_tag_mutability"],
             force_delete=settings["force_delete"],
-            image_scanning_configuration=EcrRepositoryImageScanningConfiguration(
+            image_scanning_configuration=aws.EcrRepositoryImageScanningConfiguration(
                 scan_on_push=settings["scan_on_push"]
             ),
             encryption_configuration=[
-                EcrRepositoryEncryptionConfiguration(
+                aws.EcrRepositoryEncryptionConfiguration(
                     encryption_type=encryption,
                     kms_key=key if encryption == EncryptionType.KMS.value else None,
                 )
@@ -881,12 +868,12 @@ class Repository(Construct):
         # its ARN is unknown exactly when it is being replaced, which recreates them.
         recreate_with_repository = [f"aws_ecr_repository.{repository_id}.arn"]
 
-        self.lifecycle_policy: Optional[EcrLifecyclePolicy] = None
+        self.lifecycle_policy: Optional[aws.EcrLifecyclePolicy] = None
         self._token_checks = token_checks
         self._recreate_with_repository = recreate_with_repository
         if self._lifecycle_document is not None:
             enabled = settings["enable_lifecycle_policy"]
-            self.lifecycle_policy = EcrLifecyclePolicy(
+            self.lifecycle_policy = aws.EcrLifecyclePolicy(
                 self,
                 "lifecycle_policy",
                 repository=repository_name,
@@ -902,8 +889,8 @@ class Repository(Construct):
                 path=(*self._path, "lifecycle_policy"),
             )
 
-        self.policy_document: Optional[DataAwsIamPolicyDocument] = None
-        self.repository_policy: Optional[EcrRepositoryPolicy] = None
+        self.policy_document: Optional[aws.DataAwsIamPolicyDocument] = None
+        self.repository_policy: Optional[aws.EcrRepositoryPolicy] = None
         self._address_id = address_id
         self._repository_name = repository_name
         self._policy_preconditions = token_checks.repository_policy
@@ -998,22 +985,18 @@ class Repository(Construct):
 
     def _access_policy_changed(self) -> None:
         """Emit the repository policy with the first statement; keep its guards current."""
-        from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
-            DataAwsIamPolicyDocument,
-        )
-        from cdktf_cdktf_provider_aws.ecr_repository_policy import EcrRepositoryPolicy
 
         provider = self.settings["provider"]
         stack = self._state.stack
         if self.policy_document is None:
-            self.policy_document = DataAwsIamPolicyDocument(
+            self.policy_document = aws.DataAwsIamPolicyDocument(
                 self, "policy_document", provider=provider
             )
             pin_address(
                 stack, self.policy_document, "aws_iam_policy_document", self._address_id,
                 managed=False, path=(*self._path, "policy_document"),
             )
-            self.repository_policy = EcrRepositoryPolicy(
+            self.repository_policy = aws.EcrRepositoryPolicy(
                 self,
                 "repository_policy",
                 repository=self._repository_name,

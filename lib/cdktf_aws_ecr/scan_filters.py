@@ -72,9 +72,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
+from .checks import type_name
 from .enums import ScanFrequency
 from .errors import ValidationError
-from .validation import REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, type_name
+from .facts import REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN
 
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RegistryScanningRule.html
 # ("repositoryFilters ... Maximum number of 100 items").

@@ -1,0 +1,116 @@
+"""AWS facts the library relies on: identifier patterns, limits and actions, each stated once
+with the page it comes from."""
+
+from __future__ import annotations
+
+from typing import Tuple
+
+# ------------------------------------------------------------------ accounts, regions, partitions
+
+# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ReplicationDestination.html
+# (registryId: [0-9]{12})
+ACCOUNT_ID_PATTERN = r"\d{12}"
+# Provider 5.100 validates `region` with this shape: it accepted "us-east-10"
+# and refused "eusc-de-east-1" and "US-east-1" in `terraform validate`.
+REGION_PATTERN = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
+PARTITION_PATTERN = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?|-eusc)?"
+# Region name prefix -> AWS partition; every other region is in "aws".
+_REGION_PARTITIONS = (
+    ("cn-", "aws-cn"),
+    ("us-gov-", "aws-us-gov"),
+    ("us-isob-", "aws-iso-b"),
+    ("us-iso-", "aws-iso"),
+    ("eu-isoe-", "aws-iso-e"),
+    ("us-isof-", "aws-iso-f"),
+    ("eusc-", "aws-eusc"),
+)
+
+
+def partition_of(region: str) -> str:
+    """The AWS partition of a region, e.g. ``cn-north-1`` -> ``aws-cn``."""
+    for prefix, partition in _REGION_PARTITIONS:
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
+# ------------------------------------------------------------------ IAM
+
+# IAM names: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+MAX_IAM_NAME_LENGTH = 64
+IAM_NAME_CHARACTERS = r"\w+=,.@-"
+_IAM_NAME = rf"[{IAM_NAME_CHARACTERS}]{{1,{MAX_IAM_NAME_LENGTH}}}"
+#: IAM limits a role or user path ("/" ... "/") to 512 characters.
+MAX_IAM_PATH_LENGTH = 512
+PRINCIPAL_PATTERN = (
+    ACCOUNT_ID_PATTERN
+    + rf"|arn:{PARTITION_PATTERN}:iam::\d{{12}}:(?:root|(?:role|user)/(?:[{IAM_NAME_CHARACTERS}]+/)*{_IAM_NAME})"
+    rf"|arn:{PARTITION_PATTERN}:sts::\d{{12}}:(?:assumed-role/{_IAM_NAME}/[{IAM_NAME_CHARACTERS}]{{2,64}}"
+    rf"|federated-user/[{IAM_NAME_CHARACTERS}]{{2,32}})"
+)
+ROLE_ARN_PATTERN = (
+    rf"arn:({PARTITION_PATTERN}):iam::(\d{{12}}):role/(?:[{IAM_NAME_CHARACTERS}]+/)*{_IAM_NAME}"
+)
+POLICY_VERSION = "2012-10-17"
+# The ID formats of AWS Organizations: organization o-<10-32>, all lowercase letters and digits,
+# https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html
+ORGANIZATION_ID_PATTERN = r"o-[a-z0-9]{10,32}"
+
+# ------------------------------------------------------------------ KMS
+
+KMS_KEY_ARN_PATTERN = (
+    rf"arn:{PARTITION_PATTERN}:kms:{REGION_PATTERN}:\d{{12}}:"
+    r"key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+)
+KMS_ALIAS_PATTERN = rf"(?:arn:{PARTITION_PATTERN}:kms:[^:]*:\d{{12}}:)?alias/.*"
+
+# ------------------------------------------------------------------ repositories
+
+# The seed module's repository name pattern: lowercase path segments joined by '/'.
+REPOSITORY_NAME_PATTERN = r"[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
+REPOSITORY_NAME_LENGTH = (2, 256)
+# ECR stores countNumber as a 32-bit integer.
+MAX_COUNT = 2**31 - 1
+# A Docker tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}; a prefix is any non-empty start of one.
+TAG_PREFIX_PATTERN = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
+
+# ------------------------------------------------------------------ resource tags
+
+# Tag limits of ECR: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Tag.html
+# gives keys 1-128 and values 0-256 characters and, unlike services such as ECS, no
+# character pattern; the 50-tag limit and the reserved "aws:" key prefix are AWS-wide
+# (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
+MAX_TAGS = 50
+MAX_TAG_KEY_LENGTH = 128
+MAX_TAG_VALUE_LENGTH = 256
+RESERVED_TAG_PREFIX = "aws:"
+# AWS allows this tag key, but the jsii kernel refuses it as a map key (it
+# would reach JavaScript's prototype), so it could never get to Terraform.
+JSII_RESERVED_KEY = "__proto__"
+
+# ------------------------------------------------------------------ repository access
+
+#: What a pull-only principal may do: read layers and manifests.
+PULL_ACTIONS: Tuple[str, ...] = (
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchGetImage",
+    "ecr:BatchCheckLayerAvailability",
+)
+#: What a push principal may do: everything a puller may, plus upload images.
+PUSH_ACTIONS: Tuple[str, ...] = PULL_ACTIONS + (
+    "ecr:PutImage",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+)
+PULL_STATEMENT_SID = "AllowPull"
+PUSH_STATEMENT_SID = "AllowPush"
+#: ECR refuses a repository policy longer than this (SetRepositoryPolicy
+#: ``policyText``: "Maximum length of 10240"),
+#: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html
+MAX_REPOSITORY_POLICY_LENGTH = 10240
+
+# ------------------------------------------------------------------ lifecycle policies
+
+#: ECR's limit on the size of a lifecycle policy document.
+MAX_LIFECYCLE_POLICY_LENGTH = 30720
