@@ -523,7 +523,7 @@ class Registry(Construct):
         self._replication_rules: List[ReplicationRule] = []
         self._replication: Optional[Any] = None
         self._replication_plan: Optional[Tuple[RegistryLocation, ReplicationPlan]] = None
-        self._caller: Optional["aws.DataAwsCallerIdentity"] = None
+        self._caller: Optional[Any] = None
         self._replication_sources: List[str] = []
         self._organizations: List[str] = []
         self._registry_policy: Optional[Any] = None

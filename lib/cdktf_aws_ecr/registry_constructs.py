@@ -286,7 +286,7 @@ class RepositoryCreationTemplate(Construct):
         self._role = role
         stack = registry.stack_state.stack
         address = prefix_address_id("creation_template", self.prefix, registry.alias)
-        self.policy_document: Optional[aws.DataAwsIamPolicyDocument] = None
+        self.policy_document: Optional[Any] = None
         if not document.is_empty:
             self.policy_document = aws.DataAwsIamPolicyDocument(
                 self, "policy_document", provider=registry.provider

@@ -868,7 +868,7 @@ class Repository(Construct):
         # its ARN is unknown exactly when it is being replaced, which recreates them.
         recreate_with_repository = [f"aws_ecr_repository.{repository_id}.arn"]
 
-        self.lifecycle_policy: Optional[aws.EcrLifecyclePolicy] = None
+        self.lifecycle_policy: Optional[Any] = None
         self._token_checks = token_checks
         self._recreate_with_repository = recreate_with_repository
         if self._lifecycle_document is not None:
@@ -889,8 +889,8 @@ class Repository(Construct):
                 path=(*self._path, "lifecycle_policy"),
             )
 
-        self.policy_document: Optional[aws.DataAwsIamPolicyDocument] = None
-        self.repository_policy: Optional[aws.EcrRepositoryPolicy] = None
+        self.policy_document: Optional[Any] = None
+        self.repository_policy: Optional[Any] = None
         self._address_id = address_id
         self._repository_name = repository_name
         self._policy_preconditions = token_checks.repository_policy
