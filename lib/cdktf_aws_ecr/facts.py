@@ -114,3 +114,19 @@ MAX_REPOSITORY_POLICY_LENGTH = 10240
 
 #: ECR's limit on the size of a lifecycle policy document.
 MAX_LIFECYCLE_POLICY_LENGTH = 30720
+#: PutLifecyclePolicy: ``lifecyclePolicyText`` is 100 to 30,720 characters,
+#: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutLifecyclePolicy.html
+MIN_LIFECYCLE_POLICY_LENGTH = 100
+#: Service quota "Rules per lifecycle policy" (not adjustable),
+#: https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
+MAX_LIFECYCLE_RULES = 50
+#: "There is a maximum limit of four wildcards (*) per string" (tagPatternList),
+#: https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html
+MAX_TAG_PATTERN_WILDCARDS = 4
+# A tagPatternList entry: a Docker tag (see TAG_PREFIX_PATTERN) with '*' for any run,
+# https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
+TAG_PATTERN_PATTERN = r"[A-Za-z0-9_*][A-Za-z0-9_.*-]{0,127}"
+#: "Archived images have a minimum storage duration of 90 days. You cannot configure
+#: lifecycle policies that delete images that have been in archive for less than 90 days",
+#: https://docs.aws.amazon.com/AmazonECR/latest/userguide/archive-image.html
+MIN_ARCHIVE_DAYS = 90
