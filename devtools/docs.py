@@ -64,7 +64,7 @@ def inputs_table() -> str:
 
 def lifecycle_rule_table() -> str:
     """``LifecycleRule``'s fields, from their metadata (defaults are described, not literals)."""
-    from cdktf_aws_ecr.lifecycle import lifecycle_rule_fields
+    from cdktf_aws_ecr.lifecycle.rules import lifecycle_rule_fields
 
     return _specs_table(lifecycle_rule_fields(), quote_default=False)
 
@@ -73,7 +73,7 @@ def prod_lifecycle_preview() -> str:
     """The preview command's output for prod's synthesized policy on :data:`PREVIEW_IMAGES`."""
     from cdktf import Testing
 
-    from cdktf_aws_ecr.preview import STACK_FILE, main
+    from cdktf_aws_ecr.lifecycle.preview import STACK_FILE, main
     from stacks import ENVIRONMENTS, DeploySettings, build_app
 
     prod = tuple(environment for environment in ENVIRONMENTS if environment.name == "prod")

@@ -13,7 +13,7 @@ import pytest
 
 from cdktf_aws_ecr import LifecycleRule, Repository
 from cdktf_aws_ecr.repository import INPUTS, OUTPUTS
-from cdktf_aws_ecr.lifecycle import lifecycle_rule_fields
+from cdktf_aws_ecr.lifecycle.rules import lifecycle_rule_fields
 from devtools import docs, seed
 
 PARAMETERS = {

@@ -25,8 +25,8 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 from cdktf_aws_ecr import Repository
 from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
-from cdktf_aws_ecr.lifecycle import LifecycleRule, TagStatus, assemble_lifecycle_policy
-from cdktf_aws_ecr.preview import find_lifecycle_policy, main, registry_images
+from cdktf_aws_ecr.lifecycle.preview import find_lifecycle_policy, main, registry_images
+from cdktf_aws_ecr.lifecycle.rules import LifecycleRule, TagStatus, assemble_lifecycle_policy
 from devtools.local_aws import LocalAws
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -533,4 +533,5 @@ def test_the_command_runs_as_a_module_against_the_local_endpoint(
     assert first.endswith(": 2 of 4 images would expire")
     assert header.split() == ["IMAGE", "TAGS", "PUSHED", "(UTC)", "VERDICT", "RULE", "WHY"]
     assert result.stderr == f"--fail-on-expire: 1 image(s) would expire: {registry['v1.0']}\n"
+
 

@@ -1,7 +1,7 @@
 """Typed lifecycle rules, the policy they assemble into, and the whole-policy check.
 
 Each refusal asserts the ValidationError's ``parameter`` and a fragment of its
-message. The AWS pages behind each rule are cited in ``cdktf_aws_ecr.lifecycle``
+message. The AWS pages behind each rule are cited in ``cdktf_aws_ecr.lifecycle.policy_check``
 next to the check.
 """
 
@@ -17,15 +17,15 @@ from cdktf import Fn, Token
 from cdktf_aws_ecr import json_text
 from cdktf_aws_ecr.errors import ValidationError
 from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
-from cdktf_aws_ecr.lifecycle import (
-    MAX_LIFECYCLE_RULES,
+from cdktf_aws_ecr.facts import MAX_LIFECYCLE_RULES
+from cdktf_aws_ecr.lifecycle.policy_check import check_lifecycle_policy
+from cdktf_aws_ecr.lifecycle.rules import (
     PROTECT_COUNT,
     LifecycleRule,
     TagStatus,
     assemble_lifecycle_policy,
-    check_lifecycle_policy,
-    tag_pattern_matches,
 )
+from cdktf_aws_ecr.lifecycle.simulator import tag_pattern_matches
 
 # --------------------------------------------------------------------------- helpers
 

@@ -27,7 +27,7 @@ from cdktf_aws_ecr import (
     TagStatus,
     Upstream,
 )
-from cdktf_aws_ecr.lifecycle import assemble_lifecycle_policy
+from cdktf_aws_ecr.lifecycle.rules import assemble_lifecycle_policy
 from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
 from cdktf_aws_ecr.registry_constructs import DEFAULT_TEMPLATE_LIFECYCLE_RULES
 from conftest import ACCOUNT, resources_of, synth_json

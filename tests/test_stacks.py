@@ -13,7 +13,7 @@ import pytest
 from cdktf import App, Testing
 
 from cdktf_aws_ecr import PULL_ACTIONS, PUSH_ACTIONS, LifecycleRule, TagStatus, ValidationError, preview_lifecycle
-from cdktf_aws_ecr.lifecycle import tag_pattern_matches
+from cdktf_aws_ecr.lifecycle.simulator import tag_pattern_matches
 from stacks import ENVIRONMENTS, DeploySettings, build_app
 from stacks.environments import registry_groups
 

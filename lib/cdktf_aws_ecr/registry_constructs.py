@@ -10,7 +10,7 @@ or for replication, get ECR's defaults (mutable tags, AES256, no lifecycle or
 repository policy) unless a creation template with a matching prefix applies.
 A :class:`RepositoryCreationTemplate` takes the guardrail inputs of a
 ``Repository``, and its lifecycle and repository policies come from the same
-code: :func:`~cdktf_aws_ecr.lifecycle.assemble_lifecycle_policy` and
+code: :func:`~cdktf_aws_ecr.lifecycle.rules.assemble_lifecycle_policy` and
 :class:`~cdktf_aws_ecr.access.RepositoryPolicyDocument`, rendered by an
 ``aws_iam_policy_document`` as for a repository.
 https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html
@@ -67,7 +67,7 @@ from .inputs import (
     with_init_signature,
 )
 from .json_text import compact_json
-from .lifecycle import (
+from .lifecycle.rules import (
     PROTECTED_TAGS_ALLOWED,
     LifecycleRule,
     TagStatus,
@@ -166,7 +166,7 @@ class RepositoryCreationTemplateProps(TypedDict, total=False):
         default=None,
     )]
     lifecycle_rules: Annotated[Sequence[LifecycleRule], Input(
-        description="The lifecycle policy's rules (`cdktf_aws_ecr.lifecycle.LifecycleRule`). "
+        description="The lifecycle policy's rules (`cdktf_aws_ecr.LifecycleRule`). "
         "Default: untagged images expire after 14 days, the newest 30 images are kept. "
         "Empty, with no `protected_tags`: no lifecycle policy.",
         allowed="a list of `LifecycleRule`, numbered as `assemble_lifecycle_policy` numbers them",

@@ -71,11 +71,14 @@ from .errors import ValidationError
 from .facts import (
     MAX_COUNT,
     MAX_TAG_KEY_LENGTH,
+    MAX_TAG_PATTERN_WILDCARDS,
     MAX_TAG_VALUE_LENGTH,
     MAX_TAGS,
+    MIN_ARCHIVE_DAYS,
     REPOSITORY_NAME_LENGTH,
     REPOSITORY_NAME_PATTERN,
     RESERVED_TAG_PREFIX,
+    TAG_PATTERN_PATTERN,
     TAG_PREFIX_PATTERN,
 )
 from .inputs import (
@@ -87,12 +90,9 @@ from .inputs import (
     with_init_signature,
 )
 from .json_text import compact_json
-from .lifecycle import (
-    MAX_TAG_PATTERN_WILDCARDS,
-    MIN_ARCHIVE_DAYS,
+from .lifecycle.rules import (
     PROTECTED_TAGS_ALLOWED,
     SEED_LIFECYCLE_KEYWORDS,
-    TAG_PATTERN_PATTERN,
     TAG_PATTERNS_ALLOWED,
     LifecycleRule,
     assemble_lifecycle_policy,
