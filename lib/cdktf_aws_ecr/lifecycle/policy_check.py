@@ -76,6 +76,14 @@ _ACTION_KEYS = frozenset({"type", "targetStorageClass"})
 TAG_PATTERN_RE = re.compile(TAG_PATTERN_PATTERN, re.ASCII)
 
 
+def wildcard_problem(pattern: Any) -> Optional[str]:
+    """Why a tag pattern has too many ``*``, or None."""
+    # LifecyclePolicies.html: "a maximum limit of four wildcards (*) per string".
+    if isinstance(pattern, str) and pattern.count("*") > MAX_TAG_PATTERN_WILDCARDS:
+        return f"holds {pattern!r}, with {pattern.count('*')} '*'"
+    return None
+
+
 class _Absent:
     def __repr__(self) -> str:
         return "(absent)"
@@ -276,13 +284,13 @@ def _check_rule(index: int, rule: Any, name: Namer) -> CheckedRule:
             f"is given with tagStatus {status!r}",
         )
     for pattern in patterns or ():
-        # LifecyclePolicies.html: "a maximum limit of four wildcards (*) per string".
-        if isinstance(pattern, str) and pattern.count("*") > MAX_TAG_PATTERN_WILDCARDS:
+        problem = wildcard_problem(pattern)
+        if problem is not None:
             raise fail(
                 here("selection.tagPatternList"),
                 selection["tagPatternList"],
                 f"patterns with at most {MAX_TAG_PATTERN_WILDCARDS} '*' each",
-                f"holds {pattern!r}, with {pattern.count('*')} '*'",
+                problem,
             )
     count_type = selection["countType"]
     if count_type not in COUNT_TYPES:

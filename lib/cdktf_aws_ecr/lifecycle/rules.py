@@ -25,6 +25,7 @@ from .policy_check import (
     TRANSITION,
     TagStatus,
     check_document,
+    wildcard_problem,
 )
 
 __all__ = [
@@ -88,14 +89,9 @@ def _check_tag_patterns(parameter: str, value: Any) -> Tuple[str, ...]:
         raise ValidationError(parameter, value, allowed, problem="is empty")
     for item in items:
         if TAG_PATTERN_RE.fullmatch(item):
-            # LifecyclePolicies.html: "a maximum limit of four wildcards (*) per string".
-            if item.count("*") > MAX_TAG_PATTERN_WILDCARDS:
-                raise ValidationError(
-                    parameter,
-                    value,
-                    allowed,
-                    problem=f"holds {item!r}, with {item.count('*')} '*'",
-                )
+            problem = wildcard_problem(item)
+            if problem is not None:
+                raise ValidationError(parameter, value, allowed, problem=problem)
         elif not is_token(item):
             raise ValidationError(
                 parameter, value, allowed, problem=f"holds an invalid pattern {item!r}"
@@ -437,29 +433,15 @@ LifecycleRule.__doc__ = "\n\n".join(
 
 
 def _protect_rule(pattern: str, rule_priority: int, archived: bool) -> Dict[str, Any]:
-    """A rule that claims the images tagged ``pattern`` and never expires them.
-
-    ECR has no "keep" action. An image matched by a rule's tag filter cannot
-    be expired (or archived) by any rule of lower priority that selects the
-    same storage class (LifecyclePolicies.html), so an ``expire`` rule whose
-    count is never exceeded keeps its images safe: beyond :data:`PROTECT_COUNT`
-    images for active ones, after :data:`PROTECT_COUNT` days in archive for
-    archived ones (the only count type ECR has for the archive class).
-    """
-    selection: Dict[str, Any] = {"tagStatus": TagStatus.TAGGED.value, "tagPatternList": [pattern]}
-    if archived:
-        selection.update(
-            storageClass=ARCHIVE, countType="sinceImageTransitioned", countUnit=DAYS
-        )
-    else:
-        selection["countType"] = "imageCountMoreThan"
-    selection["countNumber"] = PROTECT_COUNT
-    return {
-        "rulePriority": rule_priority,
-        "description": f"Never expire {'archived ' if archived else ''}images tagged {pattern}",
-        "selection": selection,
-        "action": {"type": EXPIRE},
-    }
+    """A rule that claims the images tagged ``pattern`` and never expires them (no
+    lower rule of its storage class can then expire them either): it expires beyond
+    :data:`PROTECT_COUNT` images, or days in archive for archived images."""
+    return LifecycleRule(
+        tag_pattern_list=[pattern],
+        max_image_count=None if archived else PROTECT_COUNT,
+        max_days_in_archive=PROTECT_COUNT if archived else None,
+        description=f"Never expire {'archived ' if archived else ''}images tagged {pattern}",
+    ).as_policy_rule(rule_priority)
 
 
 def assemble_lifecycle_policy(
