@@ -98,28 +98,37 @@ def prod_lifecycle_preview() -> str:
     return f"```console\n$ {command}\n{out.getvalue()}```"
 
 
-def registry_inputs_table() -> str:
-    from cdktf_aws_ecr.registry import REGISTRY_INPUTS
+def registry_specs(name: str) -> "Tuple[InputSpec, ...]":
+    """The documented inputs of a registry owner method, by table constant name."""
+    from cdktf_aws_ecr.inputs import input_specs
+    from cdktf_aws_ecr.registry.creation_template import RepositoryCreationTemplateInputs
+    from cdktf_aws_ecr.registry.owner import RegistryProps
+    from cdktf_aws_ecr.registry.pull_through_cache import PullThroughCacheInputs
+    from cdktf_aws_ecr.registry.replication_planner import ReplicateInputs
 
-    return _specs_table(REGISTRY_INPUTS, quote_default=True)
+    props = {
+        "REGISTRY_INPUTS": RegistryProps,
+        "REPLICATE_INPUTS": ReplicateInputs,
+        "PULL_THROUGH_CACHE_INPUTS": PullThroughCacheInputs,
+        "REPOSITORY_CREATION_TEMPLATE_INPUTS": RepositoryCreationTemplateInputs,
+    }[name]
+    return input_specs(props)
+
+
+def registry_inputs_table() -> str:
+    return _specs_table(registry_specs("REGISTRY_INPUTS"), quote_default=True)
 
 
 def replicate_inputs_table() -> str:
-    from cdktf_aws_ecr.registry import REPLICATE_INPUTS
-
-    return _specs_table(REPLICATE_INPUTS, quote_default=True)
+    return _specs_table(registry_specs("REPLICATE_INPUTS"), quote_default=True)
 
 
 def pull_through_cache_inputs_table() -> str:
-    from cdktf_aws_ecr.registry_constructs import PULL_THROUGH_CACHE_INPUTS
-
-    return _specs_table(PULL_THROUGH_CACHE_INPUTS, quote_default=True)
+    return _specs_table(registry_specs("PULL_THROUGH_CACHE_INPUTS"), quote_default=True)
 
 
 def creation_template_inputs_table() -> str:
-    from cdktf_aws_ecr.registry_constructs import REPOSITORY_CREATION_TEMPLATE_INPUTS
-
-    return _specs_table(REPOSITORY_CREATION_TEMPLATE_INPUTS, quote_default=True)
+    return _specs_table(registry_specs("REPOSITORY_CREATION_TEMPLATE_INPUTS"), quote_default=True)
 
 
 def outputs_table() -> str:
@@ -136,7 +145,7 @@ def scanning_coverage() -> str:
     from cdktf import Testing
 
     from cdktf_aws_ecr import Registry
-    from cdktf_aws_ecr.scan_filters import wildcard_matches
+    from cdktf_aws_ecr.registry.prefixes import wildcard_matches
     from stacks import DeploySettings, build_app
 
     stacks = build_app(

@@ -29,7 +29,7 @@ from cdktf_aws_ecr import (
 )
 from cdktf_aws_ecr.lifecycle.rules import assemble_lifecycle_policy
 from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
-from cdktf_aws_ecr.registry_constructs import DEFAULT_TEMPLATE_LIFECYCLE_RULES
+from cdktf_aws_ecr.registry.creation_template import DEFAULT_TEMPLATE_LIFECYCLE_RULES
 from conftest import ACCOUNT, resources_of, synth_json
 from devtools import terraform as tf
 from test_registry_scanning import assert_refused, assert_synth_refused

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cdktf_aws_ecr.account_settings import RegistryPolicyScope
+from cdktf_aws_ecr.enums import RegistryPolicyScope
 from cdktf_aws_ecr.registry_policy import (
     RegistryPolicyStatement,
     organization_pull_through_cache_statement,

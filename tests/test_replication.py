@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, List, Sequence
 import jsii
 from cdktf import IAnyProducer, IResolveContext, Lazy, TerraformStack
 
-from cdktf_aws_ecr.replication import (
+from cdktf_aws_ecr.registry.replication_planner import (
     DestinationRegistry,
     OverCoverage,
     PlannedRule,

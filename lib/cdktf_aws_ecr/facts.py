@@ -130,3 +130,51 @@ TAG_PATTERN_PATTERN = r"[A-Za-z0-9_*][A-Za-z0-9_.*-]{0,127}"
 #: lifecycle policies that delete images that have been in archive for less than 90 days",
 #: https://docs.aws.amazon.com/AmazonECR/latest/userguide/archive-image.html
 MIN_ARCHIVE_DAYS = 90
+
+# ------------------------------------------------------------------ registry scanning
+
+# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RegistryScanningRule.html
+# ("repositoryFilters ... Maximum number of 100 items").
+MAX_FILTERS_PER_RULE = 100
+# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ScanningRepositoryFilter.html:
+# length 1-255 (not 256, the repository name limit) and this pattern.
+MAX_FILTER_LENGTH = 255
+SCAN_FILTER_PATTERN = r"[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*"
+SCAN_FILTER_TYPE = "WILDCARD"
+
+# ------------------------------------------------------------------ replication
+
+# https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html#replication-considerations
+# and https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
+# ("Filters per rule in a replication configuration: 100"); provider 5.100's
+# schema has the same maxima (rule 10, destination 25, repository_filter 100).
+MAX_REPLICATION_RULES = 10
+MAX_REPLICATION_DESTINATIONS = 25
+MAX_REPLICATION_FILTERS = 100
+# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RepositoryFilter.html
+REPLICATION_FILTER_TYPE = "PREFIX_MATCH"
+REPLICATION_FILTER_LENGTH = (2, 256)
+REPLICATION_FILTER_PATTERN = r"(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*"
+
+# ------------------------------------------------------------------ pull-through cache, creation templates
+
+#: The prefix of the whole registry, for pull-through cache rules and creation templates.
+ROOT = "ROOT"
+# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RepositoryCreationTemplate.html
+# (prefix pattern); provider 5.100 requires 2-256 characters where the API allows 1.
+TEMPLATE_PREFIX_LENGTH = (2, 256)
+TEMPLATE_PREFIX_PATTERN = r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*/?|ROOT"
+# Provider 5.100 refuses descriptions over 255 characters (the API allows 256).
+MAX_DESCRIPTION_LENGTH = 255
+# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PullThroughCacheRule.html
+# (ecrRepositoryPrefix and upstreamRepositoryPrefix; provider 5.100 checks the same)
+CACHE_PREFIX_LENGTH = (2, 30)
+CACHE_PREFIX_PATTERN = TEMPLATE_PREFIX_PATTERN
+# https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
+# ("Pull through cache rules per registry: 50", not adjustable)
+MAX_CACHE_RULES = 50
+# https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-rule.html
+SECRET_NAME_PREFIX = "ecr-pullthroughcache/"
+# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreatePullThroughCacheRule.html
+# (credentialArn: 50-612 characters, name characters [a-zA-Z0-9/_+=.@-])
+SECRET_ARN_LENGTH = (50, 612)

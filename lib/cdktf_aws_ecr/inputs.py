@@ -25,7 +25,7 @@ import inspect
 import typing
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Callable, Dict, Mapping, Tuple
+from typing import AbstractSet, Any, Callable, Dict, Mapping, Tuple
 
 
 class _Required:
@@ -118,11 +118,19 @@ def input_specs(props: type) -> Tuple[InputSpec, ...]:
     )
 
 
-def checked_inputs(props: type, given: Mapping[str, Any], callable_name: str) -> Dict[str, Any]:
+def checked_inputs(
+    props: type,
+    given: Mapping[str, Any],
+    callable_name: str,
+    *,
+    checked_elsewhere: AbstractSet[str] = frozenset(),
+) -> Dict[str, Any]:
     """Every declared input of ``props``, checked, with defaults filled in.
 
     Unknown and missing keywords raise ``TypeError``, as Python does for a
     function written out by hand; a bad value raises ``ValidationError``.
+    Inputs named in ``checked_elsewhere`` are returned as given: the settings
+    object they go to checks them, once.
     """
     declared = _declared(props)
     for name in given:
@@ -134,7 +142,11 @@ def checked_inputs(props: type, given: Mapping[str, Any], callable_name: str) ->
     if missing:
         raise TypeError(f"{callable_name}() missing required keyword argument {missing[0]!r}")
     return {
-        name: spec.check(name, given.get(name, spec.default))
+        name: (
+            given.get(name, spec.default)
+            if name in checked_elsewhere
+            else spec.check(name, given.get(name, spec.default))
+        )
         for name, (_, spec) in declared.items()
     }
 

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .account_settings import RegistryPolicyScope
 from .checks import check_account_id, check_principals, check_region
+from .enums import RegistryPolicyScope
 from .errors import ValidationError
 from .facts import partition_of
 from .json_text import compact_json

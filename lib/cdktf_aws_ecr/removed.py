@@ -27,7 +27,8 @@ from .addresses import forget, repository_address_id
 from .checks import check_name
 from .errors import ValidationError
 from .providers import alias_of, check_provider
-from .registry import check_same_stack, owner_for
+from .registry.membership import check_same_stack
+from .registry.owner import owner_for
 from .tokens import is_token
 
 RETAINED_RESOURCE_TYPES = ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy")
@@ -79,7 +80,7 @@ class RemovedRepository(Construct):
     def _check_not_declared(self) -> None:
         """Terraform refuses a ``removed`` block for a resource the code still declares."""
         owner = owner_for(self._state, self._provider)
-        declared = owner.request_named(self.repository_name) if owner is not None else None
+        declared = owner._request_named(self.repository_name) if owner is not None else None
         if declared is not None and declared.stack_path == self._state.path:
             raise ValidationError(
                 "name",

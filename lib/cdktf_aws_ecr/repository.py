@@ -101,9 +101,14 @@ from .lifecycle.rules import (
     seed_lifecycle_rules,
 )
 from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
-from .registry import Registry, ScanningRequest, check_same_stack, owner_for
+from .registry.membership import RepositoryRequest, check_same_stack
+from .registry.owner import Registry, owner_for
+from .registry.replication_planner import (
+    REPLICATE_TO_ALLOWED,
+    ReplicationDestination,
+    check_replicate_to,
+)
 from .registry_login import grant_registry_login
-from .replication import REPLICATE_TO_ALLOWED, ReplicationDestination, check_replicate_to
 from .tokens import is_map_token, is_token, literal_in_expression, literal_text
 
 Number = Union[int, float]
@@ -773,7 +778,7 @@ class Repository(Construct):
                 if settings["enable_lifecycle_policy"] is not False
                 else None
             )
-            request = ScanningRequest(
+            request = RepositoryRequest(
                 name=settings["name"],
                 scan_on_push=settings["scan_on_push"],
                 enhanced_frequency=(
@@ -785,7 +790,7 @@ class Repository(Construct):
             )
             owner = owner_for(state, provider)
             if owner is not None:
-                owner.check_new(request)
+                owner._check_new(request)
             access_policy = RepositoryPolicyDocument()
             for access, parameter in (
                 (Access.PULL, "pull_principal_arns"),
@@ -820,7 +825,7 @@ class Repository(Construct):
         self._lifecycle_document = lifecycle_document
         require_provider_versions(state.stack)
         self._build(settings)
-        (owner or Registry._implicit(state, provider)).add(request)
+        (owner or Registry._implicit(state, provider))._add_repository(request)
         add_synth_check(state, self._check_with_provider)
 
     def _build(self, settings: Mapping[str, Any]) -> None:

@@ -1,29 +1,7 @@
-"""Private image replication: one ``aws_ecr_replication_configuration`` per registry.
-
-A registry (one account in one region) has exactly one replication
-configuration, so every request for replication must be merged into it:
-
-* **per repository**: a repository name and the destinations it wants
-  (``Repository(..., replicate_to=[ReplicationDestination(...)])``);
-* **registry level**: :class:`ReplicationRule`, a list of name prefixes (or
-  none, meaning every repository) and its destinations.
-
-:func:`plan_replication` merges them into a :class:`ReplicationPlan` within
-AWS's limits: at most 10 rules, at most 25 unique destinations across all
-rules, at most 100 ``PREFIX_MATCH`` filters per rule. Repositories asking for
-identical destination sets share a rule. A ``PREFIX_MATCH`` filter matches
-every repository whose name *starts with* it, so a filter ``api`` also
-replicates ``api-gateway``; when a rule would need more than 100 filters,
-names are merged into common prefixes, which widens what they match. Every
-repository of the app that is matched without having asked for those
-destinations is reported in :attr:`ReplicationPlan.over_coverage`;
-repositories the app does not manage can be matched too and are not known.
-
-Replication copies only images pushed after the configuration exists, one hop,
-and never deletes. Replicas get default repository settings unless a
-``REPLICATION`` creation template applies in the destination registry.
-Cross-account destinations must allow the source in their registry policy:
-:meth:`ReplicationPlan.destination_policy_statements`.
+"""The replication planner: registry-level prefix rules and per-repository requests merged
+into one configuration within AWS's limits (10 rules, 25 unique destinations, 100
+``PREFIX_MATCH`` filters per rule), with a report of what the merged filters copy beyond
+what was asked. Pure Python; the owner writes its result.
 https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
 """
 
@@ -35,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import (
     AbstractSet,
+    Annotated,
     Any,
     Callable,
     Dict,
@@ -47,30 +26,29 @@ from typing import (
     Sequence,
     Set,
     Tuple,
+    TypedDict,
 )
 
-from .checks import check_account_id, check_region, type_name
-from .errors import ValidationError
-from .facts import partition_of
-from .registry_policy import RegistryPolicyStatement, replication_source_statement
-from .tokens import is_literal, is_token
+from ..checks import check_account_id, check_region, type_name
+from ..errors import ValidationError
+from ..facts import (
+    MAX_REPLICATION_DESTINATIONS,
+    MAX_REPLICATION_FILTERS,
+    MAX_REPLICATION_RULES,
+    REPLICATION_FILTER_LENGTH,
+    REPLICATION_FILTER_PATTERN,
+    REPLICATION_FILTER_TYPE,
+    partition_of,
+)
+from ..inputs import Input, checked_inputs
+from ..registry_policy import RegistryPolicyStatement, replication_source_statement
+from ..tokens import is_literal, is_token
+from .prefixes import PAST_NAMES, NameIndex, common_prefix_length, prefix_free
 
-# https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html#replication-considerations
-# and https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
-# ("Filters per rule in a replication configuration: 100"); provider 5.100's
-# schema has the same maxima (rule 10, destination 25, repository_filter 100).
-MAX_RULES = 10
-MAX_UNIQUE_DESTINATIONS = 25
-MAX_FILTERS_PER_RULE = 100
-# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RepositoryFilter.html
-FILTER_TYPE = "PREFIX_MATCH"
-FILTER_LENGTH = (2, 256)
-FILTER_PATTERN = r"(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*"
-
-_FILTER = re.compile(FILTER_PATTERN, re.ASCII)
+_FILTER = re.compile(REPLICATION_FILTER_PATTERN, re.ASCII)
 FILTER_ALLOWED = (
-    f"repository name prefixes of {FILTER_LENGTH[0]}-{FILTER_LENGTH[1]} characters "
-    f"matching ^{FILTER_PATTERN}$ (PREFIX_MATCH: a filter matches every name that "
+    f"repository name prefixes of {REPLICATION_FILTER_LENGTH[0]}-{REPLICATION_FILTER_LENGTH[1]} characters "
+    f"matching ^{REPLICATION_FILTER_PATTERN}$ (PREFIX_MATCH: a filter matches every name that "
     "starts with it), or tokens"
 )
 
@@ -118,7 +96,7 @@ def _check_filter(parameter: str, value: Any, whole: Any) -> str:
         raise ValidationError(
             parameter, whole, FILTER_ALLOWED, problem=f"holds {type_name(value)}: {value!r}"
         )
-    low, high = FILTER_LENGTH
+    low, high = REPLICATION_FILTER_LENGTH
     if low <= len(value) <= high and _FILTER.fullmatch(value):
         return value
     if is_token(value):
@@ -145,13 +123,13 @@ def _destination_list(parameter: str, value: Any) -> Tuple[ReplicationDestinatio
 
 
 PREFIXES_ALLOWED = (
-    f"at most {MAX_FILTERS_PER_RULE} distinct " + FILTER_ALLOWED + "; none means every repository"
+    f"at most {MAX_REPLICATION_FILTERS} distinct " + FILTER_ALLOWED + "; none means every repository"
 )
 DESTINATIONS_ALLOWED = (
-    f"1 to {MAX_UNIQUE_DESTINATIONS} distinct ReplicationDestination(region, account_id=None)"
+    f"1 to {MAX_REPLICATION_DESTINATIONS} distinct ReplicationDestination(region, account_id=None)"
 )
 REPLICATE_TO_ALLOWED = (
-    f"at most {MAX_UNIQUE_DESTINATIONS} distinct ReplicationDestination(region, account_id=None); "
+    f"at most {MAX_REPLICATION_DESTINATIONS} distinct ReplicationDestination(region, account_id=None); "
     "none: not replicated"
 )
 
@@ -167,11 +145,11 @@ def check_prefixes(parameter: str, value: Any) -> Tuple[str, ...]:
         raise ValidationError(
             parameter, value, "distinct " + FILTER_ALLOWED, problem=f"repeats {repeated}"
         )
-    if len(value) > MAX_FILTERS_PER_RULE:
+    if len(value) > MAX_REPLICATION_FILTERS:
         raise ValidationError(
             parameter,
             value,
-            f"at most {MAX_FILTERS_PER_RULE} prefixes per replication rule (AWS limit); "
+            f"at most {MAX_REPLICATION_FILTERS} prefixes per replication rule (AWS limit); "
             "split them across rules",
             problem=f"has {len(value)}",
         )
@@ -181,11 +159,11 @@ def check_prefixes(parameter: str, value: Any) -> Tuple[str, ...]:
 def check_destinations(parameter: str, value: Any) -> Tuple[ReplicationDestination, ...]:
     """The destinations of a rule: 1 to 25 distinct :class:`ReplicationDestination`."""
     destinations = _destination_list(parameter, value)
-    if not destinations or len(destinations) > MAX_UNIQUE_DESTINATIONS:
+    if not destinations or len(destinations) > MAX_REPLICATION_DESTINATIONS:
         raise ValidationError(
             parameter,
             value,
-            f"1 to {MAX_UNIQUE_DESTINATIONS} destinations (AWS limit)",
+            f"1 to {MAX_REPLICATION_DESTINATIONS} destinations (AWS limit)",
             problem=f"has {len(destinations)}",
         )
     return destinations
@@ -194,7 +172,7 @@ def check_destinations(parameter: str, value: Any) -> Tuple[ReplicationDestinati
 def check_replicate_to(parameter: str, value: Any) -> Tuple[ReplicationDestination, ...]:
     """A repository's destinations: none, or up to 25 distinct :class:`ReplicationDestination`."""
     destinations = _destination_list(parameter, value)
-    if len(destinations) > MAX_UNIQUE_DESTINATIONS:
+    if len(destinations) > MAX_REPLICATION_DESTINATIONS:
         raise ValidationError(
             parameter,
             value,
@@ -204,25 +182,40 @@ def check_replicate_to(parameter: str, value: Any) -> Tuple[ReplicationDestinati
     return destinations
 
 
+class ReplicateInputs(TypedDict, total=False):
+    """The arguments of :meth:`~cdktf_aws_ecr.Registry.replicate`."""
+
+    prefixes: Annotated[Sequence[str], Input(
+        description="Repository name prefixes to replicate (`PREFIX_MATCH`: `prod/` replicates "
+        "every repository whose name starts with it, including future ones). An empty list "
+        "replicates every repository of the registry.",
+        allowed=PREFIXES_ALLOWED,
+        check=check_prefixes,
+    )]
+    destinations: Annotated[Sequence[ReplicationDestination], Input(
+        description="The registries that receive the copies: `ReplicationDestination(region, "
+        "account_id=None)`, where None is this registry's own account.",
+        allowed=DESTINATIONS_ALLOWED,
+        check=check_destinations,
+    )]
+
+
 @dataclass(frozen=True)
 class ReplicationRule:
-    """A registry-level rule: replicate every repository whose name starts with a prefix.
-
-    :param prefixes: Repository name prefixes (``PREFIX_MATCH`` filters), each
-        2-256 characters matching ``^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$``,
-        at most 100. An empty list replicates every repository of the registry.
-    :param destinations: Where to copy the images: 1-25 distinct
-        :class:`ReplicationDestination`.
-    """
+    """A registry-level rule: replicate every repository whose name starts with a prefix
+    (:class:`ReplicateInputs` documents and checks its fields)."""
 
     prefixes: Sequence[str]
     destinations: Sequence[ReplicationDestination]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "prefixes", check_prefixes("prefixes", self.prefixes))
-        object.__setattr__(
-            self, "destinations", check_destinations("destinations", self.destinations)
+        checked = checked_inputs(
+            ReplicateInputs,
+            {"prefixes": self.prefixes, "destinations": self.destinations},
+            "ReplicationRule",
         )
+        object.__setattr__(self, "prefixes", checked["prefixes"])
+        object.__setattr__(self, "destinations", checked["destinations"])
 
 
 @dataclass(frozen=True)
@@ -247,7 +240,7 @@ class PlannedRule:
         }
         if self.filters:
             rule["repository_filter"] = [
-                {"filter": f, "filter_type": FILTER_TYPE} for f in self.filters
+                {"filter": f, "filter_type": REPLICATION_FILTER_TYPE} for f in self.filters
             ]
         return rule
 
@@ -336,41 +329,7 @@ class _Unfit(Exception):
     """A grouping of requests that cannot be written within the limits; says why."""
 
 
-def _prefix_free(names: Iterable[str]) -> List[str]:
-    """The names without those another name already covers ("api" covers "api-v2")."""
-    result: List[str] = []
-    for name in sorted(set(names)):
-        if not result or not name.startswith(result[-1]):
-            result.append(name)
-    return result
-
-
-def _common_prefix(a: str, b: str) -> str:
-    length = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        length += 1
-    return a[:length]
-
-
-# Sorts after every character a repository name can hold.
-_BEYOND = "\U0010ffff"
-
-
-class _Names:
-    """Sorted names, counted by prefix in O(log n)."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self.sorted = sorted(set(names))
-
-    def starting_with(self, prefix: str) -> List[str]:
-        low = bisect.bisect_left(self.sorted, prefix)
-        high = bisect.bisect_left(self.sorted, prefix + _BEYOND)
-        return self.sorted[low:high]
-
-
-def _compact(filters: List[str], limit: int, outsiders: _Names) -> List[str]:
+def _compact(filters: List[str], limit: int, outsiders: NameIndex) -> List[str]:
     """Merge prefix-free ``filters`` into at most ``limit`` prefixes, widening them least.
 
     ``outsiders`` are app repositories that must not be matched if avoidable.
@@ -387,11 +346,11 @@ def _compact(filters: List[str], limit: int, outsiders: _Names) -> List[str]:
             totals.append(totals[-1] + len(outsiders.starting_with(name)))
         best: Optional[Tuple[int, int, int, str]] = None
         for left, right in zip(current, current[1:]):
-            prefix = _common_prefix(left, right)
-            if len(prefix) < FILTER_LENGTH[0] or not _FILTER.fullmatch(prefix):
+            prefix = left[: common_prefix_length(left, right)]
+            if len(prefix) < REPLICATION_FILTER_LENGTH[0] or not _FILTER.fullmatch(prefix):
                 continue
             low = bisect.bisect_left(current, prefix)
-            high = bisect.bisect_left(current, prefix + _BEYOND)
+            high = bisect.bisect_left(current, prefix + PAST_NAMES)
             newly = len(outsiders.starting_with(prefix)) - (totals[high] - totals[low])
             key = (newly, -len(prefix), low - high, prefix)
             if best is None or key < best:
@@ -399,7 +358,7 @@ def _compact(filters: List[str], limit: int, outsiders: _Names) -> List[str]:
         if best is None:
             raise _Unfit(
                 f"their {len(current)} names share no common prefix of "
-                f"{FILTER_LENGTH[0]}+ characters left to merge into {limit} filters"
+                f"{REPLICATION_FILTER_LENGTH[0]}+ characters left to merge into {limit} filters"
             )
         prefix = best[3]
         current = sorted([f for f in current if not f.startswith(prefix)] + [prefix])
@@ -409,7 +368,7 @@ def _compact(filters: List[str], limit: int, outsiders: _Names) -> List[str]:
 def _fit(
     groups: Sequence[Tuple[Destinations, List[str]]],
     budget: int,
-    outsiders_of: Mapping[Destinations, _Names],
+    outsiders_of: Mapping[Destinations, NameIndex],
     compact: bool,
 ) -> List[PlannedRule]:
     """Rules for ``groups`` in at most ``budget`` rules.
@@ -421,14 +380,14 @@ def _fit(
         raise _Unfit(f"they need {len(groups)} rules and {budget} are left")
     filter_sets = []
     for _, names in groups:
-        literal = _prefix_free(n for n in names if is_literal(n))
+        literal = prefix_free(n for n in names if is_literal(n))
         opaque = sorted({n for n in names if not is_literal(n)})
         filter_sets.append((literal, opaque))
     shares = [1] * len(groups)
 
     def shortfall(i: int) -> int:
         literal, opaque = filter_sets[i]
-        return len(literal) + len(opaque) - MAX_FILTERS_PER_RULE * shares[i]
+        return len(literal) + len(opaque) - MAX_REPLICATION_FILTERS * shares[i]
 
     for _ in range(budget - len(groups)):
         i = max(range(len(groups)), key=lambda j: (shortfall(j), -j))
@@ -437,13 +396,13 @@ def _fit(
         shares[i] += 1
     rules: List[PlannedRule] = []
     for (destinations, _), (literal, opaque), share in zip(groups, filter_sets, shares):
-        room = MAX_FILTERS_PER_RULE * share - len(opaque)
+        room = MAX_REPLICATION_FILTERS * share - len(opaque)
         if room < len(literal):
             where = f"repositories replicating to {_describe(destinations)}"
             if not compact:
                 raise _Unfit(
                     f"{where} need {len(literal) + len(opaque)} filters, more than "
-                    f"{share} rule(s) of {MAX_FILTERS_PER_RULE} hold"
+                    f"{share} rule(s) of {MAX_REPLICATION_FILTERS} hold"
                 )
             if room < 1:
                 raise _Unfit(f"{where}: {len(opaque)} names are tokens, which cannot be merged")
@@ -522,11 +481,11 @@ def _check_unique_destinations(
     from_rules = len(unique)
     for name in sorted(requested):
         unique.update(dict.fromkeys(sorted(requested[name])))
-    if len(unique) > MAX_UNIQUE_DESTINATIONS:
+    if len(unique) > MAX_REPLICATION_DESTINATIONS:
         raise ValidationError(
             "replicate_to" if len(unique) > from_rules else "replication_rules",
             [str(d) for d in unique],
-            f"at most {MAX_UNIQUE_DESTINATIONS} unique destinations (account + region) across "
+            f"at most {MAX_REPLICATION_DESTINATIONS} unique destinations (account + region) across "
             "all replication rules of a registry (AWS limit)",
             problem=f"would make {len(unique)} unique destinations",
         )
@@ -535,7 +494,7 @@ def _check_unique_destinations(
 def _merge(
     needs: Mapping[str, Destinations],
     budget: int,
-    outsiders: Callable[[Destinations], _Names],
+    outsiders: Callable[[Destinations], NameIndex],
     registry_rules: int,
 ) -> List[PlannedRule]:
     """The fewest-surprise rules for ``needs``: exact splits before widened prefixes."""
@@ -561,7 +520,7 @@ def _merge(
     raise ValidationError(
         "replicate_to",
         {name: sorted(map(str, wanted)) for name, wanted in sorted(needs.items())},
-        f"at most {MAX_RULES} replication rules of at most {MAX_FILTERS_PER_RULE} "
+        f"at most {MAX_REPLICATION_RULES} replication rules of at most {MAX_REPLICATION_FILTERS} "
         f"filters per registry (AWS limits); {registry_rules} are registry-level rules",
         problem="cannot be written as one replication configuration: " + "; ".join(reasons),
     )
@@ -601,11 +560,11 @@ def plan_replication(
         raise ValidationError(
             "replication_rules", rules, "a list of ReplicationRule", problem="is not"
         )
-    if len(rules) > MAX_RULES:
+    if len(rules) > MAX_REPLICATION_RULES:
         raise ValidationError(
             "replication_rules",
             len(rules),
-            f"at most {MAX_RULES} replication rules per registry (AWS limit)",
+            f"at most {MAX_REPLICATION_RULES} replication rules per registry (AWS limit)",
             problem="rules are too many",
         )
     checked = _check_requests({} if requests is None else requests)
@@ -643,12 +602,12 @@ def plan_replication(
     ) -> Set[DestinationRegistry]:
         return set(destinations) - requested.get(name, frozenset()) - covered(name)
 
-    def outsiders(destinations: Destinations) -> _Names:
+    def outsiders(destinations: Destinations) -> NameIndex:
         """App repositories that a rule to ``destinations`` must not match if avoidable."""
-        return _Names(k for k in literal_known if unwanted(k, destinations))
+        return NameIndex(k for k in literal_known if unwanted(k, destinations))
 
     merged = (
-        _merge(needs, MAX_RULES - len(fixed), outsiders, len(fixed)) if needs else []
+        _merge(needs, MAX_REPLICATION_RULES - len(fixed), outsiders, len(fixed)) if needs else []
     )
     over: Dict[str, Tuple[Set[DestinationRegistry], Set[str]]] = {}
     for planned in merged:
