@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import (
-    Annotated,
     Any,
-    Callable,
     Dict,
     List,
     Mapping,
     Optional,
-    Required,
-    Sequence,
     Tuple,
-    TypedDict,
-    Union,
     Unpack,
 )
 
@@ -27,8 +20,6 @@ from ._framework import (
     Construct,
     DefaultTokenResolver,
     Fn,
-    IResolvable,
-    Op,
     Precondition,
     StringConcat,
     TerraformResourceLifecycle,
@@ -42,47 +33,22 @@ from ._state import add_synth_check, lazy_string, path_of, state_of
 from .access import (
     GRANTEES_ALLOWED,
     Access,
-    PullPrincipalArns,
-    PushPrincipalArns,
     RepositoryPolicyDocument,
 )
 from .addresses import node_id, pin_address, repository_address_id
 from .checks import (
-    KMS_KEY_ALLOWED,
-    PRINCIPALS_ALLOWED,
-    TAG_PREFIXES_ALLOWED,
-    TAGS_ALLOWED,
-    check_bool,
-    check_choice,
-    check_count,
-    check_kms_key_arn,
     check_kms_key_region,
-    check_name,
-    check_plain_bool,
     check_principal_partitions,
-    check_tag_prefixes,
     check_tag_total,
-    check_tags,
     kms_key_allowed_in,
     type_name,
 )
-from .enums import EncryptionType, ImageTagMutability, ScanFrequency
+from .enums import EncryptionType
 from .errors import ValidationError
 from .facts import (
-    MAX_COUNT,
-    MAX_TAG_KEY_LENGTH,
-    MAX_TAG_PATTERN_WILDCARDS,
-    MAX_TAG_VALUE_LENGTH,
     MAX_TAGS,
-    MIN_ARCHIVE_DAYS,
-    REPOSITORY_NAME_LENGTH,
-    REPOSITORY_NAME_PATTERN,
-    RESERVED_TAG_PREFIX,
-    TAG_PATTERN_PATTERN,
-    TAG_PREFIX_PATTERN,
 )
 from .inputs import (
-    Input,
     InputSpec,
     checked_inputs,
     expand_keyword_arguments,
@@ -91,189 +57,25 @@ from .inputs import (
 )
 from .json_text import compact_json
 from .lifecycle.rules import (
-    PROTECTED_TAGS_ALLOWED,
     SEED_LIFECYCLE_KEYWORDS,
-    TAG_PATTERNS_ALLOWED,
     LifecycleRule,
     assemble_lifecycle_policy,
-    check_lifecycle_rules,
-    check_protected_tags,
     seed_lifecycle_rules,
 )
-from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
+from .preconditions import TokenChecks
+from .providers import ProviderFacts, alias_of, require_provider_versions
 from .registry.membership import RepositoryRequest, check_same_stack
 from .registry.owner import Registry, owner_for
-from .registry.replication_planner import (
-    REPLICATE_TO_ALLOWED,
-    ReplicationDestination,
-    check_replicate_to,
-)
 from .registry_login import grant_registry_login
-from .tokens import is_map_token, is_token, literal_in_expression, literal_text
-
-Number = Union[int, float]
-#: A boolean, or a boolean token (``TerraformVariable(type="bool").boolean_value``).
-BoolOrToken = Union[bool, IResolvable]
-
-_NO_TAGS: Mapping[str, str] = MappingProxyType({})
-
-
-class RepositoryProps(TypedDict, total=False):
-    """The keyword arguments of :class:`Repository`: the seed module's variables,
-    with the same names, types and defaults, plus ``lifecycle_rules``, ``protected_tags``,
-    ``prevent_destroy``, ``provider`` and ``replicate_to``.
-
-    Enumerations accept the enum member or its exact, case-sensitive string.
-    """
-
-    name: Required[Annotated[str, Input(
-        description="Repository name, e.g. `payments/accounts-service`. Unique per registry.",
-        allowed="2-256 chars, `^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$`; or a token",
-        check=check_name,
-    )]]
-    image_tag_mutability: Annotated[Union[str, ImageTagMutability], Input(
-        description="`IMMUTABLE` stops a pushed tag (`:v1.4.2`, `:latest`) from being moved to another image.",
-        allowed="`MUTABLE`, `IMMUTABLE`; or a token",
-        check=lambda parameter, value: check_choice(parameter, value, ImageTagMutability),
-        default="IMMUTABLE",
-    )]
-    scan_on_push: Annotated[BoolOrToken, Input(
-        description="Basic scan of every pushed image. Under an ENHANCED registry the repository "
-        "is put in the enhanced `SCAN_ON_PUSH` rule instead, so it stays scanned (a token counts as on).",
-        allowed="bool; or a boolean token",
-        check=check_bool,
-        default=True,
-    )]
-    enhanced_scanning: Annotated[bool, Input(
-        description="Amazon Inspector enhanced scanning through the registry's single scanning configuration.",
-        allowed="bool (not a token: the registry's configuration is laid out at synth)",
-        check=lambda parameter, value: check_plain_bool(
-            parameter, value, "the registry's scanning configuration is laid out at synth"
-        ),
-        default=False,
-    )]
-    enhanced_scan_frequency: Annotated[Union[str, ScanFrequency], Input(
-        description="Enhanced scanning frequency, used when `enhanced_scanning` is on.",
-        allowed="`SCAN_ON_PUSH`, `CONTINUOUS_SCAN`; a token only while `enhanced_scanning` is off",
-        check=lambda parameter, value: check_choice(parameter, value, ScanFrequency),
-        default="CONTINUOUS_SCAN",
-    )]
-    encryption_type: Annotated[Union[str, EncryptionType], Input(
-        description="Used when `kms_key_arn` is None; `KMS` then means the AWS-managed `aws/ecr` "
-        "key. Fixed at creation.",
-        allowed="`AES256`, `KMS`; or a token",
-        check=lambda parameter, value: check_choice(parameter, value, EncryptionType),
-        default="AES256",
-    )]
-    kms_key_arn: Annotated[Optional[str], Input(
-        description="Customer-managed key; forces `encryption_type` to `KMS`. Aliases are refused "
-        "(they replace the repository on every plan).",
-        allowed="KMS *key* ARN in the repository's region (checked at synth); or a token "
-        "(a Terraform precondition refuses a non-key ARN)",
-        check=check_kms_key_arn,
-        default=None,
-    )]
-    force_delete: Annotated[BoolOrToken, Input(
-        description="Let a destroy delete a repository that still holds images.",
-        allowed="bool; or a boolean token",
-        check=check_bool,
-        default=False,
-    )]
-    enable_lifecycle_policy: Annotated[BoolOrToken, Input(
-        description="Attach a lifecycle policy: the seed's two rules (expire untagged images by "
-        "age, keep the newest tagged images), or `lifecycle_rules`, behind `protected_tags`.",
-        allowed="bool; or a boolean token (the policy then gets a Terraform `count`); not False "
-        "with `lifecycle_rules` or `protected_tags`",
-        check=check_bool,
-        default=True,
-    )]
-    untagged_image_expiry_days: Annotated[Number, Input(
-        description="Expire untagged images older than this many days (the seed's rule 1; "
-        "`lifecycle_rules` replace it).",
-        allowed="1 to 2147483647; or a number token (checked by a Terraform precondition)",
-        check=check_count,
-        default=14,
-    )]
-    max_tagged_image_count: Annotated[Number, Input(
-        description="Keep the newest this many images whose tags match every listed prefix (the "
-        "seed's rule 2; `lifecycle_rules` replace it).",
-        allowed="1 to 2147483647; or a number token (checked by a Terraform precondition)",
-        check=check_count,
-        default=30,
-    )]
-    lifecycle_tag_prefix_list: Annotated[Sequence[str], Input(
-        description="Tag prefixes of the seed's tagged-image rule. As in ECR, several prefixes "
-        "mean AND: an image is selected only if it carries a tag for *every* prefix, so images "
-        "tagged with only some of them never expire; several warn "
-        "(`LifecycleTagPrefixListWarning`). For a tag of *any* prefix, use `lifecycle_rules` "
-        "with one `LifecycleRule` per prefix.",
-        allowed="distinct Docker tag prefixes, at least one while the lifecycle policy is on; "
-        "or a list token (checked by a Terraform precondition)",
-        check=check_tag_prefixes,
-        default=("v",),
-    )]
-    lifecycle_rules: Annotated[Sequence[LifecycleRule], Input(
-        description="Not in the seed module. Typed rules that replace the seed's two rules "
-        "(`add_lifecycle_rule` adds more): explicit priorities are kept, the others numbered in "
-        "order, the `ANY` rule last (of each storage class). Rules may archive instead of "
-        "expire. The whole policy is checked as ECR checks it.",
-        allowed="a list of `LifecycleRule` (fields below); not with an explicitly passed "
-        "`untagged_image_expiry_days`, `max_tagged_image_count` or `lifecycle_tag_prefix_list`",
-        check=check_lifecycle_rules,
-        default=(),
-    )]
-    protected_tags: Annotated[Sequence[str], Input(
-        description="Not in the seed module. Tag patterns whose images never expire (nor go to "
-        "archive), with `lifecycle_rules` or the seed's rules: each pattern gets its own rule, "
-        "ahead of the others. Protected images still take places in lower rules' "
-        "`max_image_count` windows.",
-        allowed=PROTECTED_TAGS_ALLOWED,
-        check=check_protected_tags,
-        default=(),
-    )]
-    pull_principal_arns: PullPrincipalArns
-    push_principal_arns: PushPrincipalArns
-    tags: Annotated[Mapping[str, str], Input(
-        description="Tags on the repository, merged with the provider's `default_tags`.",
-        allowed="at most 50 counting the provider's `default_tags`; keys 1-128 and values 0-256 "
-        "characters of any kind ECR allows; no `aws:` key prefix, not `__proto__`; or a map "
-        "token, or tokens as keys or values (checked by a Terraform precondition)",
-        check=check_tags,
-        default=_NO_TAGS,
-    )]
-    prevent_destroy: Annotated[Optional[bool], Input(
-        description="Not in the seed module. Terraform's `lifecycle.prevent_destroy`: any plan "
-        "that would destroy or replace the repository fails, before anything is touched. "
-        "Default: on, unless `force_delete=True` (a plain True) says the repository and its "
-        "images may go.",
-        allowed="None (the default above), True or False (not a token: Terraform needs a literal)",
-        check=lambda parameter, value: None if value is None else check_plain_bool(
-            parameter, value, "Terraform's lifecycle.prevent_destroy must be a literal"
-        ),
-        default=None,
-    )]
-    provider: Annotated[Optional[AwsProvider], Input(
-        description="Not in the seed module. The `AwsProvider` every resource of the repository "
-        "uses, e.g. an aliased provider of a second region; its account and region decide the "
-        "registry the repository reports to.",
-        allowed="None (the stack's default provider, wherever and whenever it is created), or an "
-        "`AwsProvider` of the same stack",
-        check=check_provider,
-        default=None,
-    )]
-    replicate_to: Annotated[Sequence[ReplicationDestination], Input(
-        description="Not in the seed module. Registries that receive a copy of each image pushed "
-        "from then on: `ReplicationDestination(region, account_id=None)`, None meaning this "
-        "registry's account. Merged into the registry's single replication configuration "
-        "(see `Registry`); as a `PREFIX_MATCH` filter the name also replicates longer names "
-        "that start with it.",
-        allowed=REPLICATE_TO_ALLOWED.replace("ReplicationDestination(region, account_id=None)",
-                                             "`ReplicationDestination`")
-        + "; not this registry itself, not another partition (checked at synth)",
-        check=check_replicate_to,
-        default=(),
-    )]
-
+from .repository_props import (
+    RepositoryProps,
+    check_combinations,
+    check_lifecycle_combinations,
+    protected,
+    warn_if_destroyable,
+    warn_if_prefixes_mean_and,
+)
+from .tokens import is_token, literal_in_expression, literal_text
 
 #: The construct's inputs, in signature order. README's table is generated from these.
 INPUTS: tuple[InputSpec, ...] = input_specs(RepositoryProps)
@@ -292,54 +94,6 @@ OUTPUTS: tuple[OutputSpec, ...] = (
     OutputSpec("repository_url", "`<account>.dkr.ecr.<region>.amazonaws.com/<name>`, for docker push/pull and image references."),
     OutputSpec("registry_id", "Account ID of the registry that holds the repository."),
 )
-
-
-def _check_combinations(settings: Mapping[str, Any], given: Mapping[str, Any]) -> None:
-    """Checks of inputs that depend on each other (errors show the values as ``given``)."""
-    frequency = settings["enhanced_scan_frequency"]
-    if settings["enhanced_scanning"] and frequency not in {m.value for m in ScanFrequency}:
-        raise ValidationError(
-            "enhanced_scan_frequency",
-            given["enhanced_scan_frequency"],
-            "'SCAN_ON_PUSH' or 'CONTINUOUS_SCAN' as a plain value while enhanced_scanning "
-            "is on: the registry's scanning rules are grouped by frequency at synth time",
-            problem="is an unresolved token",
-        )
-    prefixes = settings["lifecycle_tag_prefix_list"]
-    if settings["enable_lifecycle_policy"] is not False and not prefixes:
-        raise ValidationError(
-            "lifecycle_tag_prefix_list",
-            given.get("lifecycle_tag_prefix_list", prefixes),
-            TAG_PREFIXES_ALLOWED + "; at least one while the lifecycle policy is enabled",
-            problem="is empty, and ECR rejects a 'tagged' lifecycle rule without prefixes",
-        )
-
-
-def _check_lifecycle_combinations(settings: Mapping[str, Any], given: Mapping[str, Any]) -> None:
-    """``lifecycle_rules`` replace the seed's two rules, so they are refused together
-    with an explicitly passed seed lifecycle keyword; ``protected_tags`` go with
-    either; neither means anything without a lifecycle policy."""
-    seed = [keyword for keyword in SEED_LIFECYCLE_KEYWORDS if keyword in given]
-    if settings["lifecycle_rules"] and seed:
-        raise ValidationError(
-            "lifecycle_rules",
-            given["lifecycle_rules"],
-            "either lifecycle_rules or the seed's lifecycle keywords "
-            f"({', '.join(SEED_LIFECYCLE_KEYWORDS)}), not both: lifecycle_rules replace the "
-            "seed's two rules",
-            problem="is given together with "
-            + " and ".join(f"{keyword}={given[keyword]!r}" for keyword in seed),
-        )
-    if settings["enable_lifecycle_policy"] is False:
-        for parameter in ("lifecycle_rules", "protected_tags"):
-            if settings[parameter]:
-                raise ValidationError(
-                    parameter,
-                    given[parameter],
-                    "nothing while enable_lifecycle_policy is False",
-                    problem="is given with enable_lifecycle_policy=False, which attaches no "
-                    "lifecycle policy",
-                )
 
 
 def _whole_policy_error(error: ValidationError, parameter: str, value: Any) -> ValidationError:
@@ -440,176 +194,6 @@ def _lifecycle_policy_text(document: Mapping[str, Any]) -> str:
     return literal_text(compact_json(dict(document)))
 
 
-class _TokenChecks:
-    """Terraform preconditions for inputs that are tokens, with this library's messages."""
-
-    def __init__(self, where: str) -> None:
-        self._where = where
-        self.repository: List[Precondition] = []
-        self.lifecycle_policy: List[Precondition] = []
-        self.repository_policy: List[Precondition] = []
-
-    def add(self, into: List[Precondition], parameter: str, condition: Any, allowed: str) -> None:
-        into.append(
-            Precondition(
-                condition=condition,
-                error_message=f"cdktf_aws_ecr: {self._where}: {parameter} is not allowed; "
-                f"allowed: {allowed}",
-            )
-        )
-
-    def collect(self, settings: Mapping[str, Any], tag_total: Callable[[str], str]) -> None:
-        name = settings["name"]
-        if is_token(name):
-            low, high = REPOSITORY_NAME_LENGTH
-            self.add(
-                self.repository, "name",
-                Op.and_(
-                    Fn.can(Fn.regex(f"^(?:{REPOSITORY_NAME_PATTERN})$", name)),
-                    Op.and_(Op.gte(Fn.length_of(name), low), Op.lte(Fn.length_of(name), high)),
-                ),
-                f"{low}-{high} characters matching ^{REPOSITORY_NAME_PATTERN}$",
-            )
-        key = settings["kms_key_arn"]
-        if key is not None and is_token(key):
-            self.add(
-                self.repository, "kms_key_arn",
-                Fn.can(Fn.regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/", key)),
-                KMS_KEY_ALLOWED,
-            )
-        tags = settings["tags"]
-        if is_map_token(tags):
-            # A for expression has no cdktf builder; cdktf resolves the token inside it.
-            whole = Token.as_string(Fn.merge([tags]))
-            self.add(
-                self.repository, "tags",
-                f"${{alltrue([for k, v in {whole} : length(k) >= 1 && "
-                f"length(k) <= {MAX_TAG_KEY_LENGTH} && length(v) <= {MAX_TAG_VALUE_LENGTH} && "
-                f'!startswith(lower(k), "{RESERVED_TAG_PREFIX}")]) && {tag_total(whole)}}}',
-                TAGS_ALLOWED,
-            )
-        else:
-            for key, text in tags.items():
-                if is_token(key):
-                    self.add(
-                        self.repository, "tags",
-                        Op.and_(
-                            Op.and_(
-                                Op.gte(Fn.length_of(key), 1),
-                                Op.lte(Fn.length_of(key), MAX_TAG_KEY_LENGTH),
-                            ),
-                            Op.not_(Fn.startswith(Fn.lower(key), RESERVED_TAG_PREFIX)),
-                        ),
-                        TAGS_ALLOWED,
-                    )
-                if is_token(text):
-                    self.add(
-                        self.repository, "tags",
-                        Op.lte(Fn.length_of(text), MAX_TAG_VALUE_LENGTH),
-                        TAGS_ALLOWED,
-                    )
-        if settings["enable_lifecycle_policy"] is not False:
-            for parameter in ("untagged_image_expiry_days", "max_tagged_image_count"):
-                number = settings[parameter]
-                if isinstance(number, float):
-                    self._count(self.lifecycle_policy, parameter, number)
-            prefixes = settings["lifecycle_tag_prefix_list"]
-            if is_token(prefixes):
-                self._non_empty(self.lifecycle_policy, "lifecycle_tag_prefix_list", prefixes,
-                                _TAG_PREFIX_CHECK.allowed)
-        for parameter in ("pull_principal_arns", "push_principal_arns"):
-            principals = settings[parameter]
-            if principals and is_token(principals):
-                self.add(
-                    self.repository_policy, parameter,
-                    Op.gte(Fn.length_of(principals), 1),
-                    PRINCIPALS_ALLOWED + "; at least one when given as a list token",
-                )
-
-
-    def typed_rules(
-        self, rules: Sequence[LifecycleRule], given: int, protected: Sequence[str]
-    ) -> List[Precondition]:
-        """The checks of the tokens in typed rules and protected tags, which ECR would
-        otherwise refuse at apply, after the repository exists: the same as the seed
-        keywords get, and each tag prefix or pattern that is a token matches the
-        pattern of its list. The first ``given`` rules are ``lifecycle_rules``, the
-        others were added by :meth:`Repository.add_lifecycle_rule`."""
-        checks: List[Precondition] = []
-        for index, pattern in enumerate(protected):
-            self._tag_items(checks, f"protected_tags[{index}]", [pattern], _TAG_PATTERN_CHECK)
-        for index, rule in enumerate(rules):
-            # "lifecycle_rules[0].max_image_count", "rule.max_image_count (add_lifecycle_rule call 2)"
-            label, call = (
-                (f"lifecycle_rules[{index}]", "")
-                if index < given
-                else ("rule", f" (add_lifecycle_rule call {index - given + 1})")
-            )
-            number = getattr(rule, rule.count_field)
-            if isinstance(number, float):
-                minimum = MIN_ARCHIVE_DAYS if rule.selects_archived else 1
-                self._count(checks, f"{label}.{rule.count_field}{call}", number, minimum)
-            for field, check in (
-                ("tag_prefix_list", _TAG_PREFIX_CHECK),
-                ("tag_pattern_list", _TAG_PATTERN_CHECK),
-            ):
-                items = getattr(rule, field)
-                if items is None:
-                    continue
-                if is_token(list(items)):
-                    self._non_empty(checks, f"{label}.{field}{call}", list(items), check.allowed)
-                else:
-                    self._tag_items(checks, f"{label}.{field}{call}", items, check)
-        return checks
-
-    def _count(
-        self, into: List[Precondition], parameter: str, number: float, minimum: int = 1
-    ) -> None:
-        """A number token is a whole number from ``minimum`` to 2**31-1, as ECR's countNumber."""
-        self.add(
-            into, parameter,
-            Op.and_(
-                Op.and_(Op.gte(number, minimum), Op.lte(number, MAX_COUNT)),
-                Op.eq(Fn.floor(number), number),
-            ),
-            f"a whole number from {minimum} to {MAX_COUNT}",
-        )
-
-    def _non_empty(
-        self, into: List[Precondition], parameter: str, items: List[str], allowed: str
-    ) -> None:
-        """A list token holds at least one tag prefix or pattern: ECR refuses an empty one."""
-        self.add(into, parameter, Op.gte(Fn.length_of(items), 1), allowed)
-
-    def _tag_items(
-        self, into: List[Precondition], parameter: str, items: Sequence[str], check: "_TagCheck"
-    ) -> None:
-        for item in items:
-            if is_token(item):
-                self.add(into, parameter, check.condition(item), check.allowed)
-
-
-@dataclass(frozen=True)
-class _TagCheck:
-    """How Terraform checks a tag prefix or pattern that is a token."""
-
-    pattern: str
-    max_wildcards: Optional[int]
-    #: What a list of them may hold (a list token must not be empty).
-    allowed: str
-
-    def condition(self, item: str) -> Any:
-        matches = Fn.can(Fn.regex(f"^(?:{self.pattern})$", item))
-        if self.max_wildcards is None:
-            return matches
-        return Op.and_(matches, Op.lte(Fn.length_of(Fn.regexall("[*]", item)), self.max_wildcards))
-
-
-_TAG_PREFIX_CHECK = _TagCheck(TAG_PREFIX_PATTERN, None, TAG_PREFIXES_ALLOWED + "; at least one")
-# LifecyclePolicies.html: "a maximum limit of four wildcards (*) per string".
-_TAG_PATTERN_CHECK = _TagCheck(TAG_PATTERN_PATTERN, MAX_TAG_PATTERN_WILDCARDS, TAG_PATTERNS_ALLOWED)
-
-
 # A whole value that is one KMS key's ARN, as cdktf resolves it without preparing
 # cross-stack references (which leaves the key's own address).
 _KMS_KEY_REFERENCE = re.compile(r"\$\{(data\.)?aws_kms_key\.([A-Za-z0-9_-]+)\.arn\}")
@@ -660,68 +244,6 @@ def _id_taken(construct_id: str, scope_path: str) -> ValidationError:
     )
 
 
-def _protected(settings: Mapping[str, Any]) -> bool:
-    """Whether Terraform must refuse any plan that destroys or replaces the repository.
-
-    Unless ``prevent_destroy`` says otherwise, only ``force_delete=True`` (a
-    plain True: "deleting it with its images is fine") leaves it unprotected.
-    """
-    prevent_destroy: Optional[bool] = settings["prevent_destroy"]
-    if prevent_destroy is None:
-        return settings["force_delete"] is not True
-    return prevent_destroy
-
-
-class DestroyableRepositoryWarning(UserWarning):
-    """A repository that a plan may destroy or replace, perhaps unintentionally."""
-
-
-def _warn_if_destroyable(settings: Mapping[str, Any], where: str) -> None:
-    if settings["prevent_destroy"] is None and settings["force_delete"] is True:
-        warnings.warn(
-            f"{where}: force_delete=True leaves it unprotected: a plan that replaces or removes "
-            "it deletes it with its images. Pass prevent_destroy=False to confirm, or "
-            "prevent_destroy=True to keep it.",
-            DestroyableRepositoryWarning,
-            stacklevel=4,
-        )
-    elif settings["prevent_destroy"] is False and settings["force_delete"] is not True:
-        warnings.warn(
-            f"{where}: prevent_destroy=False without force_delete=True: a plan that replaces it "
-            "removes its lifecycle and repository policies first, then fails if it holds images. "
-            "Pass force_delete=True if its images may go, or keep prevent_destroy.",
-            DestroyableRepositoryWarning,
-            stacklevel=4,
-        )
-
-
-class LifecycleTagPrefixListWarning(UserWarning):
-    """A seed-style ``lifecycle_tag_prefix_list`` with several prefixes: ECR's
-    ``tagPrefixList`` means AND, so the rule selects only images that carry a
-    tag for every prefix, which is rarely what was meant."""
-
-
-def _warn_if_prefixes_mean_and(settings: Mapping[str, Any], where: str) -> None:
-    prefixes = settings["lifecycle_tag_prefix_list"]
-    if settings["enable_lifecycle_policy"] is False or settings["lifecycle_rules"] or len(prefixes) < 2:
-        return
-    days = settings["untagged_image_expiry_days"]
-    count = settings["max_tagged_image_count"]
-    days_text = str(days) if isinstance(days, int) else "<days>"
-    count_text = str(count) if isinstance(count, int) else "<count>"
-    warnings.warn(
-        f"{where}: lifecycle_tag_prefix_list={list(prefixes)!r} selects only images that carry a "
-        "tag for EVERY prefix (ECR's tagPrefixList means AND); images tagged with only some of "
-        "them are never expired by max_tagged_image_count. For images with a tag of ANY of these "
-        "prefixes, pass lifecycle_rules=[LifecycleRule(tag_status=TagStatus.UNTAGGED, "
-        f"max_image_age_days={days_text})] + [LifecycleRule(tag_prefix_list=[prefix], "
-        f"max_image_count={count_text}) for prefix in {list(prefixes)!r}] instead of the seed's "
-        f"lifecycle keywords (each prefix then keeps its own newest {count_text}).",
-        LifecycleTagPrefixListWarning,
-        stacklevel=4,
-    )
-
-
 @with_init_signature
 class Repository(Construct):
     """A private ECR repository with scan-on-push, encryption, immutable tags,
@@ -769,8 +291,8 @@ class Repository(Construct):
             if construct_path in state.repository_paths:
                 raise _id_taken(id, scope_path)
             settings = checked_inputs(RepositoryProps, inputs, "Repository")
-            _check_lifecycle_combinations(settings, inputs)
-            _check_combinations(settings, inputs)
+            check_lifecycle_combinations(settings, inputs)
+            check_combinations(settings, inputs)
             provider: Optional[AwsProvider] = settings["provider"]
             check_same_stack("provider", provider, state)
             lifecycle_document = (
@@ -810,8 +332,8 @@ class Repository(Construct):
                 raise
             raise _id_taken(id, scope_path).located(where) from None
         state.repository_paths.add(construct_path)
-        _warn_if_destroyable(settings, where)
-        _warn_if_prefixes_mean_and(settings, where)
+        warn_if_destroyable(settings, where)
+        warn_if_prefixes_mean_and(settings, where)
         self.settings: Mapping[str, Any] = MappingProxyType(settings)
         self._where = where
         self._state = state
@@ -832,7 +354,7 @@ class Repository(Construct):
         # Bindings are imported here, after cdktf_aws_ecr set up their lean start.
 
         provider = settings["provider"]
-        token_checks = _TokenChecks(self._where)
+        token_checks = TokenChecks(self._where)
         token_checks.collect(settings, self._tag_total_condition)
         key = settings["kms_key_arn"]
         encryption = EncryptionType.KMS.value if key is not None else settings["encryption_type"]
@@ -853,7 +375,7 @@ class Repository(Construct):
             ],
             tags=settings["tags"],
             lifecycle=_lifecycle(
-                token_checks.repository, prevent_destroy=_protected(settings) or None
+                token_checks.repository, prevent_destroy=protected(settings) or None
             ),
             provider=provider,
         )
