@@ -8,7 +8,7 @@ package before them). The lifecycle preview never starts the jsii runtime.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Dict, List
+from typing import TYPE_CHECKING, Any, Dict, List
 
 from ._lean_import import install_on_import as _start_provider_bindings_lean
 
@@ -37,7 +37,7 @@ _PUBLIC: Dict[str, str] = {
     "Registry": ".registry.owner",
     "RegistryLocation": ".registry.membership",
     "RegistryPolicyScope": ".enums",
-    "RegistryProps": ".registry.owner",
+    "RegistryProps": ".registry.registry_props",
     "RegistryScanning": ".registry.owner",
     "RemovedRepository": ".removed",
     "ReplicationCoverageWarning": ".registry.replication",
@@ -73,3 +73,85 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> List[str]:
     return sorted(set(globals()) | set(_PUBLIC))
+
+
+if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, eagerly
+    from .access import (
+        Condition as Condition,
+    )
+    from .access import (
+        Effect as Effect,
+    )
+    from .access import (
+        OrganizationPrincipal as OrganizationPrincipal,
+    )
+    from .access import (
+        PolicyStatement as PolicyStatement,
+    )
+    from .access import (
+        ServicePrincipal as ServicePrincipal,
+    )
+    from .enums import (
+        BasicScanTypeVersion as BasicScanTypeVersion,
+    )
+    from .enums import (
+        EncryptionType as EncryptionType,
+    )
+    from .enums import (
+        ImageTagMutability as ImageTagMutability,
+    )
+    from .enums import (
+        RegistryPolicyScope as RegistryPolicyScope,
+    )
+    from .enums import (
+        ScanFrequency as ScanFrequency,
+    )
+    from .errors import ValidationError as ValidationError
+    from .facts import PULL_ACTIONS as PULL_ACTIONS
+    from .facts import PUSH_ACTIONS as PUSH_ACTIONS
+    from .lifecycle.policy_check import (
+        TagStatus as TagStatus,
+    )
+    from .lifecycle.policy_check import (
+        check_lifecycle_policy as check_lifecycle_policy,
+    )
+    from .lifecycle.rules import LifecycleAction as LifecycleAction
+    from .lifecycle.rules import LifecycleRule as LifecycleRule
+    from .lifecycle.simulator import preview_lifecycle as preview_lifecycle
+    from .providers import require_provider_versions as require_provider_versions
+    from .registry.creation_template import (
+        AppliedFor as AppliedFor,
+    )
+    from .registry.creation_template import (
+        RepositoryCreationTemplate as RepositoryCreationTemplate,
+    )
+    from .registry.creation_template import (
+        RepositoryCreationTemplateProps as RepositoryCreationTemplateProps,
+    )
+    from .registry.membership import RegistryLocation as RegistryLocation
+    from .registry.owner import Registry as Registry
+    from .registry.owner import RegistryScanning as RegistryScanning
+    from .registry.pull_through_cache import (
+        PullThroughCache as PullThroughCache,
+    )
+    from .registry.pull_through_cache import (
+        PullThroughCacheProps as PullThroughCacheProps,
+    )
+    from .registry.registry_props import RegistryProps as RegistryProps
+    from .registry.replication import ReplicationCoverageWarning as ReplicationCoverageWarning
+    from .registry.replication_planner import ReplicationDestination as ReplicationDestination
+    from .registry.scanning import ScanningCoverageWarning as ScanningCoverageWarning
+    from .registry.upstreams import Upstream as Upstream
+    from .registry.upstreams import UpstreamRegistry as UpstreamRegistry
+    from .registry_login import grant_registry_login as grant_registry_login
+    from .removed import RemovedRepository as RemovedRepository
+    from .repository import Repository as Repository
+    from .repository_props import (
+        DestroyableRepositoryWarning as DestroyableRepositoryWarning,
+    )
+    from .repository_props import (
+        LifecycleTagPrefixListWarning as LifecycleTagPrefixListWarning,
+    )
+    from .repository_props import (
+        RepositoryProps as RepositoryProps,
+    )

@@ -18,6 +18,7 @@ import importlib.util
 import os
 import re
 import sys
+import sysconfig
 import warnings
 from types import ModuleType
 from typing import Any, Callable, List, Optional
@@ -182,16 +183,18 @@ def _check_lean_not_required() -> None:
 
 
 def _first_importer() -> Optional[str]:
-    """The module that most likely imported the provider package: the last one the
-    program itself started before it (``sys.modules`` keeps the order of imports)."""
-    names = list(sys.modules)
-    framework = {"jsii", "cdktf", "constructs", "cdktn", "typeguard", "publication", "cattrs",
-                 "attr", "attrs", "typing_extensions", "dateutil", "six", "importlib_resources"}
-    for name in reversed(names[: names.index(PROVIDER_PACKAGE)]):
-        top = name.partition(".")[0]
-        if top in sys.stdlib_module_names or top in framework or top.startswith("_"):
+    """A module of the program itself (not of the standard library or an installed
+    package) that holds something of the provider package: the first to finish loading."""
+    paths = sysconfig.get_paths()
+    installed = tuple({paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")})
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not file or file.startswith(installed) or name.startswith(PROVIDER_PACKAGE):
             continue
-        return name
+        for value in list(vars(module).values()):
+            origin = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", "")
+            if isinstance(origin, str) and origin.startswith(PROVIDER_PACKAGE):
+                return name
     return None
 
 
