@@ -43,25 +43,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cdktf_aws_ecr import Repository, ValidationError
-from cdktf_aws_ecr.access import (
-    MAX_REPOSITORY_POLICY_LENGTH,
+from cdktf_aws_ecr.facts import MAX_REPOSITORY_POLICY_LENGTH
+from cdktf_aws_ecr.policy.grantees import (
+    Access,
+    IdentityType,
+    OrganizationPrincipal,
+    ServicePrincipal,
+    classify_grantee,
+)
+from cdktf_aws_ecr.policy.registry_login import REGISTRY_LOGIN_POLICY
+from cdktf_aws_ecr.policy.repository_policy import (
     POLICY_SIZE_GUARD_CONDITION,
     POLICY_SIZE_GUARD_MESSAGE,
-    REGISTRY_LOGIN_POLICY,
     SOURCE_GUARD_CONDITION,
     SOURCE_GUARD_MESSAGE,
     WILDCARD_GUARD_CONDITION,
     WILDCARD_GUARD_MESSAGE,
-    Access,
-    Condition,
-    Effect,
-    IdentityType,
-    OrganizationPrincipal,
-    PolicyStatement,
     RepositoryPolicyDocument,
-    ServicePrincipal,
-    classify_grantee,
 )
+from cdktf_aws_ecr.policy.statement import Condition, Effect, PolicyStatement
 from conftest import ACCOUNT, only, synth_json
 from devtools import terraform as tf
 

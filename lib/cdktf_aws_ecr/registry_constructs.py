@@ -11,8 +11,8 @@ repository policy) unless a creation template with a matching prefix applies.
 A :class:`RepositoryCreationTemplate` takes the guardrail inputs of a
 ``Repository``, and its lifecycle and repository policies come from the same
 code: :func:`~cdktf_aws_ecr.lifecycle.assemble_lifecycle_policy` and
-:class:`~cdktf_aws_ecr.access.RepositoryPolicyDocument`, rendered by an
-``aws_iam_policy_document`` as for a repository.
+:class:`~cdktf_aws_ecr.policy.repository_policy.RepositoryPolicyDocument`, rendered
+by an ``aws_iam_policy_document`` as for a repository.
 https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html
 """
 
@@ -34,9 +34,7 @@ from typing import (
 )
 
 from ._framework import Construct, aws
-from ._policy_data_source import write_policy_document
 from ._state import add_synth_check, lazy_any, lazy_string
-from .access import Access, PullPrincipalArns, PushPrincipalArns, RepositoryPolicyDocument
 from .addresses import pin_address, prefix_address_id
 from .checks import (
     KMS_KEY_ALLOWED,
@@ -74,6 +72,13 @@ from .lifecycle import (
     assemble_lifecycle_policy,
     check_lifecycle_rules,
     check_protected_tags,
+)
+from .policy.grantees import Access
+from .policy.repository_policy import (
+    PullPrincipalArns,
+    PushPrincipalArns,
+    RepositoryPolicyDocument,
+    write_policy_document,
 )
 from .pull_through_cache import (
     PREFIX_ALLOWED,

@@ -37,15 +37,7 @@ from ._framework import (
     Tokenization,
     aws,
 )
-from ._policy_data_source import write_policy_document
 from ._state import add_synth_check, lazy_string, path_of, state_of
-from .access import (
-    GRANTEES_ALLOWED,
-    Access,
-    PullPrincipalArns,
-    PushPrincipalArns,
-    RepositoryPolicyDocument,
-)
 from .addresses import node_id, pin_address, repository_address_id
 from .checks import (
     KMS_KEY_ALLOWED,
@@ -100,9 +92,16 @@ from .lifecycle import (
     check_protected_tags,
     seed_lifecycle_rules,
 )
+from .policy.grantees import GRANTEES_ALLOWED, Access
+from .policy.registry_login import grant_registry_login
+from .policy.repository_policy import (
+    PullPrincipalArns,
+    PushPrincipalArns,
+    RepositoryPolicyDocument,
+    write_policy_document,
+)
 from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
 from .registry import Registry, ScanningRequest, check_same_stack, owner_for
-from .registry_login import grant_registry_login
 from .replication import REPLICATE_TO_ALLOWED, ReplicationDestination, check_replicate_to
 from .tokens import is_map_token, is_token, literal_in_expression, literal_text
 
