@@ -34,7 +34,6 @@ from ..inputs import Input
 from ..tokens import is_token
 from .grantees import Access, Grantee, OrganizationPrincipal, ServicePrincipal, classify_grantee
 from .statement import (
-    ORGANIZATION_LIMITS,
     SOURCE_LIMITS,
     Condition,
     Effect,
@@ -57,8 +56,15 @@ from .values import (
 
 # ---------------------------------------------------------------------------- guards
 
-# The organization conditions the wildcard guard lets through.
-_GUARD_ORGANIZATION_LIMITS = tuple(sorted(ORGANIZATION_LIMITS))
+# The organization conditions the wildcard guard lets through. StringLike on
+# aws:PrincipalOrgID confines as tightly (with the literal IDs checked at synth), but the
+# guard's text stays as released: a principal known only at apply in such a statement is
+# checked as if it were not confined (stricter, never looser).
+_GUARD_ORGANIZATION_LIMITS = (
+    ("ForAnyValue:StringEquals", PRINCIPAL_ORG_PATHS.lower()),
+    ("ForAnyValue:StringLike", PRINCIPAL_ORG_PATHS.lower()),
+    ("StringEquals", PRINCIPAL_ORG_ID.lower()),
+)
 #: Terraform checks this on the policy document when some principal is only known at
 #: apply time (a token): outside Deny statements and statements confined to an
 #: organization, no identifier may hold a wildcard.

@@ -34,6 +34,7 @@ from ..tokens import (
     literal_text,
 )
 from .values import (
+    ORGANIZATION_ID,
     SERVICE_PRINCIPAL,
     SOURCE_ARN_RE,
     ListToken,
@@ -67,16 +68,18 @@ class Effect(str, enum.Enum):
 
 # ---------------------------------------------------------------------------- the rules
 
-# The conditions that confine a '*' principal to an organization. Positive operators
-# only: negated ones, ...IfExists and ForAllValues hold for a principal in no organization
-# (the key is then absent), so they confine nothing. aws:PrincipalOrgID is single-valued:
-# StringEquals. aws:PrincipalOrgPaths is multivalued: ForAnyValue on literal paths, each
-# anchored at an organization ID,
+# The conditions that confine a '*' principal to an organization, in every policy.
+# Positive operators only: negated ones, ...IfExists and ForAllValues hold for a principal
+# in no organization (the key is then absent), so they confine nothing. aws:PrincipalOrgID
+# is single-valued: StringEquals, or StringLike on literal IDs (an ID holds no wildcard, so
+# StringLike then matches exactly what StringEquals does). aws:PrincipalOrgPaths is
+# multivalued: ForAnyValue on literal paths, each anchored at an organization ID,
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
 ORGANIZATION_LIMITS = frozenset(
     {
         ("StringEquals", PRINCIPAL_ORG_ID.lower()),
+        ("StringLike", PRINCIPAL_ORG_ID.lower()),
         ("ForAnyValue:StringEquals", PRINCIPAL_ORG_PATHS.lower()),
         ("ForAnyValue:StringLike", PRINCIPAL_ORG_PATHS.lower()),
     }
@@ -95,9 +98,9 @@ SOURCE_LIMITS = frozenset(
     }
 )
 ORGANIZATION_CONDITION = (
-    f"a StringEquals {PRINCIPAL_ORG_ID} condition on organization IDs, or a "
-    f"ForAnyValue:StringEquals / ForAnyValue:StringLike {PRINCIPAL_ORG_PATHS} condition on "
-    "organization paths"
+    f"a StringEquals or StringLike {PRINCIPAL_ORG_ID} condition on organization IDs (o-...; "
+    f"StringEquals also on tokens), or a ForAnyValue:StringEquals / ForAnyValue:StringLike "
+    f"{PRINCIPAL_ORG_PATHS} condition on organization paths (o-.../...)"
 )
 SOURCE_CONDITION = (
     f"an ArnLike/ArnEquals/StringLike/StringEquals {SOURCE_ARN} condition on ARNs naming an "
@@ -109,9 +112,12 @@ def confines_to_organization(condition: Condition) -> bool:
     """Whether ``condition`` lets in only principals of the organizations it names."""
     if condition._key not in ORGANIZATION_LIMITS:
         return False
-    if condition._key[1] == PRINCIPAL_ORG_ID.lower():
-        # StringEquals is exact, so even a token cannot widen it.
+    test, key = condition._key
+    if key == PRINCIPAL_ORG_ID.lower() and test == "StringEquals":
+        # Exact, so even a token cannot widen it.
         return passes(condition._parsed, org_id_problem)
+    if key == PRINCIPAL_ORG_ID.lower():
+        return all(isinstance(v, str) and ORGANIZATION_ID.fullmatch(v) for v in condition._parsed)
     # Paths are patterns: each must be a literal path anchored at an organization ID.
     return all(isinstance(v, str) and org_path_problem(v, None) is None for v in condition._parsed)
 
@@ -232,10 +238,10 @@ class PolicyStatement:
     :meth:`Repository.add_to_resource_policy`, the escape hatch), the registry policy
     (with ``resources``) or an identity policy (without ``principals``).
 
-    It is checked when built. In an ``Allow`` statement a ``*`` principal needs an
-    organization condition (``aws:PrincipalOrgID`` with ``StringEquals``, or
-    ``aws:PrincipalOrgPaths`` with ``ForAnyValue:StringEquals`` or
-    ``ForAnyValue:StringLike``), and a ``Service``
+    It is checked when built. In an ``Allow`` statement a ``*`` principal stands alone
+    and needs an organization condition (``aws:PrincipalOrgID`` with ``StringEquals``,
+    or ``StringLike`` on literal IDs; ``aws:PrincipalOrgPaths`` with
+    ``ForAnyValue:StringEquals`` or ``ForAnyValue:StringLike``), and a ``Service``
     principal needs an ``aws:SourceArn`` or ``aws:SourceAccount`` condition, as for
     :class:`OrganizationPrincipal` and :class:`ServicePrincipal`. A ``Deny``
     statement may name ``*``. Partial wildcards (``arn:aws:iam::*:root``) are
@@ -409,12 +415,12 @@ class PolicyStatement:
     def _check_wildcard(
         self, principals: List[Tuple[str, Values]], conditions: Tuple[Condition, ...]
     ) -> None:
-        """An Allow statement names '*' only confined to an organization."""
+        """An Allow statement names '*' only alone, confined to an organization."""
         items = [item for _, values in principals for item in values]
         if "*" not in items:
             return
         given = dict(self.principals or {})
-        allowed = f"'*' only with {ORGANIZATION_CONDITION}"
+        allowed = f"'*' alone, only with {ORGANIZATION_CONDITION}"
         if not any(confines_to_organization(c) for c in conditions):
             near = [
                 c
@@ -432,6 +438,11 @@ class PolicyStatement:
                 "values must be organization IDs or paths)"
             )
             raise ValidationError("principals", given, allowed, problem=problem)
+        if any(item != "*" for item in items):
+            # The organization condition would limit the named principals too.
+            raise ValidationError(
+                "principals", given, allowed, problem="mixes '*' with other principals"
+            )
 
 
 def _frozen(cls: Any, **fields: Any) -> Any:
