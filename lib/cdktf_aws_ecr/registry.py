@@ -144,6 +144,7 @@ from .checks import check_account_id, check_choice, check_kms_key_arn, check_kms
 from .creation_template import ROOT, AppliedFor
 from .enums import ImageTagMutability, ScanFrequency
 from .errors import ValidationError
+from .facts import ORGANIZATION_ID_PATTERN
 from .inputs import (
     Input,
     checked_inputs,
@@ -151,6 +152,7 @@ from .inputs import (
     input_specs,
     with_init_signature,
 )
+from .policy.statement import PolicyStatement
 from .providers import ProviderFacts, alias_of, check_provider, require_provider_versions
 from .registry_constructs import (
     PullThroughCache,
@@ -163,8 +165,6 @@ from .registry_constructs import (
     normalized_prefix,
 )
 from .registry_policy import (
-    ORGANIZATION_ID_PATTERN,
-    RegistryPolicyStatement,
     organization_pull_through_cache_statement,
     registry_policy_json,
     replication_source_statement,
@@ -1065,7 +1065,7 @@ class Registry(Construct):
             self._replication_sources or self._organizations or self._incoming_source_accounts()
         )
 
-    def registry_policy_statements(self) -> Tuple[RegistryPolicyStatement, ...]:
+    def registry_policy_statements(self) -> Tuple[PolicyStatement, ...]:
         """The statements of this registry's policy, sorted by Sid."""
         location = self.location
         if location.region is None:
@@ -1075,7 +1075,7 @@ class Registry(Construct):
                 "repository ARNs in it", where=self.label,
             )
         account = self._registry_account()
-        statements: Dict[str, RegistryPolicyStatement] = {}
+        statements: Dict[str, PolicyStatement] = {}
         for source_account in self._replication_sources + self._incoming_source_accounts():
             statement = replication_source_statement(source_account, location.region, account)
             statements.setdefault(statement.sid, statement)

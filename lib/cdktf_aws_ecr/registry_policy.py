@@ -1,185 +1,65 @@
 """Registry policy statements: who may replicate into, or pull through, a registry.
 
-A registry has one ``aws_ecr_registry_policy``, so its statements are
-collected from every feature that needs one and rendered together by
-:func:`registry_policy_json`:
-
-* :func:`replication_source_statement`: a source account may replicate into
-  this registry (cross-account replication);
-* :func:`organization_pull_through_cache_statement`: every principal of an AWS
-  Organization may fill this registry's pull-through caches.
-
-A ``*`` principal is refused unless the statement limits it to an
-organization with ``aws:PrincipalOrgID`` or ``aws:PrincipalOrgPaths``.
+A registry has one ``aws_ecr_registry_policy``; its statements, from every feature that
+needs one, are :class:`~cdktf_aws_ecr.policy.statement.PolicyStatement` with resources
+(the same rules as repository policies), rendered together by :func:`registry_policy_json`.
 https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Mapping, Optional, Sequence
 
 from .account_settings import RegistryPolicyScope
-from .checks import check_account_id, check_principals, check_region
+from .checks import check_account_id, check_region, type_name
 from .errors import ValidationError
-from .facts import partition_of
+from .facts import (
+    ORGANIZATION_ID_PATTERN,
+    PRINCIPAL_ORG_ID,
+    PRINCIPAL_ORG_ID_TEST,
+    PULL_THROUGH_CACHE_ACTIONS,
+    REPLICATION_ACTIONS,
+    REPOSITORY_ARN_PATTERN,
+    V1_REGISTRY_POLICY_ACTIONS,
+    partition_of,
+)
 from .json_text import compact_json
+from .policy.statement import Condition, PolicyStatement, policy_document
 from .tokens import is_literal, is_token
 
-POLICY_VERSION = "2012-10-17"
-# https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html#replication-policy-clarification
-REPLICATION_ACTIONS: Tuple[str, ...] = ("ecr:CreateRepository", "ecr:ReplicateImage")
-# https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html: both
-# can be granted by the registry policy (CreatePullThroughCacheRule cannot).
-PULL_THROUGH_CACHE_ACTIONS: Tuple[str, ...] = (
-    "ecr:BatchImportUpstreamImage",
-    "ecr:CreateRepository",
-)
-# https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html:
-# under scope V1, ECR enforces only these three at the registry level.
-V1_ACTIONS = frozenset(
-    {"ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"}
-)
-# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
-ORGANIZATION_KEYS = ("aws:principalorgid", "aws:principalorgpaths")
-_POSITIVE_OPERATORS = frozenset(
-    {"stringequals", "stringlike", "foranyvalue:stringequals", "foranyvalue:stringlike"}
-)
-# https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html
-ORGANIZATION_ID_PATTERN = r"o-[a-z0-9]{10,32}"
 _ORGANIZATION_ID = re.compile(ORGANIZATION_ID_PATTERN, re.ASCII)
-_SID = re.compile(r"[A-Za-z0-9]+", re.ASCII)
 _ACTION = re.compile(r"ecr:[A-Za-z]+", re.ASCII)
-_RESOURCE = re.compile(r"arn:aws(?:-[a-z]+)*:ecr:[a-z0-9-]+:\d{12}:repository/\S+", re.ASCII)
-
-WILDCARD = "*"
-WILDCARD_ALLOWED = (
-    f"'{WILDCARD}' only together with a condition that limits it to an organization: "
-    "StringEquals/StringLike on aws:PrincipalOrgID (o-...) or "
-    "ForAnyValue:StringLike on aws:PrincipalOrgPaths (o-.../...)"
-)
-
-Condition = Tuple[str, str, Tuple[str, ...]]
+_RESOURCE = re.compile(REPOSITORY_ARN_PATTERN, re.ASCII)
 
 
-def _organization_value(key: str, value: Any) -> bool:
-    if type(value) is not str:
-        return False
-    if key == "aws:principalorgid":
-        valid = _ORGANIZATION_ID.fullmatch(value) is not None
-    else:
-        head, _, rest = value.partition("/")
-        valid = _ORGANIZATION_ID.fullmatch(head) is not None and bool(rest)
-    return valid or is_token(value)
-
-
-def limits_to_organization(conditions: Iterable[Condition]) -> bool:
-    """Whether one condition matches the principal's organization (ID or OU path)."""
-    for operator, key, values in conditions:
-        if (
-            operator.lower() in _POSITIVE_OPERATORS
-            and key.lower() in ORGANIZATION_KEYS
-            and values
-            and all(_organization_value(key.lower(), v) for v in values)
-        ):
-            return True
-    return False
-
-
-@dataclass(frozen=True)
-class RegistryPolicyStatement:
-    """One ``Allow`` statement of a registry policy.
-
-    :param sid: Statement ID, letters and digits, unique within the policy.
-    :param actions: ``ecr:`` actions, no wildcards.
-    :param resources: Repository ARNs (``arn:<partition>:ecr:<region>:<account>:repository/<name or prefix*>``).
-    :param principals: IAM principal ARNs or 12-digit account IDs, or the
-        single value ``"*"`` when ``conditions`` limit it to an organization.
-    :param conditions: ``(operator, key, values)`` triples, e.g.
-        ``("StringEquals", "aws:PrincipalOrgID", ("o-abcdefghij",))``. Default: none.
-    """
-
-    sid: str
-    actions: Sequence[str]
-    resources: Sequence[str]
-    principals: Sequence[str]
-    conditions: Sequence[Condition] = ()
-
-    def __post_init__(self) -> None:
-        if type(self.sid) is not str or not _SID.fullmatch(self.sid):
-            raise ValidationError("sid", self.sid, "letters and digits only (IAM Sid)")
-        for name, pattern, allowed in (
-            ("actions", _ACTION, "ecr: actions without wildcards, e.g. 'ecr:ReplicateImage'"),
-            ("resources", _RESOURCE, "ECR repository ARNs, or tokens"),
-        ):
-            values = getattr(self, name)
-            if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
-                raise ValidationError(name, values, "a non-empty list of " + allowed)
-            for value in values:
-                if type(value) is not str or not (pattern.fullmatch(value) or is_token(value)):
-                    raise ValidationError(
-                        name, values, "a non-empty list of " + allowed, problem=f"holds {value!r}"
-                    )
-            object.__setattr__(self, name, tuple(values))
-        conditions = []
-        for condition in self.conditions:
-            operator, key, values = condition
-            if (
-                type(operator) is not str
-                or type(key) is not str
-                or isinstance(values, (str, bytes))
-                or not isinstance(values, Sequence)
-                or not values
-                or not all(type(v) is str for v in values)
-            ):
+def registry_policy_statement(
+    *,
+    sid: str,
+    actions: Sequence[str],
+    resources: Sequence[str],
+    principals: Mapping[str, Sequence[str]],
+    conditions: Sequence[Condition] = (),
+) -> PolicyStatement:
+    """An ``Allow`` statement of a registry policy: a :class:`PolicyStatement` whose
+    actions are ``ecr:`` actions without wildcards and whose resources are repository ARNs
+    (``arn:<partition>:ecr:<region>:<account>:repository/<name or prefix*>``) or tokens."""
+    statement = PolicyStatement(
+        sid=sid, actions=actions, resources=resources, principals=principals, conditions=conditions
+    )
+    for name, values, pattern, allowed in (
+        ("actions", statement.actions, _ACTION, "ecr: actions without wildcards, e.g. "
+         "'ecr:ReplicateImage'"),
+        ("resources", statement.resources, _RESOURCE, "ECR repository ARNs, or tokens"),
+    ):
+        if not values:
+            raise ValidationError(name, list(values), "a non-empty list of " + allowed)
+        for value in values:
+            if not (pattern.fullmatch(value) or is_token(value)):
                 raise ValidationError(
-                    "conditions",
-                    self.conditions,
-                    "(operator, key, [values...]) triples of strings, e.g. "
-                    "('StringEquals', 'aws:PrincipalOrgID', ['o-abcdefghij'])",
-                    problem=f"holds {condition!r}",
+                    name, list(values), "a non-empty list of " + allowed, problem=f"holds {value!r}"
                 )
-            conditions.append((operator, key, tuple(values)))
-        object.__setattr__(self, "conditions", tuple(conditions))
-        principals = self.principals
-        if isinstance(principals, (str, bytes)) or not isinstance(principals, Sequence):
-            raise ValidationError("principals", principals, "a list of principals")
-        if WILDCARD in principals:
-            if list(principals) != [WILDCARD] or not limits_to_organization(conditions):
-                # A "*" principal without an organization condition opens the
-                # registry to every AWS account.
-                raise ValidationError(
-                    "principals",
-                    principals,
-                    WILDCARD_ALLOWED,
-                    problem="grants '*' without limiting it to an organization"
-                    if list(principals) == [WILDCARD]
-                    else "mixes '*' with other principals",
-                )
-        elif not principals:
-            raise ValidationError("principals", principals, "at least one principal")
-        else:
-            check_principals("principals", principals)
-        object.__setattr__(self, "principals", tuple(principals))
-
-    def document(self) -> Dict[str, Any]:
-        """The statement as IAM JSON, lists sorted."""
-        statement: Dict[str, Any] = {
-            "Sid": self.sid,
-            "Effect": "Allow",
-            "Principal": WILDCARD
-            if self.principals == (WILDCARD,)
-            else {"AWS": sorted(self.principals)},
-            "Action": sorted(self.actions),
-            "Resource": sorted(self.resources),
-        }
-        if self.conditions:
-            condition: Dict[str, Dict[str, List[str]]] = {}
-            for operator, key, values in self.conditions:
-                condition.setdefault(operator, {})[key] = sorted(values)
-            statement["Condition"] = condition
-        return statement
+    return statement
 
 
 def repository_arn(partition: str, region: str, account_id: str, repository: str) -> str:
@@ -206,7 +86,7 @@ def replication_source_statement(
     *,
     partition: Optional[str] = None,
     sid: Optional[str] = None,
-) -> RegistryPolicyStatement:
+) -> PolicyStatement:
     """Let ``source_account_id`` replicate into the destination registry, creating repositories.
 
     The statement belongs in the *destination* registry's policy: principal
@@ -222,7 +102,7 @@ def replication_source_statement(
     check_region("destination_region", destination_region)
     check_account_id("destination_account_id", destination_account_id)
     arn_partition = _partition("destination_region", destination_region, partition)
-    return RegistryPolicyStatement(
+    return registry_policy_statement(
         sid=sid
         or (
             f"AllowReplicationFrom{source_account_id}"
@@ -233,7 +113,7 @@ def replication_source_statement(
         resources=(
             repository_arn(arn_partition, destination_region, destination_account_id, "*"),
         ),
-        principals=(f"arn:{arn_partition}:iam::{source_account_id}:root",),
+        principals={"AWS": [f"arn:{arn_partition}:iam::{source_account_id}:root"]},
     )
 
 
@@ -245,7 +125,7 @@ def organization_pull_through_cache_statement(
     ecr_repository_prefixes: Sequence[str],
     partition: Optional[str] = None,
     sid: str = "AllowOrganizationPullThroughCache",
-) -> RegistryPolicyStatement:
+) -> PolicyStatement:
     """Let every principal of an organization fill this registry's pull-through caches.
 
     Principal ``*`` limited by ``aws:PrincipalOrgID``; actions
@@ -277,33 +157,37 @@ def organization_pull_through_cache_statement(
     }
     if "*" in patterns:
         patterns = {"*"}
-    return RegistryPolicyStatement(
+    return registry_policy_statement(
         sid=sid,
         actions=PULL_THROUGH_CACHE_ACTIONS,
-        resources=tuple(
-            repository_arn(arn_partition, region, account_id, p) for p in sorted(patterns)
-        ),
-        principals=(WILDCARD,),
-        conditions=(("StringEquals", "aws:PrincipalOrgID", (organization_id,)),),
+        resources=[repository_arn(arn_partition, region, account_id, p) for p in sorted(patterns)],
+        principals={"*": ["*"]},
+        conditions=[Condition(PRINCIPAL_ORG_ID_TEST, PRINCIPAL_ORG_ID, [organization_id])],
     )
 
 
 def registry_policy_json(
-    statements: Sequence[RegistryPolicyStatement],
+    statements: Sequence[PolicyStatement],
     scope: Optional[RegistryPolicyScope] = None,
 ) -> str:
-    """The registry policy text: statements sorted by Sid, compact, keys sorted.
+    """The registry policy text: statements sorted by Sid, values as lists in the order
+    given (the builders above give them sorted), compact, keys sorted.
 
     :param scope: The registry's ``REGISTRY_POLICY_SCOPE``. Under ``V1`` only
         ``ecr:ReplicateImage``, ``ecr:BatchImportUpstreamImage`` and
         ``ecr:CreateRepository`` are allowed. Default: None, not checked.
     """
-    if isinstance(statements, (str, bytes)) or not statements or not all(
-        isinstance(s, RegistryPolicyStatement) for s in statements
-    ):
-        raise ValidationError(
-            "statements", statements, "a non-empty list of RegistryPolicyStatement"
-        )
+    allowed = "a non-empty list of registry policy statements (PolicyStatement with resources)"
+    if isinstance(statements, (str, bytes)) or not statements:
+        raise ValidationError("statements", statements, allowed)
+    for statement in statements:
+        if not isinstance(statement, PolicyStatement) or not statement.resources:
+            problem = (
+                f"holds the statement {statement.sid!r}, which has no resources"
+                if isinstance(statement, PolicyStatement)
+                else f"holds {type_name(statement)}"
+            )
+            raise ValidationError("statements", statements, allowed, problem=problem)
     sids = [s.sid for s in statements]
     repeated = sorted({sid for sid in sids if sids.count(sid) > 1})
     if repeated:
@@ -311,17 +195,13 @@ def registry_policy_json(
             "statements", sids, "statements with distinct Sids", problem=f"repeat {repeated}"
         )
     if scope is not None and RegistryPolicyScope(scope) is RegistryPolicyScope.V1:
-        extra = sorted({a for s in statements for a in s.actions} - V1_ACTIONS)
+        extra = sorted({a for s in statements for a in s.actions} - V1_REGISTRY_POLICY_ACTIONS)
         if extra:
             raise ValidationError(
                 "statements",
                 extra,
-                f"under REGISTRY_POLICY_SCOPE V1, only {sorted(V1_ACTIONS)}",
+                f"under REGISTRY_POLICY_SCOPE V1, only {sorted(V1_REGISTRY_POLICY_ACTIONS)}",
                 problem="are actions ECR does not accept in a V1 registry policy",
             )
-    return compact_json(
-        {
-            "Version": POLICY_VERSION,
-            "Statement": [s.document() for s in sorted(statements, key=lambda s: s.sid)],
-        }
-    )
+    ordered = sorted(statements, key=lambda s: s.sid)
+    return compact_json(policy_document(ordered, single_values_as_strings=False))

@@ -52,7 +52,8 @@ from typing import (
 from .checks import check_account_id, check_region, type_name
 from .errors import ValidationError
 from .facts import partition_of
-from .registry_policy import RegistryPolicyStatement, replication_source_statement
+from .policy.statement import PolicyStatement
+from .registry_policy import replication_source_statement
 from .tokens import is_literal, is_token
 
 # https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html#replication-considerations
@@ -310,7 +311,7 @@ class ReplicationPlan:
 
     def destination_policy_statements(
         self,
-    ) -> Dict[DestinationRegistry, RegistryPolicyStatement]:
+    ) -> Dict[DestinationRegistry, PolicyStatement]:
         """The statement each cross-account destination's registry policy needs.
 
         https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html
