@@ -15,6 +15,7 @@ from ..checks import check_principals, type_name
 from ..errors import ValidationError
 from ..facts import PULL_ACTIONS, PUSH_ACTIONS
 from ..tokens import is_token
+from .statement import SERVICE_ALLOWED as _SERVICE_ALLOWED
 from .values import (
     ACCOUNT_ID,
     SERVICE_PRINCIPAL,
@@ -61,10 +62,6 @@ _SOURCE_ARNS_ALLOWED = (
     "<account>:<resource>, wildcards allowed except in the account), or tokens"
 )
 _SOURCE_ACCOUNTS_ALLOWED = "12-digit account IDs, or tokens"
-_SERVICE_ALLOWED = (
-    "a service principal such as 'lambda.amazonaws.com' (service-name.amazonaws.com), "
-    "as a plain string"
-)
 
 
 @dataclass(frozen=True)

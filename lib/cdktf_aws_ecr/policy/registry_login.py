@@ -16,18 +16,11 @@ from ..facts import REGISTRY_LOGIN_ACTION
 from .grantees import GRANTEES_ALLOWED, IdentityType, classify_grantee
 from .statement import PolicyStatement, policy_document
 
+_LOGIN = PolicyStatement(sid="AllowRegistryLogin", actions=[REGISTRY_LOGIN_ACTION], resources=["*"])
 #: The identity policy that lets a role or user log in to the registry: compact JSON in
 #: IAM's element order, keys unsorted, as the library has always written it.
 REGISTRY_LOGIN_POLICY = json.dumps(
-    policy_document(
-        [
-            PolicyStatement(
-                sid="AllowRegistryLogin", actions=[REGISTRY_LOGIN_ACTION], resources=["*"]
-            )
-        ],
-        single_values_as_strings=True,
-    ),
-    separators=(",", ":"),
+    policy_document([_LOGIN], single_values_as_strings=True), separators=(",", ":")
 )
 
 #: The name of the inline policy on the role or user. Inline policy names are

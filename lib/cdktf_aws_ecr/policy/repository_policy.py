@@ -451,14 +451,9 @@ class RepositoryPolicyDocument:
                 # starts with its own organization's ID: a whole organization joins as <org>/*.
                 paths = _union([g._paths for g in partial] + [(f"{org}/*",) for org in whole])
                 conditions.append((PRINCIPAL_ORG_PATHS_TEST, PRINCIPAL_ORG_PATHS, paths))
-            statements.append(
-                assembled_statement(
-                    f"Allow{verb}Organization",
-                    PULL_ACTIONS if verb == "Pull" else PUSH_ACTIONS,
-                    (("*", ("*",)),),
-                    conditions,
-                )
-            )
+            actions = PULL_ACTIONS if verb == "Pull" else PUSH_ACTIONS
+            sid = f"Allow{verb}Organization"
+            statements.append(assembled_statement(sid, actions, (("*", ("*",)),), conditions))
         return statements
 
     def _service_statements(self) -> List[PolicyStatement]:
@@ -474,38 +469,26 @@ class RepositoryPolicyDocument:
             for g in grants:
                 if g._arns and g._accounts:
                     both.setdefault(frozenset(g._accounts), []).append(g._arns)
-            principal: Principals = (("Service", (service,)),)
+            shapes: List[Tuple[str, Tuple[Tuple[str, str, Values], ...]]] = []
             if by_arn:
-                statements.append(
-                    assembled_statement(
-                        f"{label}BySourceArn",
-                        actions,
-                        principal,
-                        ((SOURCE_ARN_TEST, SOURCE_ARN, _union(by_arn)),),
-                    )
-                )
+                shapes.append(("BySourceArn", ((SOURCE_ARN_TEST, SOURCE_ARN, _union(by_arn)),)))
             if by_account:
-                statements.append(
-                    assembled_statement(
-                        f"{label}BySourceAccount",
-                        actions,
-                        principal,
-                        ((SOURCE_ACCOUNT_TEST, SOURCE_ACCOUNT, _union(by_account)),),
-                    )
-                )
+                condition = (SOURCE_ACCOUNT_TEST, SOURCE_ACCOUNT, _union(by_account))
+                shapes.append(("BySourceAccount", (condition,)))
             groups = sorted(both.items(), key=lambda item: sorted(map(value_sort_key, item[0])))
             for number, (accounts, arns) in enumerate(groups, start=1):
-                statements.append(
-                    assembled_statement(
-                        f"{label}BySourceArnAndAccount{number if number > 1 else ''}",
-                        actions,
-                        principal,
-                        (
-                            (SOURCE_ARN_TEST, SOURCE_ARN, _union(arns)),
-                            (SOURCE_ACCOUNT_TEST, SOURCE_ACCOUNT, _union([tuple(accounts)])),
-                        ),
-                    )
-                )
+                shapes.append((
+                    f"BySourceArnAndAccount{number if number > 1 else ''}",
+                    (
+                        (SOURCE_ARN_TEST, SOURCE_ARN, _union(arns)),
+                        (SOURCE_ACCOUNT_TEST, SOURCE_ACCOUNT, _union([tuple(accounts)])),
+                    ),
+                ))
+            principal: Principals = (("Service", (service,)),)
+            statements += [
+                assembled_statement(label + suffix, actions, principal, conditions)
+                for suffix, conditions in shapes
+            ]
         return statements
 
     @staticmethod

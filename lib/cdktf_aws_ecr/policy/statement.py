@@ -76,26 +76,17 @@ class Effect(str, enum.Enum):
 # multivalued: ForAnyValue on literal paths, each anchored at an organization ID,
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
-ORGANIZATION_LIMITS = frozenset(
-    {
-        ("StringEquals", PRINCIPAL_ORG_ID.lower()),
-        ("StringLike", PRINCIPAL_ORG_ID.lower()),
-        ("ForAnyValue:StringEquals", PRINCIPAL_ORG_PATHS.lower()),
-        ("ForAnyValue:StringLike", PRINCIPAL_ORG_PATHS.lower()),
-    }
-)
+ORGANIZATION_LIMITS = frozenset({
+    ("StringEquals", PRINCIPAL_ORG_ID.lower()), ("StringLike", PRINCIPAL_ORG_ID.lower()),
+    ("ForAnyValue:StringEquals", PRINCIPAL_ORG_PATHS.lower()),
+    ("ForAnyValue:StringLike", PRINCIPAL_ORG_PATHS.lower()),
+})
 # The conditions that confine a service principal to your resources (positive operators
 # only, for the same reason), against the confused deputy problem,
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
 SOURCE_LIMITS = frozenset(
-    {
-        ("ArnEquals", SOURCE_ARN.lower()),
-        ("ArnLike", SOURCE_ARN.lower()),
-        ("StringEquals", SOURCE_ARN.lower()),
-        ("StringLike", SOURCE_ARN.lower()),
-        ("StringEquals", SOURCE_ACCOUNT.lower()),
-        ("StringLike", SOURCE_ACCOUNT.lower()),
-    }
+    {(test, SOURCE_ARN.lower()) for test in ("ArnEquals", "ArnLike", "StringEquals", "StringLike")}
+    | {(test, SOURCE_ACCOUNT.lower()) for test in ("StringEquals", "StringLike")}
 )
 ORGANIZATION_CONDITION = (
     f"a StringEquals or StringLike {PRINCIPAL_ORG_ID} condition on organization IDs (o-...; "
@@ -161,7 +152,7 @@ def _check_source_arn_accounts(conditions: Sequence[Condition]) -> None:
 
 # ---------------------------------------------------------------------------- the model
 
-_SERVICE_ALLOWED = (
+SERVICE_ALLOWED = (
     "a service principal such as 'lambda.amazonaws.com' (service-name.amazonaws.com), "
     "as a plain string"
 )
@@ -388,7 +379,7 @@ class PolicyStatement:
                 if named and not isinstance(named[0], ListToken):
                     check_principals(parameter, named)
             elif kind == "Service":
-                check_each(parameter, identifiers, _SERVICE_ALLOWED, items, _service_problem)
+                check_each(parameter, identifiers, SERVICE_ALLOWED, items, _service_problem)
                 if effect is Effect.ALLOW and not confines_to_sources(conditions):
                     raise ValidationError(
                         parameter,
