@@ -46,7 +46,7 @@ from cdktf_aws_ecr import (
     ValidationError,
     grant_registry_login,
 )
-from cdktf_aws_ecr.access import (
+from cdktf_aws_ecr.policy.repository_policy import (
     POLICY_SIZE_GUARD_CONDITION,
     POLICY_SIZE_GUARD_MESSAGE,
     SOURCE_GUARD_CONDITION,

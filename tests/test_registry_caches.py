@@ -324,7 +324,10 @@ def test_bad_templates_are_refused_when_declared(
 
 def test_a_templates_policy_has_a_repositorys_guards_and_partition_check(make_stack: MakeStack) -> None:
     # GIVEN a template granting pull to a role of the same stack (a token)
-    from cdktf_aws_ecr.access import POLICY_SIZE_GUARD_CONDITION, WILDCARD_GUARD_CONDITION
+    from cdktf_aws_ecr.policy.repository_policy import (
+        POLICY_SIZE_GUARD_CONDITION,
+        WILDCARD_GUARD_CONDITION,
+    )
     from cdktf_cdktf_provider_aws.iam_role import IamRole
 
     stack = make_stack(allowed_account_ids=[ACCOUNT])

@@ -386,7 +386,7 @@ def test_a_wildcard_behind_a_token_is_refused_by_terraform_before_any_policy_exi
     """Tokens cannot be read at synth; Terraform checks what they resolve to."""
     from cdktf import TerraformVariable
 
-    from cdktf_aws_ecr.access import WILDCARD_GUARD_MESSAGE
+    from cdktf_aws_ecr.policy.repository_policy import WILDCARD_GUARD_MESSAGE
     from devtools import terraform as tf
 
     stack = TerraformStack(Testing.app(), "token")

@@ -20,16 +20,16 @@ __version__ = "0.2.0"
 _PUBLIC: Dict[str, str] = {
     "AppliedFor": ".registry.creation_template",
     "BasicScanTypeVersion": ".enums",
-    "Condition": ".access",
+    "Condition": ".policy.statement",
     "DestroyableRepositoryWarning": ".repository_props",
-    "Effect": ".access",
+    "Effect": ".policy.statement",
     "EncryptionType": ".enums",
     "ImageTagMutability": ".enums",
     "LifecycleAction": ".lifecycle.rules",
     "LifecycleRule": ".lifecycle.rules",
     "LifecycleTagPrefixListWarning": ".repository_props",
-    "OrganizationPrincipal": ".access",
-    "PolicyStatement": ".access",
+    "OrganizationPrincipal": ".policy.grantees",
+    "PolicyStatement": ".policy.statement",
     "PULL_ACTIONS": ".facts",
     "PUSH_ACTIONS": ".facts",
     "PullThroughCache": ".registry.pull_through_cache",
@@ -41,20 +41,20 @@ _PUBLIC: Dict[str, str] = {
     "RegistryScanning": ".registry.owner",
     "RemovedRepository": ".removed",
     "ReplicationCoverageWarning": ".registry.replication",
-    "ReplicationDestination": ".registry.replication_planner",
+    "ReplicationDestination": ".registry.destinations",
     "Repository": ".repository",
     "RepositoryCreationTemplate": ".registry.creation_template",
     "RepositoryCreationTemplateProps": ".registry.creation_template",
     "RepositoryProps": ".repository_props",
     "ScanFrequency": ".enums",
     "ScanningCoverageWarning": ".registry.scanning",
-    "ServicePrincipal": ".access",
+    "ServicePrincipal": ".policy.grantees",
     "TagStatus": ".lifecycle.policy_check",
     "Upstream": ".registry.upstreams",
     "UpstreamRegistry": ".registry.upstreams",
     "ValidationError": ".errors",
     "check_lifecycle_policy": ".lifecycle.policy_check",
-    "grant_registry_login": ".registry_login",
+    "grant_registry_login": ".policy.registry_login",
     "preview_lifecycle": ".lifecycle.simulator",
     "require_provider_versions": ".providers",
 }
@@ -76,82 +76,52 @@ def __dir__() -> List[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, eagerly
-    from .access import (
-        Condition as Condition,
-    )
-    from .access import (
-        Effect as Effect,
-    )
-    from .access import (
-        OrganizationPrincipal as OrganizationPrincipal,
-    )
-    from .access import (
-        PolicyStatement as PolicyStatement,
-    )
-    from .access import (
-        ServicePrincipal as ServicePrincipal,
-    )
     from .enums import (
         BasicScanTypeVersion as BasicScanTypeVersion,
-    )
-    from .enums import (
         EncryptionType as EncryptionType,
-    )
-    from .enums import (
         ImageTagMutability as ImageTagMutability,
-    )
-    from .enums import (
         RegistryPolicyScope as RegistryPolicyScope,
-    )
-    from .enums import (
         ScanFrequency as ScanFrequency,
     )
     from .errors import ValidationError as ValidationError
-    from .facts import PULL_ACTIONS as PULL_ACTIONS
-    from .facts import PUSH_ACTIONS as PUSH_ACTIONS
+    from .facts import PULL_ACTIONS as PULL_ACTIONS, PUSH_ACTIONS as PUSH_ACTIONS
     from .lifecycle.policy_check import (
         TagStatus as TagStatus,
-    )
-    from .lifecycle.policy_check import (
         check_lifecycle_policy as check_lifecycle_policy,
     )
-    from .lifecycle.rules import LifecycleAction as LifecycleAction
-    from .lifecycle.rules import LifecycleRule as LifecycleRule
+    from .lifecycle.rules import LifecycleAction as LifecycleAction, LifecycleRule as LifecycleRule
     from .lifecycle.simulator import preview_lifecycle as preview_lifecycle
+    from .policy.grantees import (
+        OrganizationPrincipal as OrganizationPrincipal,
+        ServicePrincipal as ServicePrincipal,
+    )
+    from .policy.registry_login import grant_registry_login as grant_registry_login
+    from .policy.statement import (
+        Condition as Condition,
+        Effect as Effect,
+        PolicyStatement as PolicyStatement,
+    )
     from .providers import require_provider_versions as require_provider_versions
     from .registry.creation_template import (
         AppliedFor as AppliedFor,
-    )
-    from .registry.creation_template import (
         RepositoryCreationTemplate as RepositoryCreationTemplate,
-    )
-    from .registry.creation_template import (
         RepositoryCreationTemplateProps as RepositoryCreationTemplateProps,
     )
+    from .registry.destinations import ReplicationDestination as ReplicationDestination
     from .registry.membership import RegistryLocation as RegistryLocation
-    from .registry.owner import Registry as Registry
-    from .registry.owner import RegistryScanning as RegistryScanning
+    from .registry.owner import Registry as Registry, RegistryScanning as RegistryScanning
     from .registry.pull_through_cache import (
         PullThroughCache as PullThroughCache,
-    )
-    from .registry.pull_through_cache import (
         PullThroughCacheProps as PullThroughCacheProps,
     )
     from .registry.registry_props import RegistryProps as RegistryProps
     from .registry.replication import ReplicationCoverageWarning as ReplicationCoverageWarning
-    from .registry.replication_planner import ReplicationDestination as ReplicationDestination
     from .registry.scanning import ScanningCoverageWarning as ScanningCoverageWarning
-    from .registry.upstreams import Upstream as Upstream
-    from .registry.upstreams import UpstreamRegistry as UpstreamRegistry
-    from .registry_login import grant_registry_login as grant_registry_login
+    from .registry.upstreams import Upstream as Upstream, UpstreamRegistry as UpstreamRegistry
     from .removed import RemovedRepository as RemovedRepository
     from .repository import Repository as Repository
     from .repository_props import (
         DestroyableRepositoryWarning as DestroyableRepositoryWarning,
-    )
-    from .repository_props import (
         LifecycleTagPrefixListWarning as LifecycleTagPrefixListWarning,
-    )
-    from .repository_props import (
         RepositoryProps as RepositoryProps,
     )

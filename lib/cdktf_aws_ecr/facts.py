@@ -178,3 +178,80 @@ SECRET_NAME_PREFIX = "ecr-pullthroughcache/"
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreatePullThroughCacheRule.html
 # (credentialArn: 50-612 characters, name characters [a-zA-Z0-9/_+=.@-])
 SECRET_ARN_LENGTH = (50, 612)
+
+# ------------------------------------------------------------------ policies
+
+#: A repository policy does not let a principal log in to the registry: "Amazon ECR
+#: requires that users have permission to make calls to the ecr:GetAuthorizationToken
+#: API through an IAM policy", on resource "*",
+#: https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html and
+#: https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html
+REGISTRY_LOGIN_ACTION = "ecr:GetAuthorizationToken"
+# https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html#replication-policy-clarification
+REPLICATION_ACTIONS: Tuple[str, ...] = ("ecr:CreateRepository", "ecr:ReplicateImage")
+# https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html: both
+# can be granted by the registry policy (CreatePullThroughCacheRule cannot).
+PULL_THROUGH_CACHE_ACTIONS: Tuple[str, ...] = (
+    "ecr:BatchImportUpstreamImage",
+    "ecr:CreateRepository",
+)
+# https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html:
+# under scope V1, ECR enforces only these three at the registry level.
+V1_REGISTRY_POLICY_ACTIONS = frozenset(
+    {"ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"}
+)
+# The resources of a registry policy: repositories (a name or a prefix ending in *).
+REPOSITORY_ARN_PATTERN = r"arn:aws(?:-[a-z]+)*:ecr:[a-z0-9-]+:\d{12}:repository/\S+"
+
+# Organizations: root r-<4-32>, OU ou-<4-32>-<8-32>, lowercase letters and digits,
+# https://docs.aws.amazon.com/organizations/latest/APIReference/API_Parent.html
+# https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html
+_ROOT_ID = r"r-[0-9a-z]{4,32}"
+_OU_ID = r"ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}"
+#: An aws:PrincipalOrgPaths value: ``<org>/<root>/<ou>/.../`` names the accounts
+#: directly in that root or OU; a trailing ``*`` adds every OU below it; ``<org>/*``
+#: is the whole organization. The organization ID comes first because "OU IDs and
+#: root IDs are unique only within an organization",
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
+ORGANIZATION_PATH_PATTERN = rf"({ORGANIZATION_ID_PATTERN})/(?:\*|{_ROOT_ID}/(?:{_OU_ID}/)*\*?)"
+
+#: "The identifier for a service principal includes the service name, and is usually
+#: in the following format: service-name.amazonaws.com",
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services
+SERVICE_PRINCIPAL_PATTERN = (
+    r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*\.amazonaws\.com(?:\.cn)?"
+)
+# Only the partition's equality with the repository's is checked (at render, where
+# the region is known), so its syntax here is loose.
+SOURCE_ARN_PATTERN = (
+    r"arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9*?-]*):"
+    r"(?P<account>\d{12})?:(?P<resource>\S+)"
+)
+#: "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z),
+#: and numbers (0-9)",
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
+SID_PATTERN = r"[A-Za-z0-9]+"
+ACTION_PATTERN = r"\*|[a-z0-9-]+:[A-Za-z0-9*?]+"
+
+# "Condition key names are not case-sensitive", so keys are compared lowercased;
+# operators count as a limit only spelled exactly as IAM documents them,
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+PRINCIPAL_ORG_ID = "aws:PrincipalOrgID"
+PRINCIPAL_ORG_PATHS = "aws:PrincipalOrgPaths"
+SOURCE_ARN = "aws:SourceArn"
+SOURCE_ACCOUNT = "aws:SourceAccount"
+#: aws:SourceArn "works with ARN operators and string operators"; ArnLike matches
+#: each of the ARN's six colon-delimited fields separately, so a ``*`` in a source
+#: ARN never spans into the account field (with StringLike, which Lambda's guide
+#: shows for ``arn:aws:lambda:<region>:<account>:function:*``, a ``*`` before the
+#: account could),
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+SOURCE_ARN_TEST = "ArnLike"
+#: aws:SourceAccount "works with string operators"; an account ID is exact.
+SOURCE_ACCOUNT_TEST = "StringEquals"
+#: aws:PrincipalOrgID is single-valued: StringEquals, as in AWS's example,
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+PRINCIPAL_ORG_ID_TEST = "StringEquals"
+#: aws:PrincipalOrgPaths is multivalued, and "When you include a wildcard, you must
+#: use the StringLike condition operator" (AWS's examples use ForAnyValue:StringLike).
+PRINCIPAL_ORG_PATHS_TEST = "ForAnyValue:StringLike"

@@ -28,13 +28,7 @@ from ._framework import (
     Tokenization,
     aws,
 )
-from ._policy_data_source import write_policy_document
 from ._state import add_synth_check, lazy_string, path_of, state_of
-from .access import (
-    GRANTEES_ALLOWED,
-    Access,
-    RepositoryPolicyDocument,
-)
 from .addresses import node_id, pin_address, repository_address_id
 from .checks import (
     check_kms_key_region,
@@ -62,11 +56,13 @@ from .lifecycle.rules import (
     assemble_lifecycle_policy,
     seed_lifecycle_rules,
 )
+from .policy.grantees import GRANTEES_ALLOWED, Access
+from .policy.registry_login import grant_registry_login
+from .policy.repository_policy import RepositoryPolicyDocument, write_policy_document
 from .preconditions import TokenChecks
 from .providers import ProviderFacts, alias_of, require_provider_versions
 from .registry.membership import RepositoryRequest, check_same_stack
 from .registry.owner import Registry, owner_for
-from .registry_login import grant_registry_login
 from .repository_props import (
     RepositoryProps,
     check_combinations,

@@ -11,10 +11,6 @@ from ._framework import (
     AwsProvider,
     IResolvable,
 )
-from .access import (
-    PullPrincipalArns,
-    PushPrincipalArns,
-)
 from .checks import (
     TAG_PREFIXES_ALLOWED,
     check_bool,
@@ -38,12 +34,10 @@ from .lifecycle.rules import (
     check_lifecycle_rules,
     check_protected_tags,
 )
+from .policy.repository_policy import PullPrincipalArns, PushPrincipalArns
 from .providers import check_provider
-from .registry.replication_planner import (
-    REPLICATE_TO_ALLOWED,
-    ReplicationDestination,
-    check_replicate_to,
-)
+from .registry.destinations import ReplicationDestination
+from .registry.replication_planner import REPLICATE_TO_ALLOWED, check_replicate_to
 
 Number = Union[int, float]
 #: A boolean, or a boolean token (``TerraformVariable(type="bool").boolean_value``).

@@ -30,9 +30,7 @@ from typing import (
 )
 
 from .._framework import Construct, aws
-from .._policy_data_source import write_policy_document
 from .._state import add_synth_check, lazy_any, lazy_string
-from ..access import Access, PullPrincipalArns, PushPrincipalArns, RepositoryPolicyDocument
 from ..addresses import CREATION_TEMPLATE_ROLE_ID, pin_address, prefix_address_id, with_alias
 from ..checks import (
     KMS_KEY_ALLOWED,
@@ -68,6 +66,13 @@ from ..lifecycle.rules import (
     assemble_lifecycle_policy,
     check_lifecycle_rules,
     check_protected_tags,
+)
+from ..policy.grantees import Access
+from ..policy.repository_policy import (
+    PullPrincipalArns,
+    PushPrincipalArns,
+    RepositoryPolicyDocument,
+    write_policy_document,
 )
 from ..tokens import is_token
 from .membership import OwnerCore

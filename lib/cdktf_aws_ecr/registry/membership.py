@@ -17,7 +17,7 @@ from ..addresses import (
 )
 from ..errors import ValidationError
 from ..providers import ProviderFacts, alias_of
-from .replication_planner import ReplicationDestination
+from .destinations import ReplicationDestination
 from .scan_filters import ScanNeed
 
 _UNKNOWN_ACCOUNT = "the credentials' account"

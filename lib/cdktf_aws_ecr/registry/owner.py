@@ -43,6 +43,7 @@ from .creation_template import (
     RepositoryCreationTemplateProps,
     Templates,
 )
+from .destinations import ReplicationDestination
 from .membership import (
     Member,
     RegistryLocation,
@@ -65,9 +66,6 @@ from .registry_props import RegistryProps
 from .replication import Replication
 from .replication_planner import (
     OverCoverage as ReplicationOverCoverage,
-)
-from .replication_planner import (
-    ReplicationDestination,
     ReplicationPlan,
     ReplicationRule,
 )

@@ -12,10 +12,9 @@ from ..addresses import REGISTRY_REPLICATION_ID, pin_address, with_alias
 from ..errors import ValidationError, located
 from ..facts import MAX_REPLICATION_RULES
 from ..tokens import is_literal
+from .destinations import DestinationRegistry, ReplicationDestination
 from .membership import OwnerCore
 from .replication_planner import (
-    DestinationRegistry,
-    ReplicationDestination,
     ReplicationPlan,
     ReplicationRule,
     plan_replication,

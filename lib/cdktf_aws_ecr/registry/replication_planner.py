@@ -21,7 +21,6 @@ from typing import (
     Iterable,
     List,
     Mapping,
-    NamedTuple,
     Optional,
     Sequence,
     Set,
@@ -41,9 +40,11 @@ from ..facts import (
     partition_of,
 )
 from ..inputs import Input, checked_inputs
-from ..registry_policy import RegistryPolicyStatement, replication_source_statement
+from ..policy.statement import PolicyStatement
 from ..tokens import is_literal, is_token
+from .destinations import DestinationRegistry, ReplicationDestination
 from .prefixes import PAST_NAMES, NameIndex, common_prefix_length, prefix_free
+from .registry_policy import replication_source_statement
 
 _FILTER = re.compile(REPLICATION_FILTER_PATTERN, re.ASCII)
 FILTER_ALLOWED = (
@@ -51,44 +52,6 @@ FILTER_ALLOWED = (
     f"matching ^{REPLICATION_FILTER_PATTERN}$ (PREFIX_MATCH: a filter matches every name that "
     "starts with it), or tokens"
 )
-
-
-class DestinationRegistry(NamedTuple):
-    """A resolved destination: the region and account ID of the registry that receives copies."""
-
-    region: str
-    registry_id: str
-
-    def __str__(self) -> str:
-        return f"{self.registry_id}/{self.region}"
-
-
-@dataclass(frozen=True)
-class ReplicationDestination:
-    """A registry that receives copies of a repository's images.
-
-    :param region: Region of the destination registry, e.g. ``"eu-west-1"``.
-        Lowercase region code, or a token.
-    :param account_id: 12-digit account ID of the destination registry, or a
-        token. A different account needs a registry policy there that allows
-        this account to replicate (see
-        :meth:`ReplicationPlan.destination_policy_statements`).
-        Default: None, the source registry's own account (cross-Region replication).
-    """
-
-    region: str
-    account_id: Optional[str] = None
-
-    def __post_init__(self) -> None:
-        check_region("region", self.region)
-        if self.account_id is not None:
-            check_account_id("account_id", self.account_id)
-
-    def resolve(self, source_account_id: str) -> DestinationRegistry:
-        return DestinationRegistry(self.region, self.account_id or source_account_id)
-
-    def __str__(self) -> str:
-        return f"{self.account_id or 'source account'}/{self.region}"
 
 
 def _check_filter(parameter: str, value: Any, whole: Any) -> str:
@@ -303,7 +266,7 @@ class ReplicationPlan:
 
     def destination_policy_statements(
         self,
-    ) -> Dict[DestinationRegistry, RegistryPolicyStatement]:
+    ) -> Dict[DestinationRegistry, PolicyStatement]:
         """The statement each cross-account destination's registry policy needs.
 
         https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html

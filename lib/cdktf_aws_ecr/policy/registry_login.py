@@ -1,30 +1,27 @@
-"""The identity policy that lets an IAM role or user log in to the registry.
-
-A repository policy lets a principal pull or push, but not log in: logging in
-calls ``ecr:GetAuthorizationToken``, which is account-wide and must be allowed
-by an IAM policy of the principal itself
-(https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html).
-So when a repository grants an ``IamRole`` or ``IamUser`` of its own stack,
-the library attaches this policy to it: one per identity, however many
-repositories grant it.
-
-The policy is a child construct of the identity, so the construct tree is the
-bookkeeping (a second grant finds it there), it lives in the identity's stack,
-and its Terraform address follows the identity: ``<identity's logical id>_registry_login``
-(``aws_iam_role_policy.ci_build_role_registry_login``), whichever repository
-granted first. Another resource of the stack at that address is refused at
-synth: cdktf would write only one of the two.
+"""The identity policy that lets an IAM role or user log in to the registry
+(``ecr:GetAuthorizationToken``, which no repository policy can grant), attached once per
+identity as its child construct, at ``<identity's logical id>_registry_login``.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
-from ._framework import TerraformStack, aws
-from ._state import add_synth_check, state_of
-from .access import GRANTEES_ALLOWED, REGISTRY_LOGIN_POLICY, IdentityType, classify_grantee
-from .errors import ValidationError
+from .._framework import TerraformStack, aws
+from .._state import add_synth_check, state_of
+from ..errors import ValidationError
+from ..facts import REGISTRY_LOGIN_ACTION
+from .grantees import GRANTEES_ALLOWED, IdentityType, classify_grantee
+from .statement import PolicyStatement, policy_document
+
+_LOGIN = PolicyStatement(sid="AllowRegistryLogin", actions=[REGISTRY_LOGIN_ACTION], resources=["*"])
+#: The identity policy that lets a role or user log in to the registry: compact JSON in
+#: IAM's element order, keys unsorted, as the library has always written it.
+REGISTRY_LOGIN_POLICY = json.dumps(
+    policy_document([_LOGIN], single_values_as_strings=True), separators=(",", ":")
+)
 
 #: The name of the inline policy on the role or user. Inline policy names are
 #: unique per identity: an inline policy of this name that other code manages
