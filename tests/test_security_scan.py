@@ -304,12 +304,12 @@ def test_the_policy_shim_renders_the_document_terraform_would() -> None:
     assert "$${aws_iam_role.r.arn}" in shim  # literal text, never interpolated
 
 
-def test_readme_shows_the_accepted_findings_rendered_from_the_code() -> None:
-    readme = (REPO_ROOT / "README.md").read_text()
+def test_the_development_guide_shows_the_accepted_findings_rendered_from_the_code() -> None:
+    guide = (REPO_ROOT / "docs" / "development.md").read_text()
     for table in (scan.accepted_findings_markdown(), scan.default_findings_markdown()):
-        assert table in readme, (
-            "README.md is out of date; paste the output of "
-            "`python -m devtools.security_scan --markdown`"
+        assert table in guide, (
+            "docs/development.md is out of date; run `python -m devtools.docs` (or paste the "
+            "output of `python -m devtools.security_scan --markdown`)"
         )
 
 

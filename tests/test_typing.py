@@ -38,3 +38,14 @@ def test_type_checkers_see_every_public_name_where_it_is_loaded_from() -> None:
     assert sorted(cdktf_aws_ecr.__all__, key=str.lower) == sorted(seen, key=str.lower)
     for name in cdktf_aws_ecr.__all__:
         assert name.isupper() or getattr(cdktf_aws_ecr, name).__module__.startswith("cdktf_aws_ecr")
+
+
+def test_library_passes_ruff() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "lib"],  # settings: [tool.ruff] in pyproject.toml
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

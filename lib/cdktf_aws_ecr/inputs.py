@@ -9,7 +9,7 @@ else is derived from that declaration:
 * the per-argument documentation in the docstring: description, allowed
   values and default;
 * the format check of each value (:func:`checked_inputs`);
-* README's input table (``devtools/docs.py``, through :func:`input_specs`).
+* the input tables of docs/reference.md (``devtools/docs.py``, through :func:`input_specs`).
 
 Static type checkers read the ``TypedDict`` itself through
 ``**inputs: Unpack[...]``, so a misspelt or mistyped keyword is caught there
@@ -54,7 +54,7 @@ class Input:
 
 @dataclass(frozen=True)
 class InputSpec:
-    """One keyword argument as documented in README's input table."""
+    """One keyword argument as documented in the input tables of docs/reference.md."""
 
     name: str
     type: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import (
     Any,
@@ -43,10 +42,8 @@ from .facts import (
     MAX_TAGS,
 )
 from .inputs import (
-    InputSpec,
     checked_inputs,
     expand_keyword_arguments,
-    input_specs,
     with_init_signature,
 )
 from .json_text import compact_json
@@ -72,24 +69,6 @@ from .repository_props import (
     warn_if_prefixes_mean_and,
 )
 from .tokens import is_token, literal_in_expression, literal_text
-
-#: The construct's inputs, in signature order. README's table is generated from these.
-INPUTS: tuple[InputSpec, ...] = input_specs(RepositoryProps)
-
-
-@dataclass(frozen=True)
-class OutputSpec:
-    name: str
-    description: str
-
-
-OUTPUTS: tuple[OutputSpec, ...] = (
-    OutputSpec("id", "Repository identifier (the repository name)."),
-    OutputSpec("name", "The repository name."),
-    OutputSpec("arn", "Full ARN of the repository."),
-    OutputSpec("repository_url", "`<account>.dkr.ecr.<region>.amazonaws.com/<name>`, for docker push/pull and image references."),
-    OutputSpec("registry_id", "Account ID of the registry that holds the repository."),
-)
 
 
 def _whole_policy_error(error: ValidationError, parameter: str, value: Any) -> ValidationError:

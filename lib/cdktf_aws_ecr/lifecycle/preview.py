@@ -1,6 +1,6 @@
 """The lifecycle preview command, ``python -m cdktf_aws_ecr.preview STACK_DIR REPOSITORY``:
 finds a repository's lifecycle policy in a synthesized stack, reads its images from a
-file or the registry, and prints what the policy would expire (README, "Preview")."""
+file or the registry, and prints what the policy would expire (docs/lifecycle.md)."""
 
 from __future__ import annotations
 

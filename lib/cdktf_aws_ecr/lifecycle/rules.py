@@ -140,7 +140,7 @@ _ONE_COUNT = "exactly one of " + ", ".join(f"`{name}`" for name in _COUNT_FIELDS
 
 def _doc(*, description: str, allowed: str, default: str) -> Dict[str, _FieldDoc]:
     """A field's documentation, kept in its metadata: ``help(LifecycleRule)`` and
-    README's field table (:func:`lifecycle_rule_fields`) are generated from it."""
+    the field table of docs/reference.md (:func:`lifecycle_rule_fields`) are generated from it."""
     return {"doc": _FieldDoc(description, allowed, default)}
 
 
@@ -417,7 +417,7 @@ class LifecycleRule:
 
 
 def lifecycle_rule_fields() -> Tuple[InputSpec, ...]:
-    """The fields of :class:`LifecycleRule`, in order, as README's table shows them."""
+    """The fields of :class:`LifecycleRule`, in order, as docs/reference.md shows them."""
     hints = typing.get_type_hints(LifecycleRule)
     specs = []
     for item in fields(LifecycleRule):
