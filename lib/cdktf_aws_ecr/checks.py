@@ -10,18 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import (
-    AbstractSet,
-    Any,
-    List,
-    Mapping,
-    Optional,
-    Sequence,
-    Tuple,
-    Type,
-    TypeVar,
-    Union,
-)
+from typing import AbstractSet, Any, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from .errors import ValidationError
 from .facts import (

@@ -6,18 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, List, Mapping, Optional, Sequence
 
-from ._framework import (
-    Fn,
-    Op,
-    Precondition,
-    Token,
-)
-from .checks import (
-    KMS_KEY_ALLOWED,
-    PRINCIPALS_ALLOWED,
-    TAG_PREFIXES_ALLOWED,
-    TAGS_ALLOWED,
-)
+from ._framework import Fn, Op, Precondition, Token
+from .checks import KMS_KEY_ALLOWED, PRINCIPALS_ALLOWED, TAG_PREFIXES_ALLOWED, TAGS_ALLOWED
 from .facts import (
     MAX_COUNT,
     MAX_TAG_KEY_LENGTH,
@@ -30,10 +20,7 @@ from .facts import (
     TAG_PATTERN_PATTERN,
     TAG_PREFIX_PATTERN,
 )
-from .lifecycle.rules import (
-    TAG_PATTERNS_ALLOWED,
-    LifecycleRule,
-)
+from .lifecycle.rules import TAG_PATTERNS_ALLOWED, LifecycleRule
 from .tokens import is_map_token, is_token
 
 

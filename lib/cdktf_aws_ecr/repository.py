@@ -5,15 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import (
-    Any,
-    Dict,
-    List,
-    Mapping,
-    Optional,
-    Tuple,
-    Unpack,
-)
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Unpack
 
 from ._framework import (
     AwsProvider,
@@ -39,9 +31,7 @@ from .checks import (
 )
 from .enums import EncryptionType
 from .errors import ValidationError
-from .facts import (
-    MAX_TAGS,
-)
+from .facts import MAX_TAGS
 from .inputs import (
     InputSpec,
     checked_inputs,

@@ -7,10 +7,7 @@ import warnings
 from types import MappingProxyType
 from typing import Annotated, Any, Mapping, Optional, Required, Sequence, TypedDict, Union
 
-from ._framework import (
-    AwsProvider,
-    IResolvable,
-)
+from ._framework import AwsProvider, IResolvable
 from .checks import (
     TAG_PREFIXES_ALLOWED,
     check_bool,
@@ -24,9 +21,7 @@ from .checks import (
 )
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency
 from .errors import ValidationError
-from .inputs import (
-    Input,
-)
+from .inputs import Input
 from .lifecycle.rules import (
     PROTECTED_TAGS_ALLOWED,
     SEED_LIFECYCLE_KEYWORDS,

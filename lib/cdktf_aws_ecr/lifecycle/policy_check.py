@@ -22,8 +22,6 @@ from ..facts import (
 )
 from ..json_text import compact_json
 
-__all__ = ["TagStatus", "check_lifecycle_policy"]
-
 # The checks cite these AWS pages by file name:
 # https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html (evaluation rules)
 # https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html

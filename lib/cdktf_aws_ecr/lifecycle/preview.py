@@ -17,15 +17,6 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, TextI
 from ..errors import ValidationError
 from .simulator import LifecyclePreview, Verdict, preview_lifecycle, tag_pattern_matches
 
-__all__ = [
-    "PreviewError",
-    "StackPolicy",
-    "find_lifecycle_policy",
-    "images_from_file",
-    "main",
-    "registry_images",
-]
-
 STACK_FILE = "cdk.tf.json"
 _REFERENCE = re.compile(r"\$\{aws_ecr_repository\.([A-Za-z0-9_-]+)\.(?:name|id)\}")
 # Terraform interpolation or a template directive, not its "$${" / "%%{" escape.

@@ -28,21 +28,6 @@ from .policy_check import (
     wildcard_problem,
 )
 
-__all__ = [
-    "LifecycleAction",
-    "LifecycleRule",
-    "PROTECT_COUNT",
-    "PROTECTED_TAGS_ALLOWED",
-    "SEED_LIFECYCLE_KEYWORDS",
-    "TAG_PATTERNS_ALLOWED",
-    "TagStatus",
-    "assemble_lifecycle_policy",
-    "check_lifecycle_rules",
-    "check_protected_tags",
-    "lifecycle_rule_fields",
-    "seed_lifecycle_rules",
-]
-
 #: The ``imageCountMoreThan`` of a rule made for a protected tag. ECR has no
 #: "keep" action, so a protecting rule *expires* beyond a count no repository
 #: reaches: the cloudposse module's ``protected_tags_keep_count`` default, which

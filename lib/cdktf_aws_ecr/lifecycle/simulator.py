@@ -27,14 +27,6 @@ from .policy_check import (
     rule_path,
 )
 
-__all__ = [
-    "ImageVerdict",
-    "LifecyclePreview",
-    "Verdict",
-    "preview_lifecycle",
-    "tag_pattern_matches",
-]
-
 
 @functools.lru_cache(maxsize=1024)
 def _pattern_re(pattern: str) -> "re.Pattern[str]":

@@ -11,24 +11,11 @@ needs to its registry's owner, and stacks sharing a registry share one owner
 from __future__ import annotations
 
 import inspect
-from typing import (
-    Any,
-    Dict,
-    List,
-    Optional,
-    Sequence,
-    Tuple,
-    Union,
-    Unpack,
-)
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union, Unpack
 
 from .._framework import AwsProvider, Construct, TerraformStack, aws
 from .._state import StackState, add_synth_check, path_of, state_of
-from ..addresses import (
-    REGISTRY_ACCOUNT_ID,
-    pin_address,
-    with_alias,
-)
+from ..addresses import REGISTRY_ACCOUNT_ID, pin_address, with_alias
 from ..checks import check_kms_key_region
 from ..enums import AccountSettingName, ScanFrequency
 from ..errors import ValidationError, located

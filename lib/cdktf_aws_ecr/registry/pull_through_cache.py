@@ -54,13 +54,7 @@ from .creation_template import AppliedFor, RepositoryCreationTemplate, TemplateO
 from .membership import OwnerCore
 from .prefixes import normalized_prefix
 from .scanning import Scanning
-from .upstreams import (
-    UPSTREAM_ALLOWED,
-    Authentication,
-    Upstream,
-    UpstreamRegistry,
-    check_upstream,
-)
+from .upstreams import UPSTREAM_ALLOWED, Authentication, Upstream, UpstreamRegistry, check_upstream
 
 _PREFIX = re.compile(CACHE_PREFIX_PATTERN, re.ASCII)
 _SECRET_ARN = re.compile(

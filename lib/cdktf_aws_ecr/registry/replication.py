@@ -14,11 +14,7 @@ from ..facts import MAX_REPLICATION_RULES
 from ..tokens import is_literal
 from .destinations import DestinationRegistry, ReplicationDestination
 from .membership import OwnerCore
-from .replication_planner import (
-    ReplicationPlan,
-    ReplicationRule,
-    plan_replication,
-)
+from .replication_planner import ReplicationPlan, ReplicationRule, plan_replication
 
 
 class ReplicationCoverageWarning(UserWarning):

@@ -10,10 +10,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Uni
 from ..checks import type_name
 from ..enums import ScanFrequency
 from ..errors import ValidationError
-from ..facts import (
-    MAX_FILTER_LENGTH,
-    MAX_FILTERS_PER_RULE,
-)
+from ..facts import MAX_FILTER_LENGTH, MAX_FILTERS_PER_RULE
 from .prefixes import INFINITE, NameIndex, RadixTrie, min_plus_merge
 from .scan_filters import (
     FREQUENCY_LEVEL,
