@@ -20,13 +20,14 @@ import json
 import re
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, Optional, Sequence, Tuple
+from typing import Callable, Dict, Optional, Sequence, Tuple
+
+from cdktf_aws_ecr.inputs import InputSpec, input_specs
+from cdktf_aws_ecr.repository_props import RepositoryProps
 
 from .terraform import REPO_ROOT
-
-if TYPE_CHECKING:
-    from cdktf_aws_ecr.inputs import InputSpec
 
 README = REPO_ROOT / "README.md"
 #: The image list and the time of README's preview of prod's lifecycle policy.
@@ -34,8 +35,28 @@ PREVIEW_IMAGES = "docs/prod-images.json"
 PREVIEW_NOW = "2026-12-01T00:00:00Z"
 PREVIEW_REPOSITORY = "prod/accounts-service"
 
+#: ``Repository``'s inputs, in signature order, as README's input table lists them.
+INPUTS: Tuple[InputSpec, ...] = input_specs(RepositoryProps)
 
-def _specs_table(specs: "Tuple[InputSpec, ...]", quote_default: bool) -> str:
+
+@dataclass(frozen=True)
+class OutputSpec:
+    name: str
+    description: str
+
+
+#: ``Repository``'s attributes, as README's output table describes them.
+OUTPUTS: Tuple[OutputSpec, ...] = (
+    OutputSpec("id", "Repository identifier (the repository name)."),
+    OutputSpec("name", "The repository name."),
+    OutputSpec("arn", "Full ARN of the repository."),
+    OutputSpec("repository_url", "`<account>.dkr.ecr.<region>.amazonaws.com/<name>`, for docker "
+               "push/pull and image references."),
+    OutputSpec("registry_id", "Account ID of the registry that holds the repository."),
+)
+
+
+def _specs_table(specs: Tuple[InputSpec, ...], quote_default: bool) -> str:
     rows = [
         "| Name | Type | Default | Allowed values | Description |",
         "|---|---|---|---|---|",
@@ -57,8 +78,6 @@ def _specs_table(specs: "Tuple[InputSpec, ...]", quote_default: bool) -> str:
 
 
 def inputs_table() -> str:
-    from cdktf_aws_ecr.repository import INPUTS
-
     return _specs_table(INPUTS, quote_default=True)
 
 
@@ -98,9 +117,8 @@ def prod_lifecycle_preview() -> str:
     return f"```console\n$ {command}\n{out.getvalue()}```"
 
 
-def registry_specs(name: str) -> "Tuple[InputSpec, ...]":
+def registry_specs(name: str) -> Tuple[InputSpec, ...]:
     """The documented inputs of a registry owner method, by table constant name."""
-    from cdktf_aws_ecr.inputs import input_specs
     from cdktf_aws_ecr.registry.creation_template import RepositoryCreationTemplateInputs
     from cdktf_aws_ecr.registry.owner import RegistryProps
     from cdktf_aws_ecr.registry.pull_through_cache import PullThroughCacheInputs
@@ -132,8 +150,6 @@ def creation_template_inputs_table() -> str:
 
 
 def outputs_table() -> str:
-    from cdktf_aws_ecr.repository import OUTPUTS
-
     rows = ["| Attribute | Description |", "|---|---|"]
     rows += [f"| `{spec.name}` | {spec.description} |" for spec in OUTPUTS]
     return "\n".join(rows)

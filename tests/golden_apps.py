@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any, Dict, List, Mapping, Optional
 
 import cdktf_aws_ecr as ecr  # first: starts the provider bindings lean
-from cdktf_aws_ecr.repository import INPUTS, OUTPUTS
+from devtools.docs import INPUTS, OUTPUTS
 from cdktf import App, Fn, LocalBackend, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatement,

@@ -12,7 +12,7 @@ from typing import Any, Dict, Tuple
 import pytest
 
 from cdktf_aws_ecr import LifecycleRule, Repository
-from cdktf_aws_ecr.repository import INPUTS, OUTPUTS
+from devtools.docs import INPUTS, OUTPUTS
 from cdktf_aws_ecr.lifecycle.rules import lifecycle_rule_fields
 from devtools import docs, seed
 

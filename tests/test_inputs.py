@@ -25,7 +25,7 @@ from constructs import Construct
 
 import cdktf_aws_ecr
 from cdktf_aws_ecr import RegistryScanning, Repository, ValidationError
-from cdktf_aws_ecr.repository import INPUTS
+from devtools.docs import INPUTS
 from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
 from devtools import terraform as tf
 

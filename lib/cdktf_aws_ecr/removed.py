@@ -25,7 +25,7 @@ from ._framework import AwsProvider, Construct
 from ._state import add_synth_check, path_of, state_of
 from .addresses import forget, repository_address_id
 from .checks import check_name
-from .errors import ValidationError
+from .errors import ValidationError, located
 from .providers import alias_of, check_provider
 from .registry.membership import check_same_stack
 from .registry.owner import owner_for
@@ -56,7 +56,7 @@ class RemovedRepository(Construct):
     ) -> None:
         state = state_of(scope)
         where = f"RemovedRepository '{path_of(scope, state)}/{id}'"
-        try:
+        with located(where):
             check_name("name", name)
             if is_token(name):
                 raise ValidationError(
@@ -65,8 +65,6 @@ class RemovedRepository(Construct):
                 )
             check_provider("provider", provider)
             check_same_stack("provider", provider, state)
-        except ValidationError as error:
-            raise error.located(where) from None
         super().__init__(scope, id)
         self.repository_name = name
         self._where = where

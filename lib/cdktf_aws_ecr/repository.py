@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Unpack
 
@@ -30,15 +29,9 @@ from .checks import (
     type_name,
 )
 from .enums import EncryptionType
-from .errors import ValidationError
+from .errors import ValidationError, located
 from .facts import MAX_TAGS
-from .inputs import (
-    InputSpec,
-    checked_inputs,
-    expand_keyword_arguments,
-    input_specs,
-    with_init_signature,
-)
+from .inputs import checked_inputs, expand_keyword_arguments, with_init_signature
 from .json_text import compact_json
 from .lifecycle.rules import (
     SEED_LIFECYCLE_KEYWORDS,
@@ -62,24 +55,6 @@ from .repository_props import (
     warn_if_prefixes_mean_and,
 )
 from .tokens import is_token, literal_in_expression, literal_text
-
-#: The construct's inputs, in signature order. README's table is generated from these.
-INPUTS: tuple[InputSpec, ...] = input_specs(RepositoryProps)
-
-
-@dataclass(frozen=True)
-class OutputSpec:
-    name: str
-    description: str
-
-
-OUTPUTS: tuple[OutputSpec, ...] = (
-    OutputSpec("id", "Repository identifier (the repository name)."),
-    OutputSpec("name", "The repository name."),
-    OutputSpec("arn", "Full ARN of the repository."),
-    OutputSpec("repository_url", "`<account>.dkr.ecr.<region>.amazonaws.com/<name>`, for docker push/pull and image references."),
-    OutputSpec("registry_id", "Account ID of the registry that holds the repository."),
-)
 
 
 def _whole_policy_error(error: ValidationError, parameter: str, value: Any) -> ValidationError:
@@ -270,7 +245,7 @@ class Repository(Construct):
         state = state_of(scope)
         scope_path = path_of(scope, state)
         where = f"Repository '{scope_path}/{id}'"
-        try:
+        with located(where):
             if not isinstance(id, str) or not id:
                 raise ValidationError("id", id, "a non-empty string")
             construct_path = f"{scope_path}/{node_id(id)}"
@@ -305,8 +280,6 @@ class Repository(Construct):
                 (Access.PUSH, "push_principal_arns"),
             ):
                 access_policy.add_principal_arns(access, settings[parameter], parameter)
-        except ValidationError as error:
-            raise error.located(where) from None
 
         try:
             super().__init__(scope, id)
@@ -471,14 +444,12 @@ class Repository(Construct):
         wildcards are refused; otherwise :class:`~cdktf_aws_ecr.ValidationError`
         names ``statement`` (or its field) and nothing changes.
         """
-        try:
+        with located(self._where):
             self._access_policy.add_statement(statement, "statement")
-        except ValidationError as error:
-            raise error.located(self._where) from None
         self._access_policy_changed()
 
     def _grant(self, access: Access, grantee: Any) -> None:
-        try:
+        with located(self._where):
             if isinstance(grantee, Construct) and state_of(grantee).book is not self._state.book:
                 # cdktf would take its .arn for a cross-stack reference to a stack this
                 # app never synthesizes.
@@ -489,8 +460,6 @@ class Repository(Construct):
                     problem=f"is '{grantee.node.path}' of another cdktf App",
                 )
             classified = self._access_policy.grant(access, grantee, "grantee")
-        except ValidationError as error:
-            raise error.located(self._where) from None
         identity = classified.identity
         if classified.identity_type is not None and state_of(identity).path == self._state.path:
             grant_registry_login(identity)
@@ -553,7 +522,7 @@ class Repository(Construct):
         call and is not added. Refused on a repository without a lifecycle
         policy or built with the seed's lifecycle keywords.
         """
-        try:
+        with located(self._where):
             if self._lifecycle_document is None:
                 raise ValidationError(
                     "rule",
@@ -577,8 +546,6 @@ class Repository(Construct):
                 document = assemble_lifecycle_policy(rules, self.settings["protected_tags"])
             except ValidationError as error:
                 raise _as_added_rule_error(error, rule, len(rules) - 1) from None
-        except ValidationError as error:
-            raise error.located(self._where) from None
         self._lifecycle_rules = rules
         self._lifecycle_document = document
         if self.lifecycle_policy is not None:
@@ -604,7 +571,7 @@ class Repository(Construct):
         """The checks that need the provider's facts (run at synth)."""
         facts = self._provider_facts()
         settings = self.settings
-        try:
+        with located(self._where):
             if facts.region is not None:
                 check_kms_key_region("kms_key_arn", settings["kms_key_arn"], facts.region)
                 self._check_kms_key_construct_region(facts.region)
@@ -614,8 +581,6 @@ class Repository(Construct):
             check_tag_total("tags", settings["tags"], facts.default_tag_keys)
             # With every grant made: unique Sids, the grantees' partitions, ECR's size limit.
             self._access_policy.check(facts.region)
-        except ValidationError as error:
-            raise error.located(self._where) from None
 
     def _check_kms_key_construct_region(self, region: str) -> None:
         """A key given as ``KmsKey(...).arn`` (or a ``DataAwsKmsKey``'s) is only known at

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..checks import type_name
 from ..enums import ScanFrequency
-from ..errors import ValidationError
+from ..errors import ValidationError, located
 from ..facts import (
     MAX_FILTER_LENGTH,
     MAX_FILTERS_PER_RULE,
@@ -208,10 +208,8 @@ def checked_rules(namespace_rules: Any, filter_limit: int) -> List[Tuple[str, Sc
                 "namespace_rules", rule, allowed, problem="holds something that is not a pair"
             )
         where = f"namespace rule {rule!r}"
-        try:
+        with located(where):
             filter = check_filter("filter", rule[0])
-        except ValidationError as error:
-            raise error.located(where) from None
         frequency = rule[1]
         if not isinstance(frequency, ScanFrequency):
             if type(frequency) is not str or frequency not in ScanFrequency.__members__:
