@@ -137,9 +137,6 @@ def path_of(scope: Construct, state: StackState) -> str:
     return state.path if scope is state.stack else str(scope.node.path)
 
 
-# ---------------------------------------------------------------------------- synth-time checks
-
-
 @implements(IAspect)
 class _RunStackChecks:
     def __init__(self, state: StackState) -> None:
@@ -194,9 +191,6 @@ def _raise_synth_errors_as_themselves() -> None:
 
 
 _raise_synth_errors_as_themselves()
-
-
-# ---------------------------------------------------------------------------- lazy values
 
 
 def _producing(produce: Callable[[], Any]) -> Any:

@@ -182,7 +182,6 @@ def _kms_key_construct(
 
 def _kms_keys(root: Construct) -> Dict[Tuple[bool, str], List[Any]]:
     """Every ``KmsKey`` and ``DataAwsKmsKey`` of the app, by (data source?, logical id)."""
-
     keys: Dict[Tuple[bool, str], List[Any]] = {}
     for element in root.node.find_all():
         if isinstance(element, (aws.KmsKey, aws.DataAwsKmsKey)):
@@ -210,34 +209,17 @@ class Repository(Construct):
     """A private ECR repository with scan-on-push, encryption, immutable tags,
     lifecycle expiry and a least-privilege repository policy.
 
-    It writes the same Terraform as the seed HCL module:
+    It writes the seed HCL module's Terraform: ``aws_ecr_repository``; the
+    ``aws_ecr_lifecycle_policy`` (unless ``enable_lifecycle_policy`` is False); the
+    repository policy and its ``aws_iam_policy_document`` once a principal is given or
+    granted; a registry-login identity policy on each ``IamRole``/``IamUser`` of the
+    stack that a grant names; and its share of the registry's single scanning and
+    replication configurations (see :class:`~cdktf_aws_ecr.Registry`).
 
-    * ``aws_ecr_repository`` (always);
-    * ``aws_ecr_lifecycle_policy`` when ``enable_lifecycle_policy``: the seed's
-      two rules, or ``lifecycle_rules`` (and rules added by
-      :meth:`add_lifecycle_rule`), after one rule per ``protected_tags`` pattern;
-    * ``aws_iam_policy_document`` data source and ``aws_ecr_repository_policy``
-      when any pull or push principal is given (statements ``AllowPull``, ``AllowPush``),
-      or once :meth:`grant_pull`, :meth:`grant_push`, :meth:`grant_pull_push` or
-      :meth:`add_to_resource_policy` adds a statement;
-    * an ``ecr:GetAuthorizationToken`` identity policy on each ``IamRole`` or
-      ``IamUser`` of the same stack that a grant names (once per identity);
-    * its share of the registry's single ``aws_ecr_registry_scanning_configuration``
-      (see :class:`~cdktf_aws_ecr.Registry`), and its repository filter in the
-      registry's single ``aws_ecr_replication_configuration`` when ``replicate_to``
-      is given.
-
-    Every input's format is checked when the construct is built, before anything
-    is added to the tree; a bad one raises :class:`~cdktf_aws_ecr.ValidationError`
-    naming the parameter, the value and what is allowed. Checks that need the
-    provider run at synth (``app.synth()``, ``cdktf synth`` or a ``Testing``
-    synth), when the tree is complete, and raise the same error: the KMS key's
-    region (a key given as a ``KmsKey``'s ``.arn`` by its provider's region), the
-    principals' partition, the tag count with the provider's
-    ``default_tags``, unique names per registry across the app's stacks, and
-    the repository policy's Sids and ECR's 10,240-character limit.
-    The lifecycle policy is checked as a whole, as ECR checks it, when the
-    construct is built and at every :meth:`add_lifecycle_rule`.
+    Bad input raises :class:`~cdktf_aws_ecr.ValidationError` before anything is added
+    to the tree; checks that need the provider (KMS key region, partitions, tags with
+    ``default_tags``, names unique per registry, the policy's Sids and length) run at
+    synth and raise the same error.
     """
 
     @expand_keyword_arguments(RepositoryProps)
@@ -310,8 +292,6 @@ class Repository(Construct):
         add_synth_check(state, self._check_with_provider)
 
     def _build(self, settings: Mapping[str, Any]) -> None:
-        # Bindings are imported here, after cdktf_aws_ecr set up their lean start.
-
         provider = settings["provider"]
         token_checks = TokenChecks(self._where)
         token_checks.collect(settings, self._tag_total_condition)
@@ -383,66 +363,41 @@ class Repository(Construct):
         if not self._access_policy.is_empty:
             self._access_policy_changed()
 
-    # -- access
-
     def grant_pull(self, grantee: Any) -> None:
         """Allow ``grantee`` to pull: the seed's 3 read actions (``PULL_ACTIONS``).
 
         ``grantee`` is one of:
 
-        * an IAM principal ARN or a 12-digit account ID, of this or another
-          account (joins the ``AllowPull`` statement);
-        * an ``IamRole`` or ``IamUser`` (or anything with an ``.arn``), from any
-          stack of the app (joins ``AllowPull`` by reference). A role or user of
-          **this repository's stack** also gets an identity policy allowing
-          ``ecr:GetAuthorizationToken``, so it can log in to the registry (a
-          repository policy cannot grant that); one per identity, however many
-          repositories grant it (see :func:`~cdktf_aws_ecr.grant_registry_login`).
-          A role or user of another stack gets only the repository statement:
-          its identity policy belongs in its own stack, and creating it here
-          would make this stack depend on that one's role name; call
-          ``grant_registry_login(role)`` in the role's stack;
-        * :class:`~cdktf_aws_ecr.ServicePrincipal`, e.g. ``lambda.amazonaws.com``
-          limited by ``aws:SourceArn`` / ``aws:SourceAccount``
-          (``AllowPullLambdaBySourceArn``...);
-        * :class:`~cdktf_aws_ecr.OrganizationPrincipal`: principal ``*`` limited
-          by ``aws:PrincipalOrgID`` (``AllowPullOrganization``).
+        * an IAM principal ARN or a 12-digit account ID (joins ``AllowPull``);
+        * an ``IamRole`` or ``IamUser`` (anything with an ``.arn``) of any stack of the
+          app (joins ``AllowPull``). One of this repository's stack also gets the
+          registry-login identity policy (:func:`~cdktf_aws_ecr.grant_registry_login`),
+          which a repository policy cannot grant; for one of another stack, call
+          ``grant_registry_login`` in its own stack, so this one does not depend on it;
+        * a :class:`~cdktf_aws_ecr.ServicePrincipal` (``AllowPullLambdaBySourceArn``...);
+        * an :class:`~cdktf_aws_ecr.OrganizationPrincipal` (``AllowPullOrganization``).
 
-        Grants may be made at any time before synth, in any order; the policy
-        is the same. The first statement creates the repository policy. A bad
-        grantee raises :class:`~cdktf_aws_ecr.ValidationError` naming
-        ``grantee``, and changes nothing.
+        Grants may come in any order before synth: the policy is the same. A bad grantee
+        raises :class:`~cdktf_aws_ecr.ValidationError` and changes nothing.
         """
         self._grant(Access.PULL, grantee)
 
     def grant_push(self, grantee: Any) -> None:
         """Allow ``grantee`` to push and pull: the seed's 7 actions (``PUSH_ACTIONS``).
-
-        Grantees as for :meth:`grant_pull`, with statements ``AllowPush``,
-        ``AllowPushOrganization``, ``AllowPushLambdaBySourceArn``... An
-        ``IamRole`` or ``IamUser`` of this repository's stack also gets the
-        identity policy allowing ``ecr:GetAuthorizationToken`` (registry login).
-        """
+        Grantees as for :meth:`grant_pull`, in ``AllowPush...`` statements."""
         self._grant(Access.PUSH, grantee)
 
     def grant_pull_push(self, grantee: Any) -> None:
-        """The same as :meth:`grant_push`: the 7 push actions include the 3 pull
-        actions. An ``IamRole`` or ``IamUser`` of this repository's stack also
-        gets the identity policy allowing ``ecr:GetAuthorizationToken``."""
+        """The same as :meth:`grant_push`: the 7 push actions include the 3 pull actions."""
         self._grant(Access.PULL_PUSH, grantee)
 
     def add_to_resource_policy(self, statement: Any) -> None:
         """Add a statement of your own to the repository policy (the escape hatch).
 
-        ``statement`` is a :class:`~cdktf_aws_ecr.PolicyStatement` or the
-        provider's ``DataAwsIamPolicyDocumentStatement``. It keeps its Sid (which
-        must be unique in the policy, checked at synth) and comes after the
-        generated statements, in the order added. The wildcard rule holds: a
-        ``*`` principal in an ``Allow`` statement needs an ``aws:PrincipalOrgID``
-        or ``aws:PrincipalOrgPaths`` condition, a ``Service`` principal an
-        ``aws:SourceArn`` or ``aws:SourceAccount`` condition, and partial
-        wildcards are refused; otherwise :class:`~cdktf_aws_ecr.ValidationError`
-        names ``statement`` (or its field) and nothing changes.
+        ``statement`` is a :class:`~cdktf_aws_ecr.PolicyStatement` or the provider's
+        ``DataAwsIamPolicyDocumentStatement``, under the rules of ``PolicyStatement``. It
+        keeps its Sid (unique in the policy, checked at synth) and follows the generated
+        statements, in the order added.
         """
         with located(self._where):
             self._access_policy.add_statement(statement, "statement")
@@ -467,7 +422,6 @@ class Repository(Construct):
 
     def _access_policy_changed(self) -> None:
         """Emit the repository policy with the first statement; keep its guards current."""
-
         provider = self.settings["provider"]
         stack = self._state.stack
         if self.policy_document is None:
@@ -511,16 +465,10 @@ class Repository(Construct):
     def add_lifecycle_rule(self, rule: LifecycleRule) -> None:
         """Add a typed rule to the lifecycle policy, at any time before synth.
 
-        Added rules follow ``lifecycle_rules`` and, like them, replace the
-        seed's two rules (a repository built with only the seed's defaults
-        keeps only the typed rules). They are numbered as ``lifecycle_rules``
-        are: explicit priorities kept, the others in the order added, the
-        ``ANY`` rule last, whatever the order of the calls.
-
-        The whole policy is checked here, so a rule ECR would reject raises
-        :class:`~cdktf_aws_ecr.ValidationError` (naming ``rule``) from this
-        call and is not added. Refused on a repository without a lifecycle
-        policy or built with the seed's lifecycle keywords.
+        Added rules follow ``lifecycle_rules``, are numbered as they are, and like them
+        replace the seed's two rules. The whole policy is checked here: a rule ECR would
+        reject raises :class:`~cdktf_aws_ecr.ValidationError` and is not added. Refused on a
+        repository without a lifecycle policy or built with the seed's lifecycle keywords.
         """
         with located(self._where):
             if self._lifecycle_document is None:

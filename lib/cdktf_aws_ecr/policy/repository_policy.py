@@ -54,8 +54,6 @@ from .values import (
     value_sort_key,
 )
 
-# ---------------------------------------------------------------------------- guards
-
 # The organization conditions the wildcard guard lets through. StringLike on
 # aws:PrincipalOrgID confines as tightly (with the literal IDs checked at synth), but the
 # guard's text stays as released: a principal known only at apply in such a statement is
@@ -124,9 +122,6 @@ POLICY_SIZE_GUARD_MESSAGE = (
     f"{MAX_REPOSITORY_POLICY_LENGTH} characters; grant fewer principals, whole accounts "
     "or an OrganizationPrincipal."
 )
-
-
-# ---------------------------------------------------------------------------- statements
 
 
 def statement_from_provider(statement: Any, parameter: str = "statement") -> PolicyStatement:
@@ -204,9 +199,6 @@ def _construct_path(construct: Any) -> Optional[str]:
     return path if isinstance(path, str) else None
 
 
-# ---------------------------------------------------------------------------- the document
-
-
 class RepositoryPolicyDocument:
     """The statements of one repository policy, accumulated from grants in any order.
 
@@ -242,8 +234,6 @@ class RepositoryPolicyDocument:
         self._services: Dict[Tuple[str, str], Dict[ServicePrincipal, None]] = {}
         self._organizations: Dict[str, Dict[OrganizationPrincipal, None]] = {"Pull": {}, "Push": {}}
         self._custom: List[PolicyStatement] = []
-
-    # -- input
 
     def add_principal_arns(self, access: Access, principals: Sequence[str], parameter: str) -> None:
         """The seed's ``pull_principal_arns`` / ``push_principal_arns``, in their order."""
@@ -317,8 +307,6 @@ class RepositoryPolicyDocument:
             )
         self._custom.append(checked)
         return checked
-
-    # -- output
 
     @property
     def is_empty(self) -> bool:
@@ -415,8 +403,6 @@ class RepositoryPolicyDocument:
         """The policy text ECR receives (compact, as the provider sends it), or None
         while some value is only known at apply time."""
         return ecr_policy_text(self._statements())
-
-    # -- internals
 
     def _statements(self) -> List[PolicyStatement]:
         fixed: List[PolicyStatement] = []

@@ -66,8 +66,6 @@ class Effect(str, enum.Enum):
     DENY = "Deny"
 
 
-# ---------------------------------------------------------------------------- the rules
-
 # The conditions that confine a '*' principal to an organization, in every policy.
 # Positive operators only: negated ones, ...IfExists and ForAllValues hold for a principal
 # in no organization (the key is then absent), so they confine nothing. aws:PrincipalOrgID
@@ -149,8 +147,6 @@ def _check_source_arn_accounts(conditions: Sequence[Condition]) -> None:
                     problem=wildcard_account_problem(value),
                 )
 
-
-# ---------------------------------------------------------------------------- the model
 
 SERVICE_ALLOWED = (
     "a service principal such as 'lambda.amazonaws.com' (service-name.amazonaws.com), "
@@ -468,9 +464,6 @@ def assembled_statement(
         _parsed_resources=(),
     )
     return statement
-
-
-# ---------------------------------------------------------------------------- the renderer
 
 
 def _literal_text(value: str) -> str:

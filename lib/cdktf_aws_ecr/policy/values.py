@@ -64,9 +64,6 @@ def value_sort_key(value: Value) -> Tuple[int, str]:
     return (2 if "${" in value else 0, value)
 
 
-# ---------------------------------------------------------------------------- checks
-
-
 def wildcard_account(arn: str) -> bool:
     fields = arn.split(":")
     return len(fields) >= 5 and fields[0] == "arn" and is_wildcard(fields[4])

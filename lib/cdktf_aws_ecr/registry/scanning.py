@@ -149,8 +149,6 @@ class Scanning:
                 with_alias(REGISTRY_SCANNING_ID, owner.alias),
             )
 
-    # ------------------------------------------------------------------ synth-time checks
-
     def check(self) -> None:
         with located(self._owner.label):
             plan = self.plan()
