@@ -1,6 +1,5 @@
-"""The values statements hold: lists of strings that may be tokens (a whole list known only
-at apply time is one :class:`ListToken`), and the checks of the IDs, ARNs and organization
-paths among them."""
+"""The values statements hold (strings that may be tokens; a whole list token is one
+:class:`ListToken`), and the checks of the IDs, ARNs and organization paths among them."""
 
 from __future__ import annotations
 
