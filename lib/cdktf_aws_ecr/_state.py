@@ -1,12 +1,7 @@
-"""The library's state in the construct tree, and the checks and values that wait for synth.
-
-Per app, a hidden construct at the root (:class:`AppBook`) holds what checks
-across stacks need; per stack, a :class:`StackState` lives on the stack object.
-Checks that need the complete tree run from one aspect per stack, in
-``app.synth()`` and every ``Testing`` helper; a :class:`ValidationError`
-raised inside a jsii callback reaches the caller as itself (jsii would turn it
-into a bare ``RuntimeError``).
-"""
+"""The library's state in the construct tree (an :class:`AppBook` per app, a
+:class:`StackState` per stack), and the checks and lazy values that wait for synth; a
+:class:`ValidationError` raised in a jsii callback reaches the caller as itself (jsii would
+turn it into a bare ``RuntimeError``)."""
 
 from __future__ import annotations
 
@@ -81,10 +76,8 @@ class AppBook(Construct):
         return result
 
     def provider_facts(self, state: "StackState", provider: Any) -> ProviderFacts:
-        """Facts of ``provider``, or of ``state``'s default provider when it is None.
-
-        Read afresh outside a run of the checks: a provider may be added at any time.
-        """
+        """Facts of ``provider`` (None: ``state``'s default provider); read afresh outside a run
+        of the checks, since a provider may be added at any time."""
         key = id(provider) if provider is not None else state.path
         if self._facts is not None and key in self._facts:
             return self._facts[key]

@@ -1,10 +1,5 @@
 """Input checks, each returning the normalised value or raising :class:`ValidationError`.
-
-Format checks see one value and run when a construct is built; checks against
-the registry's region or the provider's default tags run at synth. Unresolved
-tokens pass a format check (they are only known at apply); constructs move
-the checks that matter into Terraform conditions.
-"""
+Unresolved tokens pass a format check; constructs move what matters into Terraform."""
 
 from __future__ import annotations
 
