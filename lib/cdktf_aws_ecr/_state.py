@@ -186,38 +186,24 @@ def _raise_synth_errors_as_themselves() -> None:
 _raise_synth_errors_as_themselves()
 
 
-def _producing(produce: Callable[[], Any]) -> Any:
-    try:
-        return produce()
-    except ValidationError as error:
-        _remember(error)
-        raise
-
-
-@implements(IAnyProducer)
-class _AnyProducer:
+@implements(IAnyProducer, IStringProducer)
+class _Producer:
     def __init__(self, produce: Callable[[], Any]) -> None:
         self._produce = produce
 
     def produce(self, context: IResolveContext) -> Any:
-        return _producing(self._produce)
-
-
-@implements(IStringProducer)
-class _StringProducer:
-    def __init__(self, produce: Callable[[], str]) -> None:
-        self._produce = produce
-
-    def produce(self, context: IResolveContext) -> str:
-        result: str = _producing(self._produce)
-        return result
+        try:
+            return self._produce()
+        except ValidationError as error:
+            _remember(error)
+            raise
 
 
 def lazy_any(produce: Callable[[], Any]) -> Any:
     """A token that resolves to ``produce()`` at synth."""
-    return Lazy.any_value(_AnyProducer(produce))
+    return Lazy.any_value(_Producer(produce))
 
 
 def lazy_string(produce: Callable[[], str]) -> str:
     """A string token that resolves to ``produce()`` at synth."""
-    return Lazy.string_value(_StringProducer(produce))
+    return Lazy.string_value(_Producer(produce))

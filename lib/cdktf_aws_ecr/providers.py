@@ -83,8 +83,10 @@ def default_provider(stack: TerraformStack) -> Optional[AwsProvider]:
 _ALIAS = "_cdktf_aws_ecr_alias"
 
 
-def alias_of(provider: AwsProvider) -> Optional[str]:
-    """The provider's alias (read once: it is set when the provider is created)."""
+def alias_of(provider: Optional[AwsProvider]) -> Optional[str]:
+    """The provider's alias, None for none (read once: it is set when the provider is created)."""
+    if provider is None:
+        return None
     if not hasattr(provider, _ALIAS):
         setattr(provider, _ALIAS, provider.alias)
     alias: Optional[str] = getattr(provider, _ALIAS)

@@ -48,7 +48,7 @@ class RemovedRepository(Construct):
         self.repository_name = name
         self._where = where
         self._provider = provider
-        address_id = repository_address_id(name, alias_of(provider) if provider is not None else None)
+        address_id = repository_address_id(name, alias_of(provider))
         for resource_type in RETAINED_RESOURCE_TYPES:
             forget(state.stack, f"{resource_type}.{address_id}")
         self._state = state

@@ -163,12 +163,9 @@ _KMS_KEY_REFERENCE = re.compile(r"\$\{(data\.)?aws_kms_key\.([A-Za-z0-9_-]+)\.ar
 def _kms_key_construct(
     stack: TerraformStack, key: str, keys: Mapping[Tuple[bool, str], List[Any]]
 ) -> Optional[Tuple[Any, str]]:
-    """The ``KmsKey`` or ``DataAwsKmsKey`` among ``keys`` whose ``.arn`` ``key`` is,
-    and the reference ``key`` resolves to; or None.
-
-    Only the key's logical id can be read from the token, and stacks may use the
-    same id, so the app must hold exactly one key of that address.
-    """
+    """The ``KmsKey`` or ``DataAwsKmsKey`` whose ``.arn`` ``key`` is, and the reference it
+    resolves to; or None. Only the logical id can be read from the token, and stacks may
+    share ids, so the app must hold exactly one key of that address."""
     resolved = Tokenization.resolve(
         key, scope=stack, resolver=DefaultTokenResolver(StringConcat()), preparing=False
     )
@@ -320,11 +317,7 @@ class Repository(Construct):
         )
         stack = self._state.stack
         name = settings["name"]
-        address_id = (
-            None
-            if is_token(name)
-            else repository_address_id(name, alias_of(provider) if provider is not None else None)
-        )
+        address_id = None if is_token(name) else repository_address_id(name, alias_of(provider))
         repository_id = pin_address(
             stack, self.repository, "aws_ecr_repository", address_id,
             path=(*self._path, "repository"),

@@ -208,16 +208,10 @@ class CreationTemplateSettings:
             self, "applied_for", tuple(check_applied_for("applied_for", self.applied_for))
         )
         check_description("description", self.description)
-        object.__setattr__(
-            self,
-            "image_tag_mutability",
-            check_choice("image_tag_mutability", self.image_tag_mutability, ImageTagMutability),
-        )
-        object.__setattr__(
-            self,
-            "encryption_type",
-            check_choice("encryption_type", self.encryption_type, EncryptionType),
-        )
+        for name, choices in (
+            ("image_tag_mutability", ImageTagMutability), ("encryption_type", EncryptionType)
+        ):
+            object.__setattr__(self, name, check_choice(name, getattr(self, name), choices))
         check_kms_key_arn("kms_key_arn", self.kms_key_arn)
         for name, limit in (
             ("lifecycle_policy", MAX_LIFECYCLE_POLICY_LENGTH),

@@ -140,7 +140,7 @@ def owners_of(state: StackState) -> Owners:
 
 def registry_key(state: StackState, provider: Optional[AwsProvider]) -> RegistryKey:
     """Which owner a stack's repositories report to: one per stack and provider."""
-    if provider is None or alias_of(provider) is None:
+    if alias_of(provider) is None:
         return (state.path, None)
     return (state.path, provider)
 

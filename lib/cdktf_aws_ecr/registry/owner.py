@@ -114,7 +114,7 @@ class Registry(Construct):
         self.explicit = True
         self._state = state
         self._provider = provider
-        self._alias = alias_of(provider) if provider is not None else None
+        self._alias = alias_of(provider)
         self._account_id: Optional[str] = settings["account_id"]
         self._region: Optional[str] = settings["region"]
         self.configured_elsewhere: bool = settings["configured_elsewhere"]
@@ -220,7 +220,7 @@ class Registry(Construct):
         the other owner must cover (its namespace and prefix rules do so at once).
         """
         state = state_of(scope)
-        alias = alias_of(provider) if provider is not None else None
+        alias = alias_of(provider)
         owner_id = Registry.DEFAULT_ID + (f"-{alias}" if alias else "") + "-elsewhere"
         owner = cls(state.stack, owner_id, provider=provider, configured_elsewhere=True)
         forget_registry_settings(state, alias)
@@ -228,7 +228,7 @@ class Registry(Construct):
 
     @staticmethod
     def _implicit(state: StackState, provider: Optional[AwsProvider]) -> "Registry":
-        alias = alias_of(provider) if provider is not None else None
+        alias = alias_of(provider)
         owner_id = Registry.DEFAULT_ID + (f"-{alias}" if alias else "")
         # An owner made for a stack's repositories writes no account setting: other stacks
         # may share its registry, and it gives way to the owner they are told to share.
@@ -261,7 +261,7 @@ class Registry(Construct):
                 )
         owners_of(state).by_key[key] = self
         self._members.append(Member(state, provider))
-        forget_registry_settings(state, alias_of(provider) if provider is not None else None)
+        forget_registry_settings(state, alias_of(provider))
         if current is not None:
             self._absorb(current)
 

@@ -211,15 +211,10 @@ class _Planner:
         return filters
 
     def _wildcard(self, node: int) -> Optional[str]:
-        """``prefix*`` matching exactly the node's names among the app's.
-
-        Any prefix ending on the edge from the node's parent does. The deepest
-        namespace boundary ('/') on it is preferred: ``dev/*`` rather than
-        ``dev/svc-*``, which reads as the namespace it is and, as under
-        ENHANCED a repository no filter matches is not scanned at all, also
-        covers the namespace's future repositories. Without one, the node's
-        whole prefix, which reaches the fewest other names.
-        """
+        """``prefix*`` matching exactly the node's names among the app's: any prefix ending on
+        the edge from its parent does. The deepest ``/`` on it is preferred (``dev/*``, not
+        ``dev/svc-*``): it reads as the namespace and covers its future repositories, which
+        ENHANCED scanning would otherwise skip; else the whole prefix, reaching fewest names."""
         trie = self.trie
         if node == 0:
             return "*"
@@ -233,15 +228,9 @@ class _Planner:
     def _exact_filter(self, i: int, weights: List[int], bare: bool) -> Optional[str]:
         """A filter for name ``i`` that covers no other app name of positive weight.
 
-        With ``bare``, the bare name comes first ("use the names themselves");
-        else it is tried only when ``name*`` is too long, since it matches a
-        superset of what ``name*`` matches (a scan of every name, saved when
-        only the existence of an exact filter matters). Then ``name*`` and
-        every other single-'*' form, ``nam*e`` first, ``*name`` last. The search
-        is complete: a filter with several '*' that matches the name matches a
-        superset of one of these (replace each '*' but the last by the text it
-        stands for). Each form is valid for a valid name, as AWS's filter
-        pattern lets '*' stand wherever a letter may.
+        The bare name first with ``bare`` (else only when ``name*`` is too long: it matches a
+        superset of ``name*``), then every single-``*`` form, ``name*`` to ``*name``. That is
+        complete: a multi-``*`` filter matching the name matches a superset of one of these.
         """
         name = self.names[i]
 
@@ -354,12 +343,8 @@ class _Planner:
         )
 
     def _zero_cost_filters(self, needed: List[bool], weights: List[int]) -> int:
-        """The fewest filters covering the needed names without over-coverage.
-
-        Asked only once every needed name has such a cover, so a name without
-        an exact filter (too long for one) counts 1 here and is absorbed by
-        the zero-cost wildcard above it.
-        """
+        """The fewest filters covering the needed names without over-coverage (asked once each
+        has such a cover: a name with no exact filter is absorbed by a wildcard above it)."""
         trie = self.trie
         counts: Dict[int, int] = {}
         for node in trie.bottom_up:
