@@ -27,6 +27,7 @@ _EAGER_IMPORTS_MARKER = (
     "# Loading modules to ensure their types are registered with the jsii runtime library"
 )
 _SUBMODULE_IMPORT = re.compile(r"from \. import ([a-z0-9_]+)")
+_PRELOADED = f"{PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
 
 #: How the provider package was started in this process: "lean", "stock"
 #: (fallback or opt-out) or "preloaded" (imported before this library).
@@ -203,11 +204,11 @@ def install_on_import() -> None:
     if PROVIDER_PACKAGE not in sys.modules:
         sys.meta_path.insert(0, _LeanFinder())
         return
-    mode, fallback_reason = "preloaded", f"{PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
+    mode, fallback_reason = "preloaded", _PRELOADED
     _check_lean_not_required()
     importer = _first_importer()
     warnings.warn(
-        f"cdktf_aws_ecr: {PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
+        f"cdktf_aws_ecr: {_PRELOADED}"
         + (f" (first, probably, by {importer!r})" if importer else "")
         + ", so it loaded all of its ~2,100 submodules: every synth, deploy and test run of "
         "this program pays seconds and hundreds of megabytes for it. Import cdktf_aws_ecr "
@@ -221,9 +222,7 @@ def install() -> str:
     """Start the provider bindings now, lean if possible; return the mode used."""
     global mode, fallback_reason
     if mode is None and PROVIDER_PACKAGE in sys.modules:
-        mode, fallback_reason = (
-            "preloaded", f"{PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
-        )
+        mode, fallback_reason = "preloaded", _PRELOADED
     if mode is None:
         if not any(isinstance(f, _LeanFinder) for f in sys.meta_path):
             sys.meta_path.insert(0, _LeanFinder())

@@ -6,8 +6,7 @@ what it manages instead: a repository's resources to its name (``payments/api`` 
 ``payments--api``, a name no other maps to), a registry setting to the setting
 (``registry_scanning``, ``pull_through_cache_<prefix>``...), with ``___<alias>`` on an
 aliased provider. A resource release 0.1.0 created at its path-derived address also gets a
-``moved`` block from there. A repository named by a token keeps the path-derived address.
-"""
+``moved`` block from there. A repository named by a token keeps the path-derived address."""
 
 from __future__ import annotations
 
@@ -73,8 +72,7 @@ def pin_address(
 
     ``path`` (the construct ids below the stack) lets the hot path derive the old address in
     Python and declare the moves once per stack, instead of three jsii round trips per
-    resource; without it, or for a stack that allocates ids its own way, cdktf is asked.
-    """
+    resource; without it, or for a stack that allocates ids its own way, cdktf is asked."""
     fast = path is not None and _allocates_ids_as_cdktf(stack)
     legacy = (
         path_logical_id(path)

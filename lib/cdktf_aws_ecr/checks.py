@@ -455,8 +455,7 @@ def check_role_arn(
 ) -> str:
     """An IAM role ARN in ``account_id``'s account and ``region``'s partition (when known).
 
-    ``purpose`` completes "the role ECR assumes to ...", for the message.
-    """
+    ``purpose`` completes "the role ECR assumes to ...", for the message."""
     allowed = (
         f"the ARN of the IAM role ECR assumes to {purpose} "
         "(arn:<partition>:iam::<account>:role/<name>)"

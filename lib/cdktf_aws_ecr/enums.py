@@ -37,8 +37,7 @@ class BasicScanTypeVersion(str, enum.Enum):
     """Which engine runs *basic* scanning: ``AWS_NATIVE`` (the default of new registries), or
     ``CLAIR``, whose support AWS ended on 1 October 2025 (2 February 2026 in China), here only
     to read or replace an old setting.
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-basic.html
-    """
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-basic.html"""
 
     AWS_NATIVE = "AWS_NATIVE"
     CLAIR = "CLAIR"
@@ -48,8 +47,7 @@ class RegistryPolicyScope(str, enum.Enum):
     """Which actions the registry policy governs: ``V2`` (new registries) any ECR action, on
     every request; ``V1`` only ``ecr:ReplicateImage``, ``ecr:BatchImportUpstreamImage`` and
     ``ecr:CreateRepository``.
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html
-    """
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html"""
 
     V1 = "V1"
     V2 = "V2"

@@ -23,8 +23,7 @@ class ValidationError(ValueError):
         allowed: 'MUTABLE' or 'IMMUTABLE' (exact, case-sensitive)
 
     The same facts are attributes, for programs: ``parameter``, ``value``,
-    ``allowed``, ``problem`` and ``where``.
-    """
+    ``allowed``, ``problem`` and ``where``."""
 
     def __init__(
         self,

@@ -112,11 +112,9 @@ MAX_REPOSITORY_POLICY_LENGTH = 10240
 
 # ------------------------------------------------------------------ lifecycle policies
 
-#: ECR's limit on the size of a lifecycle policy document.
-MAX_LIFECYCLE_POLICY_LENGTH = 30720
 #: PutLifecyclePolicy: ``lifecyclePolicyText`` is 100 to 30,720 characters,
 #: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutLifecyclePolicy.html
-MIN_LIFECYCLE_POLICY_LENGTH = 100
+MIN_LIFECYCLE_POLICY_LENGTH, MAX_LIFECYCLE_POLICY_LENGTH = 100, 30720
 #: Service quota "Rules per lifecycle policy" (not adjustable),
 #: https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
 MAX_LIFECYCLE_RULES = 50

@@ -110,15 +110,12 @@ class TokenChecks:
                     PRINCIPALS_ALLOWED + "; at least one when given as a list token",
                 )
 
-
     def typed_rules(
         self, rules: Sequence[LifecycleRule], given: int, protected: Sequence[str]
     ) -> List[Precondition]:
-        """The checks of the tokens in typed rules and protected tags, which ECR would
-        otherwise refuse at apply, after the repository exists: the same as the seed
-        keywords get, and each tag prefix or pattern that is a token matches the
-        pattern of its list. The first ``given`` rules are ``lifecycle_rules``, the
-        others were added by :meth:`Repository.add_lifecycle_rule`."""
+        """The checks of the tokens in typed rules (the first ``given`` from ``lifecycle_rules``,
+        the others added) and protected tags, which ECR would refuse at apply, after the
+        repository exists."""
         checks: List[Precondition] = []
         for index, pattern in enumerate(protected):
             self._tag_items(checks, f"protected_tags[{index}]", [pattern], _TAG_PATTERN_CHECK)

@@ -22,8 +22,7 @@ RETAINED_RESOURCE_TYPES = ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aw
 class RemovedRepository(Construct):
     """Stop managing the repository ``name`` while keeping it, its images and policies: it
     replaces the stack's ``Repository`` of that name and ``provider`` (the next apply forgets
-    the resources; then it can go too). The stack then declares Terraform >= 1.7.
-    """
+    the resources; then it can go too). The stack then declares Terraform >= 1.7."""
 
     def __init__(
         self,

@@ -216,8 +216,7 @@ class Repository(Construct):
     Bad input raises :class:`~cdktf_aws_ecr.ValidationError` before anything is added
     to the tree; checks that need the provider (KMS key region, partitions, tags with
     ``default_tags``, names unique per registry, the policy's Sids and length) run at
-    synth and raise the same error.
-    """
+    synth and raise the same error."""
 
     @expand_keyword_arguments(RepositoryProps)
     def __init__(self, scope: Construct, id: str, **inputs: Unpack[RepositoryProps]) -> None:
@@ -371,8 +370,7 @@ class Repository(Construct):
         * an :class:`~cdktf_aws_ecr.OrganizationPrincipal` (``AllowPullOrganization``).
 
         Grants may come in any order before synth: the policy is the same. A bad grantee
-        raises :class:`~cdktf_aws_ecr.ValidationError` and changes nothing.
-        """
+        raises :class:`~cdktf_aws_ecr.ValidationError` and changes nothing."""
         self._grant(Access.PULL, grantee)
 
     def grant_push(self, grantee: Any) -> None:
@@ -390,8 +388,7 @@ class Repository(Construct):
         ``statement`` is a :class:`~cdktf_aws_ecr.PolicyStatement` or the provider's
         ``DataAwsIamPolicyDocumentStatement``, under the rules of ``PolicyStatement``. It
         keeps its Sid (unique in the policy, checked at synth) and follows the generated
-        statements, in the order added.
-        """
+        statements, in the order added."""
         with located(self._where):
             self._access_policy.add_statement(statement, "statement")
         self._access_policy_changed()
@@ -461,8 +458,7 @@ class Repository(Construct):
         Added rules follow ``lifecycle_rules``, are numbered as they are, and like them
         replace the seed's two rules. The whole policy is checked here: a rule ECR would
         reject raises :class:`~cdktf_aws_ecr.ValidationError` and is not added. Refused on a
-        repository without a lifecycle policy or built with the seed's lifecycle keywords.
-        """
+        repository without a lifecycle policy or built with the seed's lifecycle keywords."""
         with located(self._where):
             if self._lifecycle_document is None:
                 raise ValidationError(

@@ -135,8 +135,7 @@ def check_lifecycle_policy(policy: Union[str, Mapping[str, Any]]) -> None:
     ``policy`` is the JSON text (measured as it is), or the document as a mapping (measured
     as Terraform's ``jsonencode`` writes it). Errors name the place, such as
     ``rules[2].selection.tagStatus`` (counting from 0). Unresolved tokens pass the checks
-    that need their value.
-    """
+    that need their value."""
     checked_rules(policy)
 
 

@@ -119,7 +119,7 @@ _COUNT_FIELDS = {
 _ONE_COUNT = "exactly one of " + ", ".join(f"`{name}`" for name in _COUNT_FIELDS)
 
 
-def _doc(*, description: str, allowed: str, default: str) -> Dict[str, _FieldDoc]:
+def _doc(*, description: str, allowed: str, default: str = "None") -> Dict[str, _FieldDoc]:
     """A field's documentation, for ``help(LifecycleRule)`` and README's field table."""
     return {"doc": _FieldDoc(description, allowed, default)}
 
@@ -135,8 +135,7 @@ class LifecycleRule:
         LifecycleRule(tag_status=TagStatus.ANY, max_image_count=500)
 
     A bad field raises :class:`ValidationError` naming it. Lists are stored as tuples and
-    ``tag_status`` as a :class:`TagStatus`, so rules compare and hash by value.
-    """
+    ``tag_status`` as a :class:`TagStatus`, so rules compare and hash by value."""
 
     tag_status: Optional[TagStatus] = field(default=None, metadata=_doc(
         description="Which images the rule selects: `TAGGED` (those with a tag matching "
@@ -151,7 +150,6 @@ class LifecycleRule:
         "these\", make one rule per prefix.",
         allowed="distinct Docker tag prefixes (1-128 characters of letters, digits, `_ . -`, not "
         "starting with `.` or `-`), no `*`; or a list token; not with `tag_pattern_list`",
-        default="None",
     ))
     tag_pattern_list: Optional[Sequence[str]] = field(default=None, metadata=_doc(
         description="Tag patterns where `*` matches any run of characters, e.g. `[\"v*\"]` or "
@@ -160,26 +158,22 @@ class LifecycleRule:
         allowed=f"distinct patterns of 1-128 characters of letters, digits, `_ . - *`, not "
         f"starting with `.` or `-`, at most {MAX_TAG_PATTERN_WILDCARDS} `*` each; or tokens; "
         "not with `tag_prefix_list`",
-        default="None",
     ))
     max_image_count: Optional[int] = field(default=None, metadata=_doc(
         description="Keep the newest this many selected images (by push time) and expire (or "
         "archive) the rest (`imageCountMoreThan`).",
         allowed=f"1 to {MAX_COUNT}, or a number token; {_ONE_COUNT}",
-        default="None",
     ))
     max_image_age_days: Optional[int] = field(default=None, metadata=_doc(
         description="Expire (or archive) selected images pushed more than this many days ago "
         "(`sinceImagePushed`).",
         allowed=f"1 to {MAX_COUNT}, or a number token; {_ONE_COUNT}",
-        default="None",
     ))
     max_days_since_pull: Optional[int] = field(default=None, metadata=_doc(
         description="Archive selected images last pulled more than this many days ago, or "
         "pushed (or restored) that long ago if never pulled since (`sinceImagePulled`). ECR "
         "only archives by this count, so the action is `ARCHIVE`.",
         allowed=f"1 to {MAX_COUNT}, or a number token; {_ONE_COUNT}",
-        default="None",
     ))
     max_days_in_archive: Optional[int] = field(default=None, metadata=_doc(
         description="Expire *archived* images that have been in archive storage more than this "
@@ -187,7 +181,6 @@ class LifecycleRule:
         "at archived images; every other rule only at active ones.",
         allowed=f"{MIN_ARCHIVE_DAYS} (ECR's minimum archive storage) to {MAX_COUNT}, or a "
         f"number token; {_ONE_COUNT}",
-        default="None",
     ))
     action: Optional[LifecycleAction] = field(default=None, metadata=_doc(
         description="`EXPIRE` deletes the images beyond the count or age; `ARCHIVE` moves them "
@@ -436,8 +429,7 @@ def assemble_lifecycle_policy(
     list would mean AND), at priorities 1, 2, ... ahead of ``lifecycle_rules``: ECR never
     lets a lower rule act on an image a higher rule's filter matched. With a rule for
     archived images, each pattern gets a second rule for the archive storage class.
-    Protected images still take places in a lower rule's ``imageCountMoreThan`` window.
-    """
+    Protected images still take places in a lower rule's ``imageCountMoreThan`` window."""
     rules = list(check_lifecycle_rules("lifecycle_rules", lifecycle_rules))
     patterns = check_protected_tags("protected_tags", protected_tags)
     classes = (False, True) if any(rule.selects_archived for rule in rules) else (False,)

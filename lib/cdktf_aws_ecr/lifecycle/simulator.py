@@ -87,13 +87,9 @@ class ImageVerdict:
 
 @dataclass(frozen=True)
 class LifecyclePreview:
-    """What a policy would do to a set of images, at ``now``.
-
-    ECR acts up to 24 hours after an image meets a rule's criteria
-    (LifecyclePolicies.html), so this is a forecast, not a schedule. Images
-    that a manifest list references are shown as a policy decides them,
-    although ECR waits for the list to go first.
-    """
+    """What a policy would do to a set of images, at ``now``: a forecast, since ECR acts up to
+    24 hours after an image meets a rule (LifecyclePolicies.html), and waits for a manifest
+    list to go before the images it references."""
 
     now: datetime
     images: Tuple[ImageVerdict, ...]
@@ -290,8 +286,7 @@ def preview_lifecycle(
     rules decided (``imageCountMoreThan`` ranks all it selects, newest first, and acts on the
     undecided ones beyond the count); ``since*`` counts days of 24 hours before ``now`` from
     the push or restore, the last pull, or the archiving. Images pushed at one instant rank
-    by digest; a count window that splits them gives ``tie=True``.
-    """
+    by digest; a count window that splits them gives ``tie=True``."""
     checked = checked_rules(policy)
     for rule in checked:
         _concrete(rule)

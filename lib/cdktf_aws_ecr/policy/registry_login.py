@@ -36,8 +36,7 @@ def grant_registry_login(identity: Any) -> Any:
     ``ecr:GetAuthorizationToken`` on ``*``, in the identity's stack, at
     ``<identity's logical id>_registry_login``. Calling it again returns the same resource,
     which can carry a ``move_from_id`` for a policy that exists already. Grants call it for
-    identities of the repository's stack; call it in the identity's stack for others.
-    """
+    identities of the repository's stack; call it in the identity's stack for others."""
     grantee = classify_grantee(identity, "identity")
     if grantee.identity_type is None:
         raise ValidationError(

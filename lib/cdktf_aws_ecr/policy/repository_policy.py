@@ -194,8 +194,7 @@ class RepositoryPolicyDocument:
     exactly what the separate ones would (values of one condition key are alternatives;
     every OU path starts with its organization's ID). The text must fit ECR's 10,240
     characters as the provider sends it; :data:`POLICY_SIZE_GUARD_CONDITION` checks what
-    is only known at apply.
-    """
+    is only known at apply."""
 
     def __init__(self) -> None:
         self._seed: Dict[str, Dict[Value, None]] = {"Pull": {}, "Push": {}}

@@ -167,8 +167,7 @@ def _service_problem(service: str) -> Optional[str]:
 class Condition:
     """One ``Condition`` entry: ``{test: {variable: values}}``.
 
-    Example: ``Condition("StringEquals", "aws:PrincipalOrgID", ["o-a1b2c3d4e5"])``.
-    """
+    Example: ``Condition("StringEquals", "aws:PrincipalOrgID", ["o-a1b2c3d4e5"])``."""
 
     #: The condition operator, as IAM spells it (``StringEquals``, ``ArnLike``...).
     test: str
@@ -503,8 +502,7 @@ def policy_document(
 
     ``single_values_as_strings`` writes a one-item list as its item, as the provider's
     ``aws_iam_policy_document`` does. With ``lower_bound``, values only known at apply
-    count as empty, so the document's length is a floor.
-    """
+    count as empty, so the document's length is a floor."""
     return {
         "Version": POLICY_VERSION,
         "Statement": [
@@ -537,8 +535,7 @@ def data_source_block(statement: PolicyStatement) -> Dict[str, Any]:
 
     In Terraform JSON ``${`` and ``%{`` start an expression, so the lists' literal text is
     escaped (a policy variable such as ``${aws:ResourceTag/team}`` reaches the policy as
-    written); the other fields' patterns allow neither ``$`` nor ``%``.
-    """
+    written); the other fields' patterns allow neither ``$`` nor ``%``."""
     block: Dict[str, Any] = {
         "sid": statement.sid,
         "effect": Effect(statement.effect).value,

@@ -1,7 +1,6 @@
 """ECR account settings (``aws_ecr_account_setting``), each value checked against its name,
 which provider 5.100 does not do (it accepts ``BASIC_SCAN_TYPE_VERSION = "V2"``).
-https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutAccountSetting.html
-"""
+https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutAccountSetting.html"""
 
 from __future__ import annotations
 

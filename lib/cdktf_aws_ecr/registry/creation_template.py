@@ -1,7 +1,6 @@
 """Repository creation templates: the guardrails of the repositories ECR creates for
 replication and pull-through cache (else ECR's defaults: mutable tags, AES256, no policies).
-https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html
-"""
+https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html"""
 
 from __future__ import annotations
 
@@ -80,12 +79,8 @@ _PREFIX = re.compile(TEMPLATE_PREFIX_PATTERN, re.ASCII)
 
 
 class AppliedFor(str, enum.Enum):
-    """When ECR applies a template: to repositories that replication or pull-through cache creates.
-
-    The API also knows ``CREATE_ON_PUSH``; provider 5.100 refuses it
-    (``terraform validate``: expected applied_for to be one of
-    ["REPLICATION" "PULL_THROUGH_CACHE"]), it needs provider 6.
-    """
+    """When ECR applies a template: to repositories that replication or pull-through cache
+    creates. (``CREATE_ON_PUSH`` needs provider 6: ``terraform validate`` refuses it on 5.100.)"""
 
     REPLICATION = "REPLICATION"
     PULL_THROUGH_CACHE = "PULL_THROUGH_CACHE"
@@ -394,8 +389,7 @@ class RepositoryCreationTemplate(Construct):
 
     Attributes: ``template`` (the resource), ``policy_document`` (its repository policy's
     data source, or None), ``prefix``, ``applied_for``, and ``added_by_owner`` (True for a
-    template an owner adds for a pull-through cache or for replicas).
-    """
+    template an owner adds for a pull-through cache or for replicas)."""
 
     @expand_keyword_arguments(RepositoryCreationTemplateInputs)
     def __init__(

@@ -80,8 +80,7 @@ class Registry(Construct):
     share a registry report to one owner (:meth:`include`), or to declare registry-wide
     settings (the methods below, and account settings as keyword arguments); it then
     takes the implicit owner's place. The arguments are checked against the provider at
-    synth, when every provider of the stack exists.
-    """
+    synth, when every provider of the stack exists."""
 
     DEFAULT_ID = "EcrRegistryScanning"
     #: False for an owner a repository created for its stack; such an owner
@@ -217,8 +216,7 @@ class Registry(Construct):
 
         This app then writes no registry-wide setting for it, whatever its repositories
         ask for; the returned owner's :meth:`plan` and :meth:`replication_plan` show what
-        the other owner must cover (its namespace and prefix rules do so at once).
-        """
+        the other owner must cover (its namespace and prefix rules do so at once)."""
         state = state_of(scope)
         alias = alias_of(provider)
         owner_id = Registry.DEFAULT_ID + (f"-{alias}" if alias else "") + "-elsewhere"
@@ -318,8 +316,7 @@ class Registry(Construct):
 
         Kept verbatim, it covers every repository whose name it matches, future ones of
         any app included (AWS's ``WILDCARD`` syntax: without ``*`` a filter matches names
-        containing it), and makes the registry ENHANCED.
-        """
+        containing it), and makes the registry ENHANCED."""
         with located(self.label):
             rule = self._scanning.new_rule(filter, frequency)
         self._scanning.add_rule(rule)
@@ -362,8 +359,7 @@ class Registry(Construct):
 
         Registry-level rules come first in the configuration, as written, and cover the
         repositories' ``replicate_to`` they match. Replication copies images pushed after
-        the configuration exists; AWS allows 10 rules and 25 unique destinations per registry.
-        """
+        the configuration exists; AWS allows 10 rules and 25 unique destinations per registry."""
         with located(self.label):
             self._replication.add_rule(prefixes, destinations)
         self.explicit = True
@@ -426,13 +422,10 @@ class Registry(Construct):
         return self
 
     def allow_pull_through_cache_for_organization(self, organization_id: str) -> "Registry":
-        """Let every principal of the AWS Organization ``organization_id`` fill this
-        registry's pull-through caches (registry policy: principal ``*`` limited by
-        ``aws:PrincipalOrgID``, ``ecr:BatchImportUpstreamImage`` and
-        ``ecr:CreateRepository`` on the caches' namespaces); returns this owner.
-
-        https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html
-        """
+        """Let every principal of the AWS Organization ``organization_id`` fill this registry's
+        pull-through caches (registry policy: ``ecr:BatchImportUpstreamImage`` and
+        ``ecr:CreateRepository`` on their namespaces); returns this owner.
+        https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html"""
         with located(self.label):
             self._registry_policy.allow_pull_through_cache_for_organization(organization_id)
         self.explicit = True

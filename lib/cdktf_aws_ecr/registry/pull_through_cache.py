@@ -1,8 +1,7 @@
 """Pull-through caches: an upstream registry's images cached under a prefix of this registry
 (pulling ``<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<image>:<tag>`` makes ECR create
 ``<prefix>/<image>``), with the creation template and scanning rule that give them guardrails.
-https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
-"""
+https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html"""
 
 from __future__ import annotations
 
@@ -80,8 +79,7 @@ def check_secret_arn(
 ) -> str:
     """The ARN of a Secrets Manager secret that pull-through cache may use: its name begins
     with ``ecr-pullthroughcache/`` and it is in the rule's account and region,
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-rule.html
-    """
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-rule.html"""
     where = (
         f" in {'account ' + account_id if is_literal(account_id) else 'the registry account'}"
         f" and {'region ' + region if is_literal(region) else 'the registry region'}"
@@ -388,8 +386,7 @@ class PullThroughCache(Construct):
     of its prefix; made by :meth:`Registry.add_pull_through_cache`.
 
     Attributes: ``rule`` (the resource), ``template`` (the prefix's
-    :class:`RepositoryCreationTemplate`, or None), ``prefix``, ``upstream``.
-    """
+    :class:`RepositoryCreationTemplate`, or None), ``prefix``, ``upstream``."""
 
     @expand_keyword_arguments(PullThroughCacheInputs)
     def __init__(

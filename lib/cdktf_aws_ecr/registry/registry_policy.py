@@ -1,7 +1,6 @@
 """A registry's policy: who may replicate into the registry, and which organization may fill
 its pull-through caches (statements with resources, under the rules of repository policies).
-https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html
-"""
+https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html"""
 
 from __future__ import annotations
 
@@ -123,8 +122,7 @@ def organization_pull_through_cache_statement(
 ) -> PolicyStatement:
     """Let every principal of an organization (principal ``*`` limited by
     ``aws:PrincipalOrgID``) fill the pull-through caches of ``ecr_repository_prefixes``.
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html
-    """
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html"""
     _check_organization_id(organization_id)
     check_region("region", region)
     check_account_id("account_id", account_id)

@@ -1,7 +1,6 @@
 """The replication planner: registry-level prefix rules and per-repository requests merged
 into one configuration within AWS's limits, with what the merged filters copy beyond what
-was asked. https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
-"""
+was asked. https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html"""
 
 from __future__ import annotations
 

@@ -116,8 +116,7 @@ class ScanningPlan:
     ``over_covered``: every app repository scanned more than it asked for, by name.
     ``wildcard_filters``: ``(frequency, filter)`` with ``*``, which may also match
     repositories the app does not manage. ``compacted``: the rules whose filters are not
-    one per repository.
-    """
+    one per repository."""
 
     registry: str
     rules: Mapping[ScanFrequency, Tuple[str, ...]]

@@ -230,8 +230,7 @@ class _Planner:
 
         The bare name first with ``bare`` (else only when ``name*`` is too long: it matches a
         superset of ``name*``), then every single-``*`` form, ``name*`` to ``*name``. That is
-        complete: a multi-``*`` filter matching the name matches a superset of one of these.
-        """
+        complete: a multi-``*`` filter matching the name matches a superset of one of these."""
         name = self.names[i]
 
         def clean(others: Iterable[int]) -> bool:
@@ -467,8 +466,7 @@ def plan_registry_scanning(
     repository asking for scanning is covered, continuously where a ``CONTINUOUS_SCAN``
     filter matches it (AWS's precedence) or where namespace rules leave ``SCAN_ON_PUSH`` no
     room. ``over_covered`` is exact for the app's repositories; no filter can exclude
-    repositories the app does not manage.
-    """
+    repositories the app does not manage."""
     if type(allow_over_coverage) is not bool:
         raise ValidationError(
             "allow_over_coverage",

@@ -1,7 +1,6 @@
 """The upstream registries a pull-through cache can cache, as AWS documents them: their
 URLs and how ECR authenticates to each.
-https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
-"""
+https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html"""
 
 from __future__ import annotations
 
