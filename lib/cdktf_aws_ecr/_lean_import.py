@@ -113,8 +113,6 @@ def _exec_lean(module: ModuleType, origin: str) -> Optional[str]:
 
 
 class _LeanLoader(importlib.abc.Loader):
-    """Loads the provider package lean, or the stock way when it cannot."""
-
     def __init__(self, stock: importlib.machinery.ModuleSpec) -> None:
         self._stock = stock
 
@@ -139,8 +137,6 @@ class _LeanLoader(importlib.abc.Loader):
 
 
 class _LeanFinder(importlib.abc.MetaPathFinder):
-    """Hands the first import of the provider package to :class:`_LeanLoader`."""
-
     def find_spec(
         self, fullname: str, path: Any = None, target: Optional[ModuleType] = None
     ) -> Optional[importlib.machinery.ModuleSpec]:

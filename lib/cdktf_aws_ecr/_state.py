@@ -53,8 +53,7 @@ class AppBook(Construct):
         """The app-wide record ``key`` of one concept, made by ``make()`` on first use."""
         if key not in self._records:
             self._records[key] = make()
-        result: T = self._records[key]
-        return result
+        return self._records[key]
 
     def check_stack(self, stack_path: str) -> None:
         self._facts = {}
@@ -72,8 +71,7 @@ class AppBook(Construct):
             return read()
         if key not in self._read:
             self._read[key] = read()
-        result: T = self._read[key]
-        return result
+        return self._read[key]
 
     def provider_facts(self, state: "StackState", provider: Any) -> ProviderFacts:
         """Facts of ``provider`` (None: ``state``'s default provider); read afresh outside a run

@@ -89,8 +89,7 @@ def alias_of(provider: Optional[AwsProvider]) -> Optional[str]:
         return None
     if not hasattr(provider, _ALIAS):
         setattr(provider, _ALIAS, provider.alias)
-    alias: Optional[str] = getattr(provider, _ALIAS)
-    return alias
+    return getattr(provider, _ALIAS)
 
 
 def check_provider(parameter: str, value: Any) -> Optional[AwsProvider]:

@@ -600,8 +600,7 @@ class Templates:
             )
             pin_address(owner.stack_state.stack, policy, "aws_iam_role_policy", address,
                         in_release_0_1_0=False)
-        arn: str = self._role.arn
-        return arn
+        return self._role.arn
 
     def _role_policy(self) -> str:
         statements: List[Dict[str, Any]] = [{

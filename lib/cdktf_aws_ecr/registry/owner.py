@@ -62,13 +62,11 @@ _ONE_OWNER = (
 
 def owner_for(state: StackState, provider: Optional[AwsProvider]) -> Optional["Registry"]:
     """The owner that ``state``'s repositories using ``provider`` report to, if any yet."""
-    owner: Optional[Registry] = owners_of(state).by_key.get(registry_key(state, provider))
-    return owner
+    return owners_of(state).by_key.get(registry_key(state, provider))
 
 
 def _owners(state: StackState) -> List["Registry"]:
-    owners: List[Registry] = owners_of(state).all
-    return owners
+    return owners_of(state).all
 
 
 @with_init_signature
@@ -189,8 +187,7 @@ class Registry(Construct):
                 self._state.stack, self._caller, "aws_caller_identity",
                 with_alias(REGISTRY_ACCOUNT_ID, self._alias), managed=False,
             )
-        account_id: str = self._caller.account_id
-        return account_id
+        return self._caller.account_id
 
     def refuse_elsewhere(self, parameter: str, value: Any) -> None:
         """Refuse a registry-wide setting on an owner managed elsewhere."""

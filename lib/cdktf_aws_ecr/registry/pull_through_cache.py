@@ -509,7 +509,6 @@ class Caches:
         return [cache.prefix for cache in self.by_prefix.values()]
 
     def _use_template(self, template: RepositoryCreationTemplate) -> None:
-        """The caches of a template's prefix use it."""
         key = normalized_prefix(template.prefix)
         for cache in self.by_prefix.values():
             if normalized_prefix(cache.prefix) == key:
