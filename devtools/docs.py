@@ -39,7 +39,6 @@ PREVIEW_IMAGES = "docs/prod-images.json"
 PREVIEW_NOW = "2026-12-01T00:00:00Z"
 PREVIEW_REPOSITORY = "prod/accounts-service"
 
-
 def _specs_table(specs: "Tuple[InputSpec, ...]", quote_default: bool) -> str:
     rows = [
         "| Name | Type | Default | Allowed values | Description |",

@@ -1,9 +1,6 @@
-"""Production guardrails for AWS ECR repositories, as a CDK for Terraform library.
-
-Importing the package is cheap: each public name loads its module on first
-use, and the AWS provider bindings start lean when first imported (import this
-package before them). The lifecycle preview never starts the jsii runtime.
-"""
+"""Production guardrails for AWS ECR repositories, as a CDK for Terraform library. Importing
+it is cheap: each public name loads its module on first use, and the provider bindings start
+lean when first imported (import this package before them)."""
 
 from __future__ import annotations
 

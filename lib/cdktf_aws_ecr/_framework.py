@@ -1,10 +1,5 @@
-"""The one seam to the CDK framework (cdktf, constructs, jsii) and the AWS provider bindings.
-
-Every other module of the library takes these names from here, so that
-supporting another binding line is a change in this module only. Importing
-it starts the jsii runtime; modules that must stay light (the lifecycle
-preview) import it only when they need a token answered.
-"""
+"""The one seam to the CDK framework (cdktf, constructs, jsii) and the AWS provider bindings:
+every other module takes these names from here. Importing it starts the jsii runtime."""
 
 from __future__ import annotations
 
@@ -13,29 +8,29 @@ from typing import Any, Dict
 
 import jsii
 from cdktf import (
-    App,
-    Aspects,
-    DefaultTokenResolver,
-    Fn,
-    IAnyProducer,
-    IAspect,
-    IResolvable,
-    IResolveContext,
-    IStringProducer,
-    Lazy,
-    Op,
-    Postcondition,
-    Precondition,
-    StringConcat,
-    TerraformDataSource,
-    TerraformElement,
-    TerraformResourceLifecycle,
-    TerraformStack,
-    Testing,
-    Token,
-    Tokenization,
+    App as App,
+    Aspects as Aspects,
+    DefaultTokenResolver as DefaultTokenResolver,
+    Fn as Fn,
+    IAnyProducer as IAnyProducer,
+    IAspect as IAspect,
+    IResolvable as IResolvable,
+    IResolveContext as IResolveContext,
+    IStringProducer as IStringProducer,
+    Lazy as Lazy,
+    Op as Op,
+    Postcondition as Postcondition,
+    Precondition as Precondition,
+    StringConcat as StringConcat,
+    TerraformDataSource as TerraformDataSource,
+    TerraformElement as TerraformElement,
+    TerraformResourceLifecycle as TerraformResourceLifecycle,
+    TerraformStack as TerraformStack,
+    Testing as Testing,
+    Token as Token,
+    Tokenization as Tokenization,
 )
-from constructs import Construct, IConstruct
+from constructs import Construct as Construct, IConstruct as IConstruct
 
 from ._lean_import import PROVIDER_PACKAGE
 
@@ -82,31 +77,3 @@ aws = _Bindings()
 AwsProvider = aws.AwsProvider
 implements = jsii.implements
 
-__all__ = [
-    "App",
-    "Aspects",
-    "AwsProvider",
-    "Construct",
-    "DefaultTokenResolver",
-    "Fn",
-    "IAnyProducer",
-    "IAspect",
-    "IConstruct",
-    "IResolvable",
-    "IResolveContext",
-    "IStringProducer",
-    "Lazy",
-    "Op",
-    "Postcondition",
-    "Precondition",
-    "StringConcat",
-    "TerraformDataSource",
-    "TerraformElement",
-    "TerraformResourceLifecycle",
-    "TerraformStack",
-    "Testing",
-    "Token",
-    "Tokenization",
-    "aws",
-    "implements",
-]

@@ -1,13 +1,7 @@
-"""Start the AWS provider bindings with only the submodules a program uses.
-
-The stock package ``__init__`` imports all ~2,100 submodules (seconds and
-hundreds of megabytes); an ECR stack needs about a dozen. ``import
-cdktf_aws_ecr`` registers an import hook that, when the program first imports
-the bindings, runs their ``__init__`` without those eager imports and lets
-jsii load each submodule on demand. Any unknown package layout, an old jsii,
-or ``CDKTF_AWS_ECR_STOCK_IMPORT=1`` falls back to the stock import; the output
-is identical either way (tested byte for byte).
-"""
+"""Start the AWS provider bindings with only the submodules a program uses: their stock
+``__init__`` imports all ~2,100 (seconds and hundreds of megabytes). An import hook runs it
+without those imports and lets jsii load each submodule on demand; an unknown layout, an old
+jsii or ``CDKTF_AWS_ECR_STOCK_IMPORT=1`` falls back to the stock import (same output)."""
 
 from __future__ import annotations
 
@@ -33,6 +27,7 @@ _EAGER_IMPORTS_MARKER = (
     "# Loading modules to ensure their types are registered with the jsii runtime library"
 )
 _SUBMODULE_IMPORT = re.compile(r"from \. import ([a-z0-9_]+)")
+_PRELOADED = f"{PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
 
 #: How the provider package was started in this process: "lean", "stock"
 #: (fallback or opt-out) or "preloaded" (imported before this library).
@@ -52,8 +47,7 @@ def _jsii_submodule_name(python_name: str) -> str:
 
 
 def _split_package_init(source: str) -> Optional[tuple[str, List[str]]]:
-    """Return (code before the eager imports, submodule names), or None when the
-    ``__init__`` does not have the layout this module knows how to shorten."""
+    """(code before the eager imports, submodule names), or None for an unknown layout."""
     head, marker, tail = source.partition(_EAGER_IMPORTS_MARKER)
     if not marker:
         return None
@@ -87,9 +81,8 @@ def _make_getattr(package: str, submodules: frozenset[str]) -> Callable[[str], M
 
 
 def _exec_lean(module: ModuleType, origin: str) -> Optional[str]:
-    """Run the provider package ``__init__`` in ``module`` without its eager submodule
-    imports. Returns None on success, or the reason the lean start cannot be used
-    (``module`` is then untouched)."""
+    """Run the package ``__init__`` in ``module`` without its eager imports; return None, or
+    why the lean start cannot be used (``module`` is then untouched)."""
     if not _jsii_supports_on_demand_types():
         return "the installed jsii runtime cannot load submodule types on demand"
     with open(origin, encoding="utf-8") as handle:
@@ -120,8 +113,6 @@ def _exec_lean(module: ModuleType, origin: str) -> Optional[str]:
 
 
 class _LeanLoader(importlib.abc.Loader):
-    """Loads the provider package lean, or the stock way when it cannot."""
-
     def __init__(self, stock: importlib.machinery.ModuleSpec) -> None:
         self._stock = stock
 
@@ -146,8 +137,6 @@ class _LeanLoader(importlib.abc.Loader):
 
 
 class _LeanFinder(importlib.abc.MetaPathFinder):
-    """Hands the first import of the provider package to :class:`_LeanLoader`."""
-
     def find_spec(
         self, fullname: str, path: Any = None, target: Optional[ModuleType] = None
     ) -> Optional[importlib.machinery.ModuleSpec]:
@@ -183,8 +172,8 @@ def _check_lean_not_required() -> None:
 
 
 def _first_importer() -> Optional[str]:
-    """A module of the program itself (not of the standard library or an installed
-    package) that holds something of the provider package: the first to finish loading."""
+    """The first module of the program itself (not installed) that holds something of the
+    provider package."""
     paths = sysconfig.get_paths()
     installed = tuple({paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")})
     for name, module in list(sys.modules.items()):
@@ -203,22 +192,19 @@ def _flag(name: str) -> bool:
 
 
 def install_on_import() -> None:
-    """Start the provider bindings lean when the program first imports them.
-
-    Costs nothing now (no jsii runtime). When they were imported already, warns
-    that the lean start came too late, naming the module that imported them.
-    """
+    """Start the provider bindings lean when the program first imports them, or warn, naming
+    the importer, when they were imported already."""
     global mode, fallback_reason
     if mode is not None or any(isinstance(f, _LeanFinder) for f in sys.meta_path):
         return
     if PROVIDER_PACKAGE not in sys.modules:
         sys.meta_path.insert(0, _LeanFinder())
         return
-    mode, fallback_reason = "preloaded", f"{PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
+    mode, fallback_reason = "preloaded", _PRELOADED
     _check_lean_not_required()
     importer = _first_importer()
     warnings.warn(
-        f"cdktf_aws_ecr: {PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
+        f"cdktf_aws_ecr: {_PRELOADED}"
         + (f" (first, probably, by {importer!r})" if importer else "")
         + ", so it loaded all of its ~2,100 submodules: every synth, deploy and test run of "
         "this program pays seconds and hundreds of megabytes for it. Import cdktf_aws_ecr "
@@ -232,9 +218,7 @@ def install() -> str:
     """Start the provider bindings now, lean if possible; return the mode used."""
     global mode, fallback_reason
     if mode is None and PROVIDER_PACKAGE in sys.modules:
-        mode, fallback_reason = (
-            "preloaded", f"{PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
-        )
+        mode, fallback_reason = "preloaded", _PRELOADED
     if mode is None:
         if not any(isinstance(f, _LeanFinder) for f in sys.meta_path):
             sys.meta_path.insert(0, _LeanFinder())

@@ -1,12 +1,7 @@
-"""The library's state in the construct tree, and the checks and values that wait for synth.
-
-Per app, a hidden construct at the root (:class:`AppBook`) holds what checks
-across stacks need; per stack, a :class:`StackState` lives on the stack object.
-Checks that need the complete tree run from one aspect per stack, in
-``app.synth()`` and every ``Testing`` helper; a :class:`ValidationError`
-raised inside a jsii callback reaches the caller as itself (jsii would turn it
-into a bare ``RuntimeError``).
-"""
+"""The library's state in the construct tree (an :class:`AppBook` per app, a
+:class:`StackState` per stack), and the checks and lazy values that wait for synth; a
+:class:`ValidationError` raised in a jsii callback reaches the caller as itself (jsii would
+turn it into a bare ``RuntimeError``)."""
 
 from __future__ import annotations
 
@@ -58,8 +53,7 @@ class AppBook(Construct):
         """The app-wide record ``key`` of one concept, made by ``make()`` on first use."""
         if key not in self._records:
             self._records[key] = make()
-        result: T = self._records[key]
-        return result
+        return self._records[key]
 
     def check_stack(self, stack_path: str) -> None:
         self._facts = {}
@@ -77,14 +71,11 @@ class AppBook(Construct):
             return read()
         if key not in self._read:
             self._read[key] = read()
-        result: T = self._read[key]
-        return result
+        return self._read[key]
 
     def provider_facts(self, state: "StackState", provider: Any) -> ProviderFacts:
-        """Facts of ``provider``, or of ``state``'s default provider when it is None.
-
-        Read afresh outside a run of the checks: a provider may be added at any time.
-        """
+        """Facts of ``provider`` (None: ``state``'s default provider); read afresh outside a run
+        of the checks, since a provider may be added at any time."""
         key = id(provider) if provider is not None else state.path
         if self._facts is not None and key in self._facts:
             return self._facts[key]
@@ -135,9 +126,6 @@ def state_of(scope: Construct) -> StackState:
 def path_of(scope: Construct, state: StackState) -> str:
     """``scope.node.path``, without a round trip for the stack itself."""
     return state.path if scope is state.stack else str(scope.node.path)
-
-
-# ---------------------------------------------------------------------------- synth-time checks
 
 
 @implements(IAspect)
@@ -196,41 +184,24 @@ def _raise_synth_errors_as_themselves() -> None:
 _raise_synth_errors_as_themselves()
 
 
-# ---------------------------------------------------------------------------- lazy values
-
-
-def _producing(produce: Callable[[], Any]) -> Any:
-    try:
-        return produce()
-    except ValidationError as error:
-        _remember(error)
-        raise
-
-
-@implements(IAnyProducer)
-class _AnyProducer:
+@implements(IAnyProducer, IStringProducer)
+class _Producer:
     def __init__(self, produce: Callable[[], Any]) -> None:
         self._produce = produce
 
     def produce(self, context: IResolveContext) -> Any:
-        return _producing(self._produce)
-
-
-@implements(IStringProducer)
-class _StringProducer:
-    def __init__(self, produce: Callable[[], str]) -> None:
-        self._produce = produce
-
-    def produce(self, context: IResolveContext) -> str:
-        result: str = _producing(self._produce)
-        return result
+        try:
+            return self._produce()
+        except ValidationError as error:
+            _remember(error)
+            raise
 
 
 def lazy_any(produce: Callable[[], Any]) -> Any:
     """A token that resolves to ``produce()`` at synth."""
-    return Lazy.any_value(_AnyProducer(produce))
+    return Lazy.any_value(_Producer(produce))
 
 
 def lazy_string(produce: Callable[[], str]) -> str:
     """A string token that resolves to ``produce()`` at synth."""
-    return Lazy.string_value(_StringProducer(produce))
+    return Lazy.string_value(_Producer(produce))

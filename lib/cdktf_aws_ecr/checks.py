@@ -1,27 +1,11 @@
 """Input checks, each returning the normalised value or raising :class:`ValidationError`.
-
-Format checks see one value and run when a construct is built; checks against
-the registry's region or the provider's default tags run at synth. Unresolved
-tokens pass a format check (they are only known at apply); constructs move
-the checks that matter into Terraform conditions.
-"""
+Unresolved tokens pass a format check; constructs move what matters into Terraform."""
 
 from __future__ import annotations
 
 import enum
 import re
-from typing import (
-    AbstractSet,
-    Any,
-    List,
-    Mapping,
-    Optional,
-    Sequence,
-    Tuple,
-    Type,
-    TypeVar,
-    Union,
-)
+from typing import AbstractSet, Any, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from .errors import ValidationError
 from .facts import (
@@ -471,8 +455,7 @@ def check_role_arn(
 ) -> str:
     """An IAM role ARN in ``account_id``'s account and ``region``'s partition (when known).
 
-    ``purpose`` completes "the role ECR assumes to ...", for the message.
-    """
+    ``purpose`` completes "the role ECR assumes to ...", for the message."""
     allowed = (
         f"the ARN of the IAM role ECR assumes to {purpose} "
         "(arn:<partition>:iam::<account>:role/<name>)"

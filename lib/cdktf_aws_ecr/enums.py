@@ -34,37 +34,20 @@ class AccountSettingName(str, enum.Enum):
 
 
 class BasicScanTypeVersion(str, enum.Enum):
-    """Which engine runs *basic* scanning (registries with ``scan_type`` BASIC).
-
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-basic.html
-
-    * ``AWS_NATIVE``: AWS native technology, recommended; every new registry
-      uses it by default.
-    * ``CLAIR``: the previous engine, built on the open-source Clair project.
-      AWS deprecated it and ended its support on 1 October 2025 (2 February
-      2026 in the China regions), so it is here only to read or replace an
-      old setting.
-
-    Default: ``AWS_NATIVE``.
-    """
+    """Which engine runs *basic* scanning: ``AWS_NATIVE`` (the default of new registries), or
+    ``CLAIR``, whose support AWS ended on 1 October 2025 (2 February 2026 in China), here only
+    to read or replace an old setting.
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-basic.html"""
 
     AWS_NATIVE = "AWS_NATIVE"
     CLAIR = "CLAIR"
 
 
 class RegistryPolicyScope(str, enum.Enum):
-    """Which actions the registry policy governs.
-
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html
-
-    * ``V2``: the registry policy may grant any ECR action and ECR enforces it
-      on every ECR request. New registries use it.
-    * ``V1``: ECR enforces only ``ecr:ReplicateImage``,
-      ``ecr:BatchImportUpstreamImage`` and ``ecr:CreateRepository`` at the
-      registry level (cross-account replication and pull-through cache).
-
-    Default: ``V2``.
-    """
+    """Which actions the registry policy governs: ``V2`` (new registries) any ECR action, on
+    every request; ``V1`` only ``ecr:ReplicateImage``, ``ecr:BatchImportUpstreamImage`` and
+    ``ecr:CreateRepository``.
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html"""
 
     V1 = "V1"
     V2 = "V2"

@@ -16,17 +16,14 @@ def _shown(value: Any) -> str:
 
 
 class ValidationError(ValueError):
-    """Bad input, reported at synth time, before anything is added to the tree.
-
-    The message names the construct, the parameter, the rejected value and what
-    is allowed, for example::
+    """Bad input, reported before anything is added to the tree, naming the construct, the
+    parameter, the rejected value and what is allowed, for example::
 
         Repository 'prod/api': image_tag_mutability='immutable' is not allowed;
         allowed: 'MUTABLE' or 'IMMUTABLE' (exact, case-sensitive)
 
     The same facts are attributes, for programs: ``parameter``, ``value``,
-    ``allowed``, ``problem`` and ``where``.
-    """
+    ``allowed``, ``problem`` and ``where``."""
 
     def __init__(
         self,

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Tuple
 
-# ------------------------------------------------------------------ accounts, regions, partitions
-
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ReplicationDestination.html
 # (registryId: [0-9]{12})
 ACCOUNT_ID_PATTERN = r"\d{12}"
@@ -34,8 +32,6 @@ def partition_of(region: str) -> str:
     return "aws"
 
 
-# ------------------------------------------------------------------ IAM
-
 # IAM names: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 MAX_IAM_NAME_LENGTH = 64
 IAM_NAME_CHARACTERS = r"\w+=,.@-"
@@ -56,15 +52,11 @@ POLICY_VERSION = "2012-10-17"
 # https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html
 ORGANIZATION_ID_PATTERN = r"o-[a-z0-9]{10,32}"
 
-# ------------------------------------------------------------------ KMS
-
 KMS_KEY_ARN_PATTERN = (
     rf"arn:{PARTITION_PATTERN}:kms:{REGION_PATTERN}:\d{{12}}:"
     r"key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
 )
 KMS_ALIAS_PATTERN = rf"(?:arn:{PARTITION_PATTERN}:kms:[^:]*:\d{{12}}:)?alias/.*"
-
-# ------------------------------------------------------------------ repositories
 
 # The seed module's repository name pattern: lowercase path segments joined by '/'.
 REPOSITORY_NAME_PATTERN = r"[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
@@ -73,8 +65,6 @@ REPOSITORY_NAME_LENGTH = (2, 256)
 MAX_COUNT = 2**31 - 1
 # A Docker tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}; a prefix is any non-empty start of one.
 TAG_PREFIX_PATTERN = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
-
-# ------------------------------------------------------------------ resource tags
 
 # Tag limits of ECR: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Tag.html
 # gives keys 1-128 and values 0-256 characters and, unlike services such as ECS, no
@@ -87,8 +77,6 @@ RESERVED_TAG_PREFIX = "aws:"
 # AWS allows this tag key, but the jsii kernel refuses it as a map key (it
 # would reach JavaScript's prototype), so it could never get to Terraform.
 JSII_RESERVED_KEY = "__proto__"
-
-# ------------------------------------------------------------------ repository access
 
 #: What a pull-only principal may do: read layers and manifests.
 PULL_ACTIONS: Tuple[str, ...] = (
@@ -110,13 +98,9 @@ PUSH_STATEMENT_SID = "AllowPush"
 #: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html
 MAX_REPOSITORY_POLICY_LENGTH = 10240
 
-# ------------------------------------------------------------------ lifecycle policies
-
-#: ECR's limit on the size of a lifecycle policy document.
-MAX_LIFECYCLE_POLICY_LENGTH = 30720
 #: PutLifecyclePolicy: ``lifecyclePolicyText`` is 100 to 30,720 characters,
 #: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutLifecyclePolicy.html
-MIN_LIFECYCLE_POLICY_LENGTH = 100
+MIN_LIFECYCLE_POLICY_LENGTH, MAX_LIFECYCLE_POLICY_LENGTH = 100, 30720
 #: Service quota "Rules per lifecycle policy" (not adjustable),
 #: https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
 MAX_LIFECYCLE_RULES = 50
@@ -131,8 +115,6 @@ TAG_PATTERN_PATTERN = r"[A-Za-z0-9_*][A-Za-z0-9_.*-]{0,127}"
 #: https://docs.aws.amazon.com/AmazonECR/latest/userguide/archive-image.html
 MIN_ARCHIVE_DAYS = 90
 
-# ------------------------------------------------------------------ registry scanning
-
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RegistryScanningRule.html
 # ("repositoryFilters ... Maximum number of 100 items").
 MAX_FILTERS_PER_RULE = 100
@@ -141,8 +123,6 @@ MAX_FILTERS_PER_RULE = 100
 MAX_FILTER_LENGTH = 255
 SCAN_FILTER_PATTERN = r"[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*"
 SCAN_FILTER_TYPE = "WILDCARD"
-
-# ------------------------------------------------------------------ replication
 
 # https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html#replication-considerations
 # and https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
@@ -155,8 +135,6 @@ MAX_REPLICATION_FILTERS = 100
 REPLICATION_FILTER_TYPE = "PREFIX_MATCH"
 REPLICATION_FILTER_LENGTH = (2, 256)
 REPLICATION_FILTER_PATTERN = r"(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*"
-
-# ------------------------------------------------------------------ pull-through cache, creation templates
 
 #: The prefix of the whole registry, for pull-through cache rules and creation templates.
 ROOT = "ROOT"
@@ -178,8 +156,6 @@ SECRET_NAME_PREFIX = "ecr-pullthroughcache/"
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreatePullThroughCacheRule.html
 # (credentialArn: 50-612 characters, name characters [a-zA-Z0-9/_+=.@-])
 SECRET_ARN_LENGTH = (50, 612)
-
-# ------------------------------------------------------------------ policies
 
 #: A repository policy does not let a principal log in to the registry: "Amazon ECR
 #: requires that users have permission to make calls to the ecr:GetAuthorizationToken

@@ -8,9 +8,8 @@ from typing import Any
 
 
 def compact_json(document: Any) -> str:
-    """Serialise like Terraform's ``jsonencode`` of a plain document: sorted keys, no
-    whitespace. Matching it byte for byte means a plan shows the same ``policy``
-    string as the seed HCL module's."""
+    """Serialise like Terraform's ``jsonencode`` (sorted keys, no whitespace), so a plan shows
+    the same ``policy`` string as the seed HCL module's."""
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -6,18 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, List, Mapping, Optional, Sequence
 
-from ._framework import (
-    Fn,
-    Op,
-    Precondition,
-    Token,
-)
-from .checks import (
-    KMS_KEY_ALLOWED,
-    PRINCIPALS_ALLOWED,
-    TAG_PREFIXES_ALLOWED,
-    TAGS_ALLOWED,
-)
+from ._framework import Fn, Op, Precondition, Token
+from .checks import KMS_KEY_ALLOWED, PRINCIPALS_ALLOWED, TAG_PREFIXES_ALLOWED, TAGS_ALLOWED
 from .facts import (
     MAX_COUNT,
     MAX_TAG_KEY_LENGTH,
@@ -30,10 +20,7 @@ from .facts import (
     TAG_PATTERN_PATTERN,
     TAG_PREFIX_PATTERN,
 )
-from .lifecycle.rules import (
-    TAG_PATTERNS_ALLOWED,
-    LifecycleRule,
-)
+from .lifecycle.rules import TAG_PATTERNS_ALLOWED, LifecycleRule
 from .tokens import is_map_token, is_token
 
 
@@ -123,15 +110,12 @@ class TokenChecks:
                     PRINCIPALS_ALLOWED + "; at least one when given as a list token",
                 )
 
-
     def typed_rules(
         self, rules: Sequence[LifecycleRule], given: int, protected: Sequence[str]
     ) -> List[Precondition]:
-        """The checks of the tokens in typed rules and protected tags, which ECR would
-        otherwise refuse at apply, after the repository exists: the same as the seed
-        keywords get, and each tag prefix or pattern that is a token matches the
-        pattern of its list. The first ``given`` rules are ``lifecycle_rules``, the
-        others were added by :meth:`Repository.add_lifecycle_rule`."""
+        """The checks of the tokens in typed rules (the first ``given`` from ``lifecycle_rules``,
+        the others added) and protected tags, which ECR would refuse at apply, after the
+        repository exists."""
         checks: List[Precondition] = []
         for index, pattern in enumerate(protected):
             self._tag_items(checks, f"protected_tags[{index}]", [pattern], _TAG_PATTERN_CHECK)

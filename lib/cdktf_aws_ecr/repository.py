@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import re
 from types import MappingProxyType
-from typing import (
-    Any,
-    Dict,
-    List,
-    Mapping,
-    Optional,
-    Tuple,
-    Unpack,
-)
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Unpack
 
 from ._framework import (
     AwsProvider,
@@ -37,15 +29,9 @@ from .checks import (
     type_name,
 )
 from .enums import EncryptionType
-from .errors import ValidationError
-from .facts import (
-    MAX_TAGS,
-)
-from .inputs import (
-    checked_inputs,
-    expand_keyword_arguments,
-    with_init_signature,
-)
+from .errors import ValidationError, located
+from .facts import MAX_TAGS
+from .inputs import checked_inputs, expand_keyword_arguments, with_init_signature
 from .json_text import compact_json
 from .lifecycle.rules import (
     SEED_LIFECYCLE_KEYWORDS,
@@ -177,12 +163,9 @@ _KMS_KEY_REFERENCE = re.compile(r"\$\{(data\.)?aws_kms_key\.([A-Za-z0-9_-]+)\.ar
 def _kms_key_construct(
     stack: TerraformStack, key: str, keys: Mapping[Tuple[bool, str], List[Any]]
 ) -> Optional[Tuple[Any, str]]:
-    """The ``KmsKey`` or ``DataAwsKmsKey`` among ``keys`` whose ``.arn`` ``key`` is,
-    and the reference ``key`` resolves to; or None.
-
-    Only the key's logical id can be read from the token, and stacks may use the
-    same id, so the app must hold exactly one key of that address.
-    """
+    """The ``KmsKey`` or ``DataAwsKmsKey`` whose ``.arn`` ``key`` is, and the reference it
+    resolves to; or None. Only the logical id can be read from the token, and stacks may
+    share ids, so the app must hold exactly one key of that address."""
     resolved = Tokenization.resolve(
         key, scope=stack, resolver=DefaultTokenResolver(StringConcat()), preparing=False
     )
@@ -196,7 +179,6 @@ def _kms_key_construct(
 
 def _kms_keys(root: Construct) -> Dict[Tuple[bool, str], List[Any]]:
     """Every ``KmsKey`` and ``DataAwsKmsKey`` of the app, by (data source?, logical id)."""
-
     keys: Dict[Tuple[bool, str], List[Any]] = {}
     for element in root.node.find_all():
         if isinstance(element, (aws.KmsKey, aws.DataAwsKmsKey)):
@@ -224,42 +206,24 @@ class Repository(Construct):
     """A private ECR repository with scan-on-push, encryption, immutable tags,
     lifecycle expiry and a least-privilege repository policy.
 
-    It writes the same Terraform as the seed HCL module:
+    It writes the seed HCL module's Terraform: ``aws_ecr_repository``; the
+    ``aws_ecr_lifecycle_policy`` (unless ``enable_lifecycle_policy`` is False); the
+    repository policy and its ``aws_iam_policy_document`` once a principal is given or
+    granted; a registry-login identity policy on each ``IamRole``/``IamUser`` of the
+    stack that a grant names; and its share of the registry's single scanning and
+    replication configurations (see :class:`~cdktf_aws_ecr.Registry`).
 
-    * ``aws_ecr_repository`` (always);
-    * ``aws_ecr_lifecycle_policy`` when ``enable_lifecycle_policy``: the seed's
-      two rules, or ``lifecycle_rules`` (and rules added by
-      :meth:`add_lifecycle_rule`), after one rule per ``protected_tags`` pattern;
-    * ``aws_iam_policy_document`` data source and ``aws_ecr_repository_policy``
-      when any pull or push principal is given (statements ``AllowPull``, ``AllowPush``),
-      or once :meth:`grant_pull`, :meth:`grant_push`, :meth:`grant_pull_push` or
-      :meth:`add_to_resource_policy` adds a statement;
-    * an ``ecr:GetAuthorizationToken`` identity policy on each ``IamRole`` or
-      ``IamUser`` of the same stack that a grant names (once per identity);
-    * its share of the registry's single ``aws_ecr_registry_scanning_configuration``
-      (see :class:`~cdktf_aws_ecr.Registry`), and its repository filter in the
-      registry's single ``aws_ecr_replication_configuration`` when ``replicate_to``
-      is given.
-
-    Every input's format is checked when the construct is built, before anything
-    is added to the tree; a bad one raises :class:`~cdktf_aws_ecr.ValidationError`
-    naming the parameter, the value and what is allowed. Checks that need the
-    provider run at synth (``app.synth()``, ``cdktf synth`` or a ``Testing``
-    synth), when the tree is complete, and raise the same error: the KMS key's
-    region (a key given as a ``KmsKey``'s ``.arn`` by its provider's region), the
-    principals' partition, the tag count with the provider's
-    ``default_tags``, unique names per registry across the app's stacks, and
-    the repository policy's Sids and ECR's 10,240-character limit.
-    The lifecycle policy is checked as a whole, as ECR checks it, when the
-    construct is built and at every :meth:`add_lifecycle_rule`.
-    """
+    Bad input raises :class:`~cdktf_aws_ecr.ValidationError` before anything is added
+    to the tree; checks that need the provider (KMS key region, partitions, tags with
+    ``default_tags``, names unique per registry, the policy's Sids and length) run at
+    synth and raise the same error."""
 
     @expand_keyword_arguments(RepositoryProps)
     def __init__(self, scope: Construct, id: str, **inputs: Unpack[RepositoryProps]) -> None:
         state = state_of(scope)
         scope_path = path_of(scope, state)
         where = f"Repository '{scope_path}/{id}'"
-        try:
+        with located(where):
             if not isinstance(id, str) or not id:
                 raise ValidationError("id", id, "a non-empty string")
             construct_path = f"{scope_path}/{node_id(id)}"
@@ -294,8 +258,6 @@ class Repository(Construct):
                 (Access.PUSH, "push_principal_arns"),
             ):
                 access_policy.add_principal_arns(access, settings[parameter], parameter)
-        except ValidationError as error:
-            raise error.located(where) from None
 
         try:
             super().__init__(scope, id)
@@ -326,8 +288,6 @@ class Repository(Construct):
         add_synth_check(state, self._check_with_provider)
 
     def _build(self, settings: Mapping[str, Any]) -> None:
-        # Bindings are imported here, after cdktf_aws_ecr set up their lean start.
-
         provider = settings["provider"]
         token_checks = TokenChecks(self._where)
         token_checks.collect(settings, self._tag_total_condition)
@@ -356,11 +316,7 @@ class Repository(Construct):
         )
         stack = self._state.stack
         name = settings["name"]
-        address_id = (
-            None
-            if is_token(name)
-            else repository_address_id(name, alias_of(provider) if provider is not None else None)
-        )
+        address_id = None if is_token(name) else repository_address_id(name, alias_of(provider))
         repository_id = pin_address(
             stack, self.repository, "aws_ecr_repository", address_id,
             path=(*self._path, "repository"),
@@ -399,75 +355,46 @@ class Repository(Construct):
         if not self._access_policy.is_empty:
             self._access_policy_changed()
 
-    # -- access
-
     def grant_pull(self, grantee: Any) -> None:
         """Allow ``grantee`` to pull: the seed's 3 read actions (``PULL_ACTIONS``).
 
         ``grantee`` is one of:
 
-        * an IAM principal ARN or a 12-digit account ID, of this or another
-          account (joins the ``AllowPull`` statement);
-        * an ``IamRole`` or ``IamUser`` (or anything with an ``.arn``), from any
-          stack of the app (joins ``AllowPull`` by reference). A role or user of
-          **this repository's stack** also gets an identity policy allowing
-          ``ecr:GetAuthorizationToken``, so it can log in to the registry (a
-          repository policy cannot grant that); one per identity, however many
-          repositories grant it (see :func:`~cdktf_aws_ecr.grant_registry_login`).
-          A role or user of another stack gets only the repository statement:
-          its identity policy belongs in its own stack, and creating it here
-          would make this stack depend on that one's role name; call
-          ``grant_registry_login(role)`` in the role's stack;
-        * :class:`~cdktf_aws_ecr.ServicePrincipal`, e.g. ``lambda.amazonaws.com``
-          limited by ``aws:SourceArn`` / ``aws:SourceAccount``
-          (``AllowPullLambdaBySourceArn``...);
-        * :class:`~cdktf_aws_ecr.OrganizationPrincipal`: principal ``*`` limited
-          by ``aws:PrincipalOrgID`` (``AllowPullOrganization``).
+        * an IAM principal ARN or a 12-digit account ID (joins ``AllowPull``);
+        * an ``IamRole`` or ``IamUser`` (anything with an ``.arn``) of any stack of the
+          app (joins ``AllowPull``). One of this repository's stack also gets the
+          registry-login identity policy (:func:`~cdktf_aws_ecr.grant_registry_login`),
+          which a repository policy cannot grant; for one of another stack, call
+          ``grant_registry_login`` in its own stack, so this one does not depend on it;
+        * a :class:`~cdktf_aws_ecr.ServicePrincipal` (``AllowPullLambdaBySourceArn``...);
+        * an :class:`~cdktf_aws_ecr.OrganizationPrincipal` (``AllowPullOrganization``).
 
-        Grants may be made at any time before synth, in any order; the policy
-        is the same. The first statement creates the repository policy. A bad
-        grantee raises :class:`~cdktf_aws_ecr.ValidationError` naming
-        ``grantee``, and changes nothing.
-        """
+        Grants may come in any order before synth: the policy is the same. A bad grantee
+        raises :class:`~cdktf_aws_ecr.ValidationError` and changes nothing."""
         self._grant(Access.PULL, grantee)
 
     def grant_push(self, grantee: Any) -> None:
         """Allow ``grantee`` to push and pull: the seed's 7 actions (``PUSH_ACTIONS``).
-
-        Grantees as for :meth:`grant_pull`, with statements ``AllowPush``,
-        ``AllowPushOrganization``, ``AllowPushLambdaBySourceArn``... An
-        ``IamRole`` or ``IamUser`` of this repository's stack also gets the
-        identity policy allowing ``ecr:GetAuthorizationToken`` (registry login).
-        """
+        Grantees as for :meth:`grant_pull`, in ``AllowPush...`` statements."""
         self._grant(Access.PUSH, grantee)
 
     def grant_pull_push(self, grantee: Any) -> None:
-        """The same as :meth:`grant_push`: the 7 push actions include the 3 pull
-        actions. An ``IamRole`` or ``IamUser`` of this repository's stack also
-        gets the identity policy allowing ``ecr:GetAuthorizationToken``."""
+        """The same as :meth:`grant_push`: the 7 push actions include the 3 pull actions."""
         self._grant(Access.PULL_PUSH, grantee)
 
     def add_to_resource_policy(self, statement: Any) -> None:
         """Add a statement of your own to the repository policy (the escape hatch).
 
-        ``statement`` is a :class:`~cdktf_aws_ecr.PolicyStatement` or the
-        provider's ``DataAwsIamPolicyDocumentStatement``. It keeps its Sid (which
-        must be unique in the policy, checked at synth) and comes after the
-        generated statements, in the order added. The wildcard rule holds: a
-        ``*`` principal in an ``Allow`` statement needs an ``aws:PrincipalOrgID``
-        or ``aws:PrincipalOrgPaths`` condition, a ``Service`` principal an
-        ``aws:SourceArn`` or ``aws:SourceAccount`` condition, and partial
-        wildcards are refused; otherwise :class:`~cdktf_aws_ecr.ValidationError`
-        names ``statement`` (or its field) and nothing changes.
-        """
-        try:
+        ``statement`` is a :class:`~cdktf_aws_ecr.PolicyStatement` or the provider's
+        ``DataAwsIamPolicyDocumentStatement``, under the rules of ``PolicyStatement``. It
+        keeps its Sid (unique in the policy, checked at synth) and follows the generated
+        statements, in the order added."""
+        with located(self._where):
             self._access_policy.add_statement(statement, "statement")
-        except ValidationError as error:
-            raise error.located(self._where) from None
         self._access_policy_changed()
 
     def _grant(self, access: Access, grantee: Any) -> None:
-        try:
+        with located(self._where):
             if isinstance(grantee, Construct) and state_of(grantee).book is not self._state.book:
                 # cdktf would take its .arn for a cross-stack reference to a stack this
                 # app never synthesizes.
@@ -478,8 +405,6 @@ class Repository(Construct):
                     problem=f"is '{grantee.node.path}' of another cdktf App",
                 )
             classified = self._access_policy.grant(access, grantee, "grantee")
-        except ValidationError as error:
-            raise error.located(self._where) from None
         identity = classified.identity
         if classified.identity_type is not None and state_of(identity).path == self._state.path:
             grant_registry_login(identity)
@@ -487,7 +412,6 @@ class Repository(Construct):
 
     def _access_policy_changed(self) -> None:
         """Emit the repository policy with the first statement; keep its guards current."""
-
         provider = self.settings["provider"]
         stack = self._state.stack
         if self.policy_document is None:
@@ -531,18 +455,11 @@ class Repository(Construct):
     def add_lifecycle_rule(self, rule: LifecycleRule) -> None:
         """Add a typed rule to the lifecycle policy, at any time before synth.
 
-        Added rules follow ``lifecycle_rules`` and, like them, replace the
-        seed's two rules (a repository built with only the seed's defaults
-        keeps only the typed rules). They are numbered as ``lifecycle_rules``
-        are: explicit priorities kept, the others in the order added, the
-        ``ANY`` rule last, whatever the order of the calls.
-
-        The whole policy is checked here, so a rule ECR would reject raises
-        :class:`~cdktf_aws_ecr.ValidationError` (naming ``rule``) from this
-        call and is not added. Refused on a repository without a lifecycle
-        policy or built with the seed's lifecycle keywords.
-        """
-        try:
+        Added rules follow ``lifecycle_rules``, are numbered as they are, and like them
+        replace the seed's two rules. The whole policy is checked here: a rule ECR would
+        reject raises :class:`~cdktf_aws_ecr.ValidationError` and is not added. Refused on a
+        repository without a lifecycle policy or built with the seed's lifecycle keywords."""
+        with located(self._where):
             if self._lifecycle_document is None:
                 raise ValidationError(
                     "rule",
@@ -566,8 +483,6 @@ class Repository(Construct):
                 document = assemble_lifecycle_policy(rules, self.settings["protected_tags"])
             except ValidationError as error:
                 raise _as_added_rule_error(error, rule, len(rules) - 1) from None
-        except ValidationError as error:
-            raise error.located(self._where) from None
         self._lifecycle_rules = rules
         self._lifecycle_document = document
         if self.lifecycle_policy is not None:
@@ -593,7 +508,7 @@ class Repository(Construct):
         """The checks that need the provider's facts (run at synth)."""
         facts = self._provider_facts()
         settings = self.settings
-        try:
+        with located(self._where):
             if facts.region is not None:
                 check_kms_key_region("kms_key_arn", settings["kms_key_arn"], facts.region)
                 self._check_kms_key_construct_region(facts.region)
@@ -603,8 +518,6 @@ class Repository(Construct):
             check_tag_total("tags", settings["tags"], facts.default_tag_keys)
             # With every grant made: unique Sids, the grantees' partitions, ECR's size limit.
             self._access_policy.check(facts.region)
-        except ValidationError as error:
-            raise error.located(self._where) from None
 
     def _check_kms_key_construct_region(self, region: str) -> None:
         """A key given as ``KmsKey(...).arn`` (or a ``DataAwsKmsKey``'s) is only known at

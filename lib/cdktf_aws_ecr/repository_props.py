@@ -7,10 +7,7 @@ import warnings
 from types import MappingProxyType
 from typing import Annotated, Any, Mapping, Optional, Required, Sequence, TypedDict, Union
 
-from ._framework import (
-    AwsProvider,
-    IResolvable,
-)
+from ._framework import AwsProvider, IResolvable
 from .checks import (
     TAG_PREFIXES_ALLOWED,
     check_bool,
@@ -24,9 +21,7 @@ from .checks import (
 )
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency
 from .errors import ValidationError
-from .inputs import (
-    Input,
-)
+from .inputs import Input
 from .lifecycle.rules import (
     PROTECTED_TAGS_ALLOWED,
     SEED_LIFECYCLE_KEYWORDS,
@@ -47,12 +42,8 @@ _NO_TAGS: Mapping[str, str] = MappingProxyType({})
 
 
 class RepositoryProps(TypedDict, total=False):
-    """The keyword arguments of :class:`Repository`: the seed module's variables,
-    with the same names, types and defaults, plus ``lifecycle_rules``, ``protected_tags``,
-    ``prevent_destroy``, ``provider`` and ``replicate_to``.
-
-    Enumerations accept the enum member or its exact, case-sensitive string.
-    """
+    """The keyword arguments of :class:`Repository`: the seed module's variables, with their
+    names, types and defaults, and a few more. Enumerations also take their exact strings."""
 
     name: Required[Annotated[str, Input(
         description="Repository name, e.g. `payments/accounts-service`. Unique per registry.",
@@ -252,11 +243,8 @@ def check_lifecycle_combinations(settings: Mapping[str, Any], given: Mapping[str
 
 
 def protected(settings: Mapping[str, Any]) -> bool:
-    """Whether Terraform must refuse any plan that destroys or replaces the repository.
-
-    Unless ``prevent_destroy`` says otherwise, only ``force_delete=True`` (a
-    plain True: "deleting it with its images is fine") leaves it unprotected.
-    """
+    """Whether Terraform must refuse any plan that destroys or replaces the repository: unless
+    ``prevent_destroy`` says, all but a plain ``force_delete=True`` ("its images may go") are."""
     prevent_destroy: Optional[bool] = settings["prevent_destroy"]
     if prevent_destroy is None:
         return settings["force_delete"] is not True
@@ -287,9 +275,8 @@ def warn_if_destroyable(settings: Mapping[str, Any], where: str) -> None:
 
 
 class LifecycleTagPrefixListWarning(UserWarning):
-    """A seed-style ``lifecycle_tag_prefix_list`` with several prefixes: ECR's
-    ``tagPrefixList`` means AND, so the rule selects only images that carry a
-    tag for every prefix, which is rarely what was meant."""
+    """Several seed-style ``lifecycle_tag_prefix_list`` prefixes: ECR's ``tagPrefixList`` means
+    AND, which is rarely what was meant."""
 
 
 def warn_if_prefixes_mean_and(settings: Mapping[str, Any], where: str) -> None:

@@ -1,10 +1,6 @@
-"""cdktf tokens: recognising values only known at apply, and writing literal text
-that Terraform reads as written.
-
-A value is asked whether it is a token only after it failed a plain check,
-which keeps valid input free of round trips to the jsii process (and the
-lifecycle preview free of the jsii runtime).
-"""
+"""cdktf tokens: recognising values only known at apply (asked only of values that failed a
+plain check, sparing valid input the jsii round trips), and writing literal text that
+Terraform reads as written."""
 
 from __future__ import annotations
 
@@ -32,12 +28,9 @@ def _may_hold_token(value: Any) -> bool:
 
 
 def is_token(value: Any) -> bool:
-    """True for an unresolved cdktf token (string, number, list, map or object) of this app.
-
-    Text, numbers or maps that only look like tokens (``${TfToken[TOKEN.n]}``
-    with no such token) are not: cdktf would fail on them at synth with a bare
-    RuntimeError. NaN and infinities are never tokens (jsii cannot pass them).
-    """
+    """True for an unresolved cdktf token (string, number, list, map or object) of this app;
+    not for values that only look like one (cdktf would fail on them with a bare
+    RuntimeError), nor NaN and infinities (jsii cannot pass them)."""
     from ._framework import Token, Tokenization
 
     if isinstance(value, float) and not math.isfinite(value):
@@ -61,12 +54,8 @@ def is_token(value: Any) -> bool:
 
 
 def forged_token(texts: Iterable[Any]) -> Optional[str]:
-    """The first of ``texts`` that looks like a cdktf token but is none of this app's, or None.
-
-    cdktf would fail on such text at synth with a bare RuntimeError ("Unrecognized
-    Token Key"), so checks refuse it with :data:`FORGED_TOKEN_PROBLEM` instead.
-    An element of a list token (``"#{TfToken[...]}"``) counts as this app's.
-    """
+    """The first of ``texts`` that looks like a cdktf token but is none of this app's (cdktf
+    would fail on it at synth with a bare RuntimeError), or None."""
     for text in texts:
         if not isinstance(text, str) or not _may_hold_token(text) or is_token(text):
             continue
@@ -91,13 +80,8 @@ def is_map_token(value: Any) -> bool:
 
 
 def literal_text(text: str) -> str:
-    """``text`` as Terraform JSON must spell it to mean exactly ``text``.
-
-    Terraform reads ``${`` and ``%{`` in a JSON string as the start of an
-    expression or directive (an IAM policy variable such as
-    ``${aws:username}`` too); doubling the first character makes it literal.
-    Tokens in the text are left as they are: their ``${`` is meant.
-    """
+    """``text`` as Terraform JSON must spell it to mean exactly ``text``: ``${`` and ``%{``
+    (an IAM policy variable too) start an expression unless doubled; tokens stay as they are."""
     if _TOKEN_MARKER not in text:
         return _escape_template(text)
     # re.split with a group keeps the tokens, at the odd positions.
@@ -106,12 +90,8 @@ def literal_text(text: str) -> str:
 
 
 def literal_in_expression(text: str) -> str:
-    """``text`` as a string literal of an expression cdktf builds (``Fn.jsonencode``,
-    ``Fn.concat``) must spell it to mean exactly ``text``.
-
-    cdktf escapes ``${`` in such literals itself, but not ``%{``, which
-    Terraform still reads as a template directive there.
-    """
+    """``text`` as a literal of an expression cdktf builds (``Fn.jsonencode``) must spell it:
+    cdktf escapes ``${`` there itself, but not ``%{``, a template directive."""
     return text.replace("%{", "%%{")
 
 
@@ -125,9 +105,5 @@ def _escape_template(text: str) -> str:
 
 
 def is_literal(value: Optional[str]) -> TypeGuard[str]:
-    """Whether ``value`` is known text that checks can compare (not None, not a token).
-
-    Only called on values that already passed a check, where a token is the
-    only text that does not match the plain pattern.
-    """
+    """Whether ``value``, which passed a check, is known text (not None, not a token)."""
     return value is not None and "${" not in value and not value.startswith("#{")

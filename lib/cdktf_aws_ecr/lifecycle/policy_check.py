@@ -1,6 +1,5 @@
 """The whole-policy check: everything ECR's ``PutLifecyclePolicy`` rejects, as
-:class:`ValidationError`. The parsed rules it returns feed the simulator, and
-its naming of fields can be swapped so that typed rules are named as written."""
+:class:`ValidationError`; its parsed rules feed the simulator."""
 
 from __future__ import annotations
 
@@ -21,8 +20,6 @@ from ..facts import (
     TAG_PATTERN_PATTERN,
 )
 from ..json_text import compact_json
-
-__all__ = ["TagStatus", "check_lifecycle_policy"]
 
 # The checks cite these AWS pages by file name:
 # https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html (evaluation rules)
@@ -45,10 +42,7 @@ class TagStatus(str, enum.Enum):
 
 TAG_STATUSES = tuple(status.value for status in TagStatus)
 COUNT_TYPES = (
-    "imageCountMoreThan",
-    "sinceImagePushed",
-    "sinceImagePulled",
-    "sinceImageTransitioned",
+    "imageCountMoreThan", "sinceImagePushed", "sinceImagePulled", "sinceImageTransitioned"
 )
 DAYS = "days"
 EXPIRE = "expire"
@@ -59,17 +53,10 @@ STORAGE_CLASSES = (STANDARD, ARCHIVE)
 _POLICY_KEYS = frozenset({"rules"})
 _RULE_KEYS = frozenset({"rulePriority", "description", "selection", "action"})
 _RULE_REQUIRED = ("rulePriority", "selection", "action")
-_SELECTION_KEYS = frozenset(
-    {
-        "tagStatus",
-        "tagPrefixList",
-        "tagPatternList",
-        "storageClass",
-        "countType",
-        "countUnit",
-        "countNumber",
-    }
-)
+_SELECTION_KEYS = frozenset({
+    "tagStatus", "tagPrefixList", "tagPatternList", "storageClass", "countType", "countUnit",
+    "countNumber",
+})
 _SELECTION_REQUIRED = ("tagStatus", "countType", "countNumber")
 _ACTION_KEYS = frozenset({"type", "targetStorageClass"})
 
@@ -142,19 +129,13 @@ def _refuse_constant(name: str) -> Any:
 
 
 def check_lifecycle_policy(policy: Union[str, Mapping[str, Any]]) -> None:
-    """Raise :class:`ValidationError` for anything ECR's ``PutLifecyclePolicy`` rejects.
+    """Raise :class:`ValidationError` for anything ECR's ``PutLifecyclePolicy`` rejects,
+    archive rules included.
 
-    ``policy`` is the JSON text, or the document as a mapping; a mapping is
-    measured in the form :func:`compact_json` gives it (Terraform's
-    ``jsonencode``), a string as it is. Errors name the place, such as
-    ``lifecycle_policy``, ``rules`` or ``rules[2].selection.tagStatus``
-    (``rules[i]`` counts from 0 in the document's order).
-
-    The archive storage class is covered: ``transition`` actions to
-    ``archive``, ``storageClass``, ``sinceImagePulled`` (transition only) and
-    ``sinceImageTransitioned`` (expire only, at least 90 days). Values that are
-    unresolved cdktf tokens pass the checks that need their value.
-    """
+    ``policy`` is the JSON text (measured as it is), or the document as a mapping (measured
+    as Terraform's ``jsonencode`` writes it). Errors name the place, such as
+    ``rules[2].selection.tagStatus`` (counting from 0). Unresolved tokens pass the checks
+    that need their value."""
     checked_rules(policy)
 
 

@@ -17,15 +17,6 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, TextI
 from ..errors import ValidationError
 from .simulator import LifecyclePreview, Verdict, preview_lifecycle, tag_pattern_matches
 
-__all__ = [
-    "PreviewError",
-    "StackPolicy",
-    "find_lifecycle_policy",
-    "images_from_file",
-    "main",
-    "registry_images",
-]
-
 STACK_FILE = "cdk.tf.json"
 _REFERENCE = re.compile(r"\$\{aws_ecr_repository\.([A-Za-z0-9_-]+)\.(?:name|id)\}")
 # Terraform interpolation or a template directive, not its "$${" / "%%{" escape.
@@ -84,18 +75,10 @@ def _provider_region(stack: Mapping[str, Any], resource: Mapping[str, Any]) -> O
 def find_lifecycle_policy(
     stack_dir: Path, repository: str, region: Optional[str] = None
 ) -> StackPolicy:
-    """The lifecycle policy text of ``repository`` in a synthesized stack.
-
-    The repository is found by its ``name``, and its policy is the
-    ``aws_ecr_lifecycle_policy`` whose ``repository`` refers to that
-    ``aws_ecr_repository`` (or names it literally), whatever the logical ids.
-    A stack may hold one name in several regions (repositories on aliased
-    providers); ``region`` then picks the repository whose provider is in that
-    region. Raises :class:`ValidationError` when the stack has no such
-    repository, several that ``region`` does not tell apart, no or several
-    lifecycle policies for it, or a policy that is a Terraform expression
-    (known only at apply).
-    """
+    """The lifecycle policy text of the ``aws_ecr_repository`` named ``repository`` in a
+    synthesized stack (``region`` picks one of several in different regions), whatever the
+    logical ids. Raises :class:`ValidationError` when it is not one repository with one
+    policy written out at synth."""
     stack = _load_stack(stack_dir)
     resources = stack.get("resource", {})
     repositories = resources.get("aws_ecr_repository", {})
@@ -381,12 +364,7 @@ def main(
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
-    """Run the command; ``out`` and ``err`` default to the current stdout and stderr.
-
-    Returns the exit status: 0 when the preview ran and nothing blocks, 1 when
-    ``--fail-on-expire`` found an image, 2 on an error (bad arguments exit 2 through
-    argparse).
-    """
+    """Run the command; return 0, 1 when ``--fail-on-expire`` found an image, 2 on an error."""
     out = out or sys.stdout
     err = err or sys.stderr
     args = _parser().parse_args(argv)

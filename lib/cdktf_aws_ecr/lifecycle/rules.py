@@ -28,28 +28,10 @@ from .policy_check import (
     wildcard_problem,
 )
 
-__all__ = [
-    "LifecycleAction",
-    "LifecycleRule",
-    "PROTECT_COUNT",
-    "PROTECTED_TAGS_ALLOWED",
-    "SEED_LIFECYCLE_KEYWORDS",
-    "TAG_PATTERNS_ALLOWED",
-    "TagStatus",
-    "assemble_lifecycle_policy",
-    "check_lifecycle_rules",
-    "check_protected_tags",
-    "lifecycle_rule_fields",
-    "seed_lifecycle_rules",
-]
-
-#: The ``imageCountMoreThan`` of a rule made for a protected tag. ECR has no
-#: "keep" action, so a protecting rule *expires* beyond a count no repository
-#: reaches: the cloudposse module's ``protected_tags_keep_count`` default, which
-#: its tests apply to real ECR. ECR's default quota is 100,000 images per
-#: repository, so a protected image would only become expirable once a single
-#: pattern matched more than 999,999 images. Archived images are protected
-#: the same way, for 999,999 days (2,700 years) in archive.
+#: The count (or days in archive) of a rule made for a protected tag. ECR has no "keep"
+#: action, so a protecting rule *expires* beyond a count no repository reaches (ECR's
+#: default quota is 100,000 images): the cloudposse module's ``protected_tags_keep_count``
+#: default, which its tests apply to real ECR.
 PROTECT_COUNT = 999_999
 
 
@@ -79,8 +61,7 @@ PROTECTED_TAGS_ALLOWED = (
 
 
 def _check_tag_patterns(parameter: str, value: Any) -> Tuple[str, ...]:
-    """Distinct tag patterns: Docker tag characters plus ``*``, at most 4 ``*`` each.
-    A list that is itself an unresolved token is kept as it is."""
+    """Distinct tag patterns (at most 4 ``*`` each), or a list token as it is."""
     allowed = TAG_PATTERNS_ALLOWED
     items = string_list(parameter, value, allowed)
     if items is None:
@@ -138,9 +119,8 @@ _COUNT_FIELDS = {
 _ONE_COUNT = "exactly one of " + ", ".join(f"`{name}`" for name in _COUNT_FIELDS)
 
 
-def _doc(*, description: str, allowed: str, default: str) -> Dict[str, _FieldDoc]:
-    """A field's documentation, kept in its metadata: ``help(LifecycleRule)`` and
-    the field table of docs/reference.md (:func:`lifecycle_rule_fields`) are generated from it."""
+def _doc(*, description: str, allowed: str, default: str = "None") -> Dict[str, _FieldDoc]:
+    """A field's documentation, for ``help(LifecycleRule)`` and the field table of docs/reference.md."""
     return {"doc": _FieldDoc(description, allowed, default)}
 
 
@@ -148,17 +128,14 @@ def _doc(*, description: str, allowed: str, default: str) -> Dict[str, _FieldDoc
 class LifecycleRule:
     """One rule of an ECR lifecycle policy, checked when it is made.
 
-    Named like the AWS CDK's ``aws_ecr.LifecycleRule``, and with the same
-    defaults, so code written against the CDK reads (and means) the same::
+    Named like the AWS CDK's ``aws_ecr.LifecycleRule``, with the same defaults::
 
         LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=14)
         LifecycleRule(tag_pattern_list=["v*"], max_image_count=30)  # TAGGED
         LifecycleRule(tag_status=TagStatus.ANY, max_image_count=500)
 
-    A bad field raises :class:`ValidationError` whose ``parameter`` is the
-    field's name. Lists are stored as tuples and ``tag_status`` as a
-    :class:`TagStatus`, so rules compare and hash by value.
-    """
+    A bad field raises :class:`ValidationError` naming it. Lists are stored as tuples and
+    ``tag_status`` as a :class:`TagStatus`, so rules compare and hash by value."""
 
     tag_status: Optional[TagStatus] = field(default=None, metadata=_doc(
         description="Which images the rule selects: `TAGGED` (those with a tag matching "
@@ -173,7 +150,6 @@ class LifecycleRule:
         "these\", make one rule per prefix.",
         allowed="distinct Docker tag prefixes (1-128 characters of letters, digits, `_ . -`, not "
         "starting with `.` or `-`), no `*`; or a list token; not with `tag_pattern_list`",
-        default="None",
     ))
     tag_pattern_list: Optional[Sequence[str]] = field(default=None, metadata=_doc(
         description="Tag patterns where `*` matches any run of characters, e.g. `[\"v*\"]` or "
@@ -182,26 +158,22 @@ class LifecycleRule:
         allowed=f"distinct patterns of 1-128 characters of letters, digits, `_ . - *`, not "
         f"starting with `.` or `-`, at most {MAX_TAG_PATTERN_WILDCARDS} `*` each; or tokens; "
         "not with `tag_prefix_list`",
-        default="None",
     ))
     max_image_count: Optional[int] = field(default=None, metadata=_doc(
         description="Keep the newest this many selected images (by push time) and expire (or "
         "archive) the rest (`imageCountMoreThan`).",
         allowed=f"1 to {MAX_COUNT}, or a number token; {_ONE_COUNT}",
-        default="None",
     ))
     max_image_age_days: Optional[int] = field(default=None, metadata=_doc(
         description="Expire (or archive) selected images pushed more than this many days ago "
         "(`sinceImagePushed`).",
         allowed=f"1 to {MAX_COUNT}, or a number token; {_ONE_COUNT}",
-        default="None",
     ))
     max_days_since_pull: Optional[int] = field(default=None, metadata=_doc(
         description="Archive selected images last pulled more than this many days ago, or "
         "pushed (or restored) that long ago if never pulled since (`sinceImagePulled`). ECR "
         "only archives by this count, so the action is `ARCHIVE`.",
         allowed=f"1 to {MAX_COUNT}, or a number token; {_ONE_COUNT}",
-        default="None",
     ))
     max_days_in_archive: Optional[int] = field(default=None, metadata=_doc(
         description="Expire *archived* images that have been in archive storage more than this "
@@ -209,7 +181,6 @@ class LifecycleRule:
         "at archived images; every other rule only at active ones.",
         allowed=f"{MIN_ARCHIVE_DAYS} (ECR's minimum archive storage) to {MAX_COUNT}, or a "
         f"number token; {_ONE_COUNT}",
-        default="None",
     ))
     action: Optional[LifecycleAction] = field(default=None, metadata=_doc(
         description="`EXPIRE` deletes the images beyond the count or age; `ARCHIVE` moves them "
@@ -433,9 +404,8 @@ LifecycleRule.__doc__ = "\n\n".join(
 
 
 def _protect_rule(pattern: str, rule_priority: int, archived: bool) -> Dict[str, Any]:
-    """A rule that claims the images tagged ``pattern`` and never expires them (no
-    lower rule of its storage class can then expire them either): it expires beyond
-    :data:`PROTECT_COUNT` images, or days in archive for archived images."""
+    """A rule that claims the images tagged ``pattern`` (so no lower rule of its storage class
+    acts on them) and expires beyond :data:`PROTECT_COUNT` images, or days in archive."""
     return LifecycleRule(
         tag_pattern_list=[pattern],
         max_image_count=None if archived else PROTECT_COUNT,
@@ -448,36 +418,18 @@ def assemble_lifecycle_policy(
     lifecycle_rules: Sequence[LifecycleRule] = (),
     protected_tags: Sequence[str] = (),
 ) -> Dict[str, Any]:
-    """The whole policy document (AWS's camelCase keys) for typed rules.
+    """The whole policy document (AWS's camelCase keys) for typed rules, checked as
+    :func:`check_lifecycle_policy` checks it; errors name ``lifecycle_rules[i].<field>`` or
+    ``protected_tags[j]``.
 
-    Serialise it with :func:`compact_json` (Terraform ``jsonencode``'s
-    form). The result has passed :func:`check_lifecycle_policy`; its errors
-    name ``lifecycle_rules[i].<field>`` or ``protected_tags[j]``.
+    Priorities, as in the AWS CDK: explicit ``rule_priority`` values are kept; the other
+    rules follow the highest explicit one, in the order given; the ``ANY`` rule comes last.
 
-    Priorities, as in the AWS CDK: explicit ``rule_priority`` values are kept;
-    the other rules follow the highest explicit one, in the order given; the
-    ``ANY`` rule comes last.
-
-    ``protected_tags`` are tag patterns (``*`` matches any run; no ``*`` means
-    that exact tag) whose images never expire. Each pattern gets its own rule,
-    at priorities 1, 2, ... ahead of every rule in ``lifecycle_rules`` (whose
-    explicit priorities must therefore be higher): one rule per pattern, because
-    several entries in one list would mean AND, and each pattern must protect on
-    its own. Such a rule selects the images with ``tagPatternList: [pattern]``
-    and "expires" beyond :data:`PROTECT_COUNT` images, which never happens, and
-    ECR never lets a lower rule expire (or archive) an image that a higher
-    rule's tag filter matched. When a rule expires archived images
-    (``max_days_in_archive``), each pattern gets a second rule, for the archive
-    storage class, so that an image archived before its tag was protected is
-    not deleted from archive either.
-
-    Protected images still *count*: a lower rule's ``imageCountMoreThan``
-    window ranks every image it selects, including protected ones, and only
-    expires the unprotected images beyond the window. With ``prod-*`` protected
-    and ``LifecycleRule(tag_pattern_list=["v*"], max_image_count=10)``, an image
-    tagged both ``v1.2`` and ``prod-eu`` takes one of the 10 places, so 9
-    unprotected ``v*`` images are kept besides it.
-    """
+    Each of ``protected_tags`` (tag patterns) gets its own rule (several entries in one
+    list would mean AND), at priorities 1, 2, ... ahead of ``lifecycle_rules``: ECR never
+    lets a lower rule act on an image a higher rule's filter matched. With a rule for
+    archived images, each pattern gets a second rule for the archive storage class.
+    Protected images still take places in a lower rule's ``imageCountMoreThan`` window."""
     rules = list(check_lifecycle_rules("lifecycle_rules", lifecycle_rules))
     patterns = check_protected_tags("protected_tags", protected_tags)
     classes = (False, True) if any(rule.selects_archived for rule in rules) else (False,)
@@ -601,15 +553,9 @@ def seed_lifecycle_rules(
     tag_prefixes: Sequence[str],
     render: Callable[[int], str] = str,
 ) -> Tuple[LifecycleRule, LifecycleRule]:
-    """The seed module's two rules, typed: expire untagged images by age, then
-    keep the newest images whose tags match *every* prefix.
-
-    Numbered automatically, they get priorities 1 and 2 (after any protected
-    tags), and :func:`assemble_lifecycle_policy` writes exactly the seed's
-    policy for them. The counts and prefixes may be tokens; ``render`` writes
-    the numbers into the descriptions (a number token as its string token, for
-    Terraform's ``jsonencode``).
-    """
+    """The seed module's two rules, typed (expire untagged images by age, keep the newest
+    images whose tags match *every* prefix), which assemble into exactly the seed's policy.
+    ``render`` writes the counts, which may be tokens, into the descriptions."""
     return (
         LifecycleRule(
             tag_status=TagStatus.UNTAGGED,

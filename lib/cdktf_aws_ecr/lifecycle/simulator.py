@@ -27,14 +27,6 @@ from .policy_check import (
     rule_path,
 )
 
-__all__ = [
-    "ImageVerdict",
-    "LifecyclePreview",
-    "Verdict",
-    "preview_lifecycle",
-    "tag_pattern_matches",
-]
-
 
 @functools.lru_cache(maxsize=1024)
 def _pattern_re(pattern: str) -> "re.Pattern[str]":
@@ -42,27 +34,18 @@ def _pattern_re(pattern: str) -> "re.Pattern[str]":
 
 
 def tag_pattern_matches(pattern: str, tag: str) -> bool:
-    """Whether ``tag`` matches a ``tagPatternList`` entry.
-
-    ``*`` matches any run of characters, including none; everything else is
-    literal and the whole tag must match: ``prod*`` matches ``prod`` and
-    ``production``, ``*prod*`` matches ``repo-prod-1`` (LifecyclePolicies.html).
-    """
+    """Whether ``tag`` matches a ``tagPatternList`` entry: ``*`` matches any run of characters,
+    the rest is literal and the whole tag must match (LifecyclePolicies.html)."""
     return _pattern_re(pattern).fullmatch(tag) is not None
 
 
 def _selects_tags(
     status: str, prefixes: Sequence[str], patterns: Sequence[str], tags: Sequence[str]
 ) -> bool:
-    """Whether a rule's tag filter selects an image with these tags.
-
-    A list with several entries is AND: each entry must be matched by some tag
-    of the image, and different tags may satisfy different entries
-    (LifecyclePolicies.html: "an image is successfully matched if all of the
-    tags in the tagPatternList or tagPrefixList value are matched against any
-    of the image's tags"; examples page, "Filtering on multiple tags in a
-    single rule").
-    """
+    """Whether a rule's tag filter selects an image with these tags. Several entries are AND,
+    each matched by any tag (LifecyclePolicies.html: "an image is successfully matched if all
+    of the tags in the tagPatternList or tagPrefixList value are matched against any of the
+    image's tags")."""
     if status == TagStatus.ANY.value:
         return True
     if status == TagStatus.UNTAGGED.value:
@@ -104,13 +87,9 @@ class ImageVerdict:
 
 @dataclass(frozen=True)
 class LifecyclePreview:
-    """What a policy would do to a set of images, at ``now``.
-
-    ECR acts up to 24 hours after an image meets a rule's criteria
-    (LifecyclePolicies.html), so this is a forecast, not a schedule. Images
-    that a manifest list references are shown as a policy decides them,
-    although ECR waits for the list to go first.
-    """
+    """What a policy would do to a set of images, at ``now``: a forecast, since ECR acts up to
+    24 hours after an image meets a rule (LifecyclePolicies.html), and waits for a manifest
+    list to go before the images it references."""
 
     now: datetime
     images: Tuple[ImageVerdict, ...]
@@ -295,35 +274,19 @@ def preview_lifecycle(
 ) -> LifecyclePreview:
     """Which images ``policy`` would expire (or archive), and which rule decides each.
 
-    ``images`` are mappings with ``digest`` (unique), ``tags`` (a list; empty
-    or absent means untagged) and ``pushed_at`` (a datetime or an ISO-8601
-    string; without an offset it is UTC). For policies with archive rules they
-    may also hold ``storage_class`` (``"standard"``, the default, or
-    ``"archive"``), ``last_pulled_at``, ``last_archived_at`` (required for an
-    archived image) and ``last_activated_at`` (when it was restored). ``now``
-    (a datetime or an ISO-8601 string) defaults to the current UTC time; a
-    later ``now`` looks ahead.
+    ``images`` are mappings with ``digest`` (unique), ``tags`` (empty or absent: untagged)
+    and ``pushed_at`` (a datetime or ISO-8601 string, UTC without an offset); for archive
+    rules also ``storage_class`` (``"standard"`` or ``"archive"``), ``last_pulled_at``,
+    ``last_archived_at`` (required when archived) and ``last_activated_at`` (restored).
+    ``now`` defaults to the current UTC time.
 
-    The policy is first checked with :func:`check_lifecycle_policy`. Then
-    ECR's evaluation rules (LifecyclePolicies.html) are applied:
-
-    * rules are applied in ascending ``rulePriority``, and each image is
-      decided by exactly one rule or none: the first rule whose tag filter
-      (and storage class) selects it. A lower rule can never expire it, even
-      when that first rule keeps it;
-    * a lower rule still *sees* the images that higher rules decided:
-      ``imageCountMoreThan`` ranks all the images it selects, newest first,
-      and acts on those beyond the count that no higher rule selected;
-    * ``sinceImagePushed`` acts on images pushed (or restored) more than
-      ``countNumber`` days (of 24 hours) before ``now``; ``sinceImagePulled``
-      measures from the last pull (else the push or restore),
-      ``sinceImageTransitioned`` from the archiving;
-    * a multi-entry tag list is AND; prefixes are literal; in patterns ``*``
-      matches any run of characters.
-
-    Images pushed at the same instant are ranked by digest; when a count
-    window's boundary splits such images, their verdicts say ``tie=True``.
-    """
+    After :func:`check_lifecycle_policy`, ECR's evaluation rules (LifecyclePolicies.html)
+    apply: by ascending ``rulePriority``, each image is decided by the first rule whose tag
+    filter and storage class select it, or none; a lower rule still *sees* the images higher
+    rules decided (``imageCountMoreThan`` ranks all it selects, newest first, and acts on the
+    undecided ones beyond the count); ``since*`` counts days of 24 hours before ``now`` from
+    the push or restore, the last pull, or the archiving. Images pushed at one instant rank
+    by digest; a count window that splits them gives ``tie=True``."""
     checked = checked_rules(policy)
     for rule in checked:
         _concrete(rule)

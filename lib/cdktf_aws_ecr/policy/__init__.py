@@ -1,2 +1,1 @@
-"""IAM policies the library writes: one statement model (:mod:`.statement`) for repository
-policies, the registry policy and the registry-login identity policy."""
+"""IAM policies the library writes, on one statement model (:mod:`.statement`)."""

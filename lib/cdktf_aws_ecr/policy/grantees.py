@@ -1,8 +1,5 @@
-"""Who a repository may be granted to, checked: IAM principals, AWS services acting for
-your resources (:class:`ServicePrincipal`) and organizations (:class:`OrganizationPrincipal`).
-
-:func:`classify_grantee` tells them apart; the repository policy turns them into statements.
-"""
+"""Who a repository may be granted to, checked (:func:`classify_grantee`): IAM principals,
+AWS services acting for your resources, and organizations."""
 
 from __future__ import annotations
 
@@ -68,16 +65,12 @@ _SOURCE_ACCOUNTS_ALLOWED = "12-digit account IDs, or tokens"
 class ServicePrincipal:
     """An AWS service, such as Lambda, acting for your resources.
 
-    Lambda pulls a function's container image as ``lambda.amazonaws.com``, and
-    pulls it again later to re-optimize an inactive function, so the function's
-    repository must allow that service principal
+    Lambda pulls a function's image as ``lambda.amazonaws.com``
     (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#configuration-images-permissions).
-    A service principal acts for every AWS customer, so a statement naming it
-    is always limited to your resources by ``aws:SourceArn`` (``ArnLike``)
-    and/or ``aws:SourceAccount`` (``StringEquals``); without them, a function in
-    any account could pull these images: the confused deputy problem
+    A service acts for every AWS customer, so its statement is limited to your resources by
+    ``aws:SourceArn`` (``ArnLike``) and/or ``aws:SourceAccount`` (``StringEquals``), both
+    when both are given, against the confused deputy problem
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
-    With both, a request must match both.
 
     Example::
 
@@ -85,18 +78,13 @@ class ServicePrincipal:
                          source_arns=["arn:aws:lambda:eu-west-1:111122223333:function:api"])
     """
 
-    #: The service principal, ``service-name.amazonaws.com``. A plain string: it
-    #: names the statement. Wildcards are refused. Default: none (required).
+    #: ``service-name.amazonaws.com``, a plain string (it names the statement), no wildcard.
     service: str
-    #: ARNs of the resources the service may act for, e.g. a Lambda function ARN.
-    #: ``*``/``?`` are allowed in the region and resource (``...:function:api-*``),
-    #: never in the account. An ARN without an account (an S3 bucket) needs
-    #: ``source_accounts`` too. Tokens pass (``LambdaFunction.arn``).
-    #: Default: none, and then ``source_accounts`` is required.
+    #: ARNs of the resources the service may act for; ``*``/``?`` only in the region and
+    #: resource. An ARN without an account needs ``source_accounts`` too. Tokens pass.
     source_arns: Sequence[str] = ()
     #: 12-digit IDs of the accounts whose resources the service may act for; with
-    #: ``source_arns``, each ARN's account must be among them.
-    #: Default: none, and then ``source_arns`` is required.
+    #: ``source_arns``, each ARN's account must be among them. One of the two is required.
     source_accounts: Sequence[str] = ()
     _arns: Values = field(init=False, repr=False, compare=False)
     _accounts: Values = field(init=False, repr=False, compare=False)
@@ -186,13 +174,9 @@ _OU_PATHS_ALLOWED = (
 
 @dataclass(frozen=True)
 class OrganizationPrincipal:
-    """Every principal in an AWS organization, or in some of its OUs.
-
-    The statement names principal ``*`` and is limited by ``aws:PrincipalOrgID``
-    (``StringEquals``) and, when ``ou_paths`` are given, ``aws:PrincipalOrgPaths``
-    (``ForAnyValue:StringLike``), as AWS documents
+    """Every principal in an AWS organization, or in some of its OUs: principal ``*`` limited
+    by ``aws:PrincipalOrgID`` and, with ``ou_paths``, ``aws:PrincipalOrgPaths``
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid).
-    It is the only grantee that puts ``*`` in a repository policy.
 
     Example::
 
@@ -200,15 +184,11 @@ class OrganizationPrincipal:
                               ou_paths=["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"])
     """
 
-    #: The organization ID, ``o-`` followed by 10-32 lowercase letters or digits
-    #: (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html),
-    #: or a token (``DataAwsOrganizationsOrganization.id``). Default: none (required).
+    #: The organization ID (``o-`` and 10-32 lowercase letters or digits), or a token.
     org_id: str
-    #: Paths of organizational units in this organization, each starting with
-    #: ``org_id``: ``o-…/r-…/ou-…/`` for the accounts directly in that OU,
-    #: ``o-…/r-…/ou-…/*`` for the OU and every OU below it. ``*`` and ``?`` are
-    #: refused anywhere else (``…/ou-ab12-1111*`` would also match sibling OUs).
-    #: Default: none, the whole organization.
+    #: OU paths in this organization: ``o-…/r-…/ou-…/`` for the accounts directly in that
+    #: OU, ``o-…/r-…/ou-…/*`` for every OU below it too; a wildcard anywhere else would also
+    #: match sibling OUs. None: the whole organization.
     ou_paths: Sequence[str] = ()
     _paths: Values = field(init=False, repr=False, compare=False)
 
@@ -247,13 +227,11 @@ class Grantee:
 
     #: The principal ARN or account ID (a token for a construct), or the
     #: :class:`ServicePrincipal` / :class:`OrganizationPrincipal` given.
-    #: Default: none (required).
     principal: Union[str, ServicePrincipal, OrganizationPrincipal]
-    #: The construct the ARN came from, if any. Default: None.
+    #: The construct the ARN came from, if any.
     identity: Optional[Any] = None
-    #: Set when ``identity`` is an IAM role or user this app manages (a resource,
-    #: not a data source): it can carry the registry-login identity policy.
-    #: Default: None.
+    #: Set when ``identity`` is a role or user resource of this app, which can carry the
+    #: registry-login policy.
     identity_type: Optional[IdentityType] = None
 
 

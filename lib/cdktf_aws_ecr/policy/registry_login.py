@@ -1,7 +1,5 @@
 """The identity policy that lets an IAM role or user log in to the registry
-(``ecr:GetAuthorizationToken``, which no repository policy can grant), attached once per
-identity as its child construct, at ``<identity's logical id>_registry_login``.
-"""
+(``ecr:GetAuthorizationToken``, which no repository policy can grant)."""
 
 from __future__ import annotations
 
@@ -23,32 +21,22 @@ REGISTRY_LOGIN_POLICY = json.dumps(
     policy_document([_LOGIN], single_values_as_strings=True), separators=(",", ":")
 )
 
-#: The name of the inline policy on the role or user. Inline policy names are
-#: unique per identity: an inline policy of this name that other code manages
-#: must be moved into this one (a ``moved`` block onto :func:`grant_registry_login`'s
-#: resource), or one apply would both write and delete it.
+#: Inline policy names are unique per identity: one of this name that other code manages
+#: must be moved into this one, or one apply would both write and delete it.
 LOGIN_POLICY_NAME = "ecr-registry-login"
 _CHILD_ID = "cdktf-aws-ecr-registry-login"
 _ADDRESS_SUFFIX = "_registry_login"
 
 
 def grant_registry_login(identity: Any) -> Any:
-    """Attach the registry-login identity policy to ``identity``; return that resource.
+    """Attach the registry-login identity policy to ``identity`` (an ``IamRole`` or
+    ``IamUser`` resource); return that resource.
 
-    ``identity`` is a cdktf ``IamRole`` or ``IamUser`` (a resource, not a data
-    source). The policy is an inline ``aws_iam_role_policy`` /
-    ``aws_iam_user_policy`` named ``ecr-registry-login`` that allows
-    ``ecr:GetAuthorizationToken`` on ``*``, created in the identity's stack.
-    Calling it again (or granting the identity on more repositories) returns
-    the same resource, so it can carry a ``move_from_id`` for a policy that
-    already exists (a move from its own address,
-    ``<identity's logical id>_registry_login``, is skipped: that policy's
-    state is already there). :meth:`Repository.grant_pull` and friends call it
-    for identities of the repository's own stack; call it yourself, in the
-    identity's stack, for an identity granted from another stack. Another
-    resource of the stack at the policy's address makes synth raise
-    :class:`~cdktf_aws_ecr.ValidationError` naming ``identity``.
-    """
+    It is an inline policy named ``ecr-registry-login`` allowing
+    ``ecr:GetAuthorizationToken`` on ``*``, in the identity's stack, at
+    ``<identity's logical id>_registry_login``. Calling it again returns the same resource,
+    which can carry a ``move_from_id`` for a policy that exists already. Grants call it for
+    identities of the repository's stack; call it in the identity's stack for others."""
     grantee = classify_grantee(identity, "identity")
     if grantee.identity_type is None:
         raise ValidationError(
@@ -82,13 +70,9 @@ def grant_registry_login(identity: Any) -> Any:
 
 @functools.cache
 def _login_policy_class(user: bool) -> Any:
-    """``IamUserPolicy`` or ``IamRolePolicy``, whose ``move_from_id`` skips a move
-    from the policy's own address.
-
-    Code that wrote its own login policy at ``<identity>_registry_login`` hands
-    that address over by deleting its resource; a move from it onto itself
-    would make Terraform refuse the plan ("Redundant move statement").
-    """
+    """``IamUserPolicy`` or ``IamRolePolicy``, whose ``move_from_id`` skips a move from the
+    policy's own address, which Terraform refuses ("Redundant move statement"): code that
+    wrote its own login policy there hands the address over by deleting its resource."""
     base: Any = aws.IamUserPolicy if user else aws.IamRolePolicy
 
     class RegistryLoginPolicy(base):
@@ -100,13 +84,8 @@ def _login_policy_class(user: bool) -> Any:
 
 
 def _check_address_is_its_own(stack: TerraformStack, policy: Any, identity: Any) -> None:
-    """No other resource of the stack has the login policy's address.
-
-    cdktf keeps one resource per address in the stack's JSON, silently. Only a
-    construct directly in the stack gets a logical id without a hash suffix, so
-    the stack's child of that id is the one that can collide (besides one whose
-    id was overridden to it).
-    """
+    """No other resource of the stack has the login policy's address (cdktf would keep one,
+    silently). Only a child of the stack gets a logical id without a hash suffix."""
     logical_id = policy.friendly_unique_id
     other = stack.node.try_find_child(logical_id)
     if (

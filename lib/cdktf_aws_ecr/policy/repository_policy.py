@@ -1,12 +1,5 @@
 """A repository policy: grants merged into statements, checked against ECR's limits, and
-written into an ``aws_iam_policy_document`` with the Terraform guards it needs.
-
-Statements, in this order: ``AllowPull`` / ``AllowPush`` with every IAM principal (the
-seed module's, byte for byte); one per access level for organization grants and per
-access level, service and condition shape for service grants, sorted by Sid; then the
-statements given to :meth:`RepositoryPolicyDocument.add_statement`, in order. Generated
-Sids name what a statement grants, so the same grants in any order give the same policy.
-"""
+written into an ``aws_iam_policy_document`` with the Terraform guards it needs."""
 
 from __future__ import annotations
 
@@ -53,8 +46,6 @@ from .values import (
     parse_values,
     value_sort_key,
 )
-
-# ---------------------------------------------------------------------------- guards
 
 # The organization conditions the wildcard guard lets through. StringLike on
 # aws:PrincipalOrgID confines as tightly (with the literal IDs checked at synth), but the
@@ -126,16 +117,9 @@ POLICY_SIZE_GUARD_MESSAGE = (
 )
 
 
-# ---------------------------------------------------------------------------- statements
-
-
 def statement_from_provider(statement: Any, parameter: str = "statement") -> PolicyStatement:
-    """A :class:`PolicyStatement` from the provider's ``DataAwsIamPolicyDocumentStatement``.
-
-    The struct is read field by field; the fields a repository policy of this
-    library cannot carry (``not_principals``, ``not_actions``, ``resources``,
-    ``not_resources``) are refused rather than dropped.
-    """
+    """A :class:`PolicyStatement` from the provider's ``DataAwsIamPolicyDocumentStatement``;
+    the fields a repository policy here cannot carry are refused rather than dropped."""
     for name in ("not_principals", "not_actions", "resources", "not_resources"):
         if getattr(statement, name, None):
             raise ValidationError(
@@ -149,14 +133,7 @@ def statement_from_provider(statement: Any, parameter: str = "statement") -> Pol
                     else "NotAction" if name == "not_actions" else "Resource (it is the repository)"
                 ),
             )
-    blocks = getattr(statement, "principals", None) or []
-    if not isinstance(blocks, (list, tuple)):
-        raise ValidationError(
-            f"{parameter}.principals",
-            blocks,
-            "a list of principal blocks, not a token",
-            problem=f"is {type_name(blocks)}",
-        )
+    blocks = _blocks(statement, "principals", "principal", parameter)
     principals: Dict[str, List[str]] = {}
     for block in blocks:
         identifiers = getattr(block, "identifiers", None)
@@ -168,14 +145,7 @@ def statement_from_provider(statement: Any, parameter: str = "statement") -> Pol
                 problem=f"has identifiers that are {type_name(identifiers)}",
             )
         principals.setdefault(str(getattr(block, "type", None)), []).extend(identifiers)
-    conditions = getattr(statement, "condition", None) or []
-    if not isinstance(conditions, (list, tuple)):
-        raise ValidationError(
-            f"{parameter}.condition",
-            conditions,
-            "a list of condition blocks, not a token",
-            problem=f"is {type_name(conditions)}",
-        )
+    conditions = _blocks(statement, "condition", "condition", parameter)
     # Any: the struct's fields are checked by PolicyStatement and Condition.
     sid: Any = getattr(statement, "sid", None)
     effect: Any = getattr(statement, "effect", None) or Effect.ALLOW
@@ -191,6 +161,16 @@ def statement_from_provider(statement: Any, parameter: str = "statement") -> Pol
     )
 
 
+def _blocks(statement: Any, field: str, kind: str, parameter: str) -> Sequence[Any]:
+    blocks = getattr(statement, field, None) or []
+    if not isinstance(blocks, (list, tuple)):
+        raise ValidationError(
+            f"{parameter}.{field}", blocks, f"a list of {kind} blocks, not a token",
+            problem=f"is {type_name(blocks)}",
+        )
+    return blocks
+
+
 def _union(groups: Iterable[Values]) -> Values:
     merged: Dict[Value, None] = {}
     for group in groups:
@@ -204,33 +184,17 @@ def _construct_path(construct: Any) -> Optional[str]:
     return path if isinstance(path, str) else None
 
 
-# ---------------------------------------------------------------------------- the document
-
-
 class RepositoryPolicyDocument:
     """The statements of one repository policy, accumulated from grants in any order.
 
-    ``render()`` returns them as ``aws_iam_policy_document`` statement blocks, in
-    the order and under the Sids this module's docstring describes. Grants merge
-    only where one statement allows exactly what the separate ones would:
-
-    * IAM principals of one access level share ``AllowPull`` / ``AllowPush``;
-    * service grants of one service and access level merge by shape. The values
-      of one condition key are alternatives, so grants by ARN share one
-      ``aws:SourceArn`` list and grants by account one ``aws:SourceAccount``
-      list. Grants with both merge when their accounts are the same (``(A1 and
-      C) or (A2 and C)`` is ``(A1 or A2) and C``); other account sets get
-      numbered statements, ordered by their accounts;
-    * organization grants of one access level share one statement. Every OU
-      path starts with its own organization's ID, so ``aws:PrincipalOrgID`` in
-      all the organizations and ``aws:PrincipalOrgPaths`` in all the paths
-      allows exactly the union; a whole organization joins the paths as
-      ``<org>/*``.
-
-    Granting the same principal again changes nothing. The policy text must fit ECR's
-    10,240 characters, measured as the provider sends it; values only known at apply
-    count as empty there, and :data:`POLICY_SIZE_GUARD_CONDITION` checks the rest.
-    """
+    In order: ``AllowPull`` / ``AllowPush`` with every IAM principal (the seed module's,
+    byte for byte); the organization and service statements, sorted by Sid; then the
+    statements added, in order. Generated Sids name what a statement grants, so the same
+    grants in any order give the same policy. Grants merge only where one statement allows
+    exactly what the separate ones would (values of one condition key are alternatives;
+    every OU path starts with its organization's ID). The text must fit ECR's 10,240
+    characters as the provider sends it; :data:`POLICY_SIZE_GUARD_CONDITION` checks what
+    is only known at apply."""
 
     def __init__(self) -> None:
         self._seed: Dict[str, Dict[Value, None]] = {"Pull": {}, "Push": {}}
@@ -242,8 +206,6 @@ class RepositoryPolicyDocument:
         self._services: Dict[Tuple[str, str], Dict[ServicePrincipal, None]] = {}
         self._organizations: Dict[str, Dict[OrganizationPrincipal, None]] = {"Pull": {}, "Push": {}}
         self._custom: List[PolicyStatement] = []
-
-    # -- input
 
     def add_principal_arns(self, access: Access, principals: Sequence[str], parameter: str) -> None:
         """The seed's ``pull_principal_arns`` / ``push_principal_arns``, in their order."""
@@ -262,10 +224,7 @@ class RepositoryPolicyDocument:
         self._seed[access._verb].update(dict.fromkeys(items))
 
     def grant(self, access: Access, grantee: Any, parameter: str = "grantee") -> Grantee:
-        """Allow ``grantee`` the actions of ``access``; returns it classified.
-
-        Granting the same principal again changes nothing.
-        """
+        """Allow ``grantee`` the actions of ``access`` (again: no change); return it classified."""
         if not isinstance(access, Access):
             raise ValidationError("access", access, "an Access member")
         classified = classify_grantee(grantee, parameter)
@@ -317,8 +276,6 @@ class RepositoryPolicyDocument:
             )
         self._custom.append(checked)
         return checked
-
-    # -- output
 
     @property
     def is_empty(self) -> bool:
@@ -397,11 +354,9 @@ class RepositoryPolicyDocument:
         return [data_source_block(statement) for statement in self._statements()]
 
     def guards(self) -> List[Tuple[str, str]]:
-        """``(condition, error_message)`` of the postconditions its ``aws_iam_policy_document``
-        needs: Terraform checks, before any policy is written, what only it can know (a
-        principal that is a token may resolve to a wildcard, a service's source ARN or
-        account that is a token to every account; values only known at apply may make the
-        policy too long). They only ever become needed as statements are added."""
+        """``(condition, error_message)`` of the postconditions its data source needs:
+        Terraform checks what only it can know (tokens that resolve to wildcards or to every
+        account, or make the policy too long) before any policy is written."""
         guards = []
         if self.needs_wildcard_guard:
             guards.append((WILDCARD_GUARD_CONDITION, WILDCARD_GUARD_MESSAGE))
@@ -415,8 +370,6 @@ class RepositoryPolicyDocument:
         """The policy text ECR receives (compact, as the provider sends it), or None
         while some value is only known at apply time."""
         return ecr_policy_text(self._statements())
-
-    # -- internals
 
     def _statements(self) -> List[PolicyStatement]:
         fixed: List[PolicyStatement] = []
@@ -521,14 +474,9 @@ class RepositoryPolicyDocument:
 
 
 def write_policy_document(data_source: Any, document: RepositoryPolicyDocument) -> None:
-    """Write ``document``'s statements, and the postconditions its guards need, into
-    ``data_source`` (a repository's or a creation template's); call it again after every
-    change to the document.
-
-    An override keeps the blocks intact (plain nested dicts given to the struct
-    argument are not) and costs one jsii round trip, where a lazy value costs
-    four. The statements are checked by the synth-time checks of their owner.
-    """
+    """Write ``document``'s statements and guards into ``data_source``; call it again after
+    every change. An override keeps the blocks intact (plain nested dicts given to the struct
+    are not) in one jsii round trip, where a lazy value costs four."""
     from .._framework import Postcondition, TerraformResourceLifecycle
 
     data_source.add_override("statement", document.blocks())
@@ -540,8 +488,7 @@ def write_policy_document(data_source: Any, document: RepositoryPolicyDocument) 
         ])
 
 
-#: The seed module's two principal inputs, shared by every construct that writes a
-#: repository policy (Repository, RepositoryCreationTemplate).
+#: The seed module's two principal inputs, of Repository and RepositoryCreationTemplate.
 PullPrincipalArns = Annotated[Sequence[str], Input(
     description="Principals allowed to pull (3 read actions).",
     allowed="IAM principal ARNs or 12-digit account IDs, no `*`; or tokens",

@@ -1,10 +1,6 @@
-"""The one model of an IAM policy statement, its rules, and its one renderer.
-
-Every IAM document the library writes is a list of :class:`PolicyStatement`: repository
-policies, the registry policy and the registry-login identity policy. What a statement may
-allow is decided here once (:func:`confines_to_organization`, :func:`confines_to_sources`),
-and :func:`policy_document` / :func:`data_source_block` / :func:`ecr_policy_text` write it.
-"""
+"""The one model of an IAM policy statement (:class:`PolicyStatement`, for repository
+policies, the registry policy and the login policy), the rules of what it may allow, and
+its one renderer (:func:`policy_document`, :func:`data_source_block`, :func:`ecr_policy_text`)."""
 
 from __future__ import annotations
 
@@ -65,8 +61,6 @@ class Effect(str, enum.Enum):
     ALLOW = "Allow"
     DENY = "Deny"
 
-
-# ---------------------------------------------------------------------------- the rules
 
 # The conditions that confine a '*' principal to an organization, in every policy.
 # Positive operators only: negated ones, ...IfExists and ForAllValues hold for a principal
@@ -150,8 +144,6 @@ def _check_source_arn_accounts(conditions: Sequence[Condition]) -> None:
                 )
 
 
-# ---------------------------------------------------------------------------- the model
-
 SERVICE_ALLOWED = (
     "a service principal such as 'lambda.amazonaws.com' (service-name.amazonaws.com), "
     "as a plain string"
@@ -175,17 +167,13 @@ def _service_problem(service: str) -> Optional[str]:
 class Condition:
     """One ``Condition`` entry: ``{test: {variable: values}}``.
 
-    Example: ``Condition("StringEquals", "aws:PrincipalOrgID", ["o-a1b2c3d4e5"])``.
-    """
+    Example: ``Condition("StringEquals", "aws:PrincipalOrgID", ["o-a1b2c3d4e5"])``."""
 
-    #: The condition operator, exactly as IAM spells it (``StringEquals``,
-    #: ``ForAnyValue:StringLike``, ``ArnLike``...). A plain string. Default: none (required).
+    #: The condition operator, as IAM spells it (``StringEquals``, ``ArnLike``...).
     test: str
-    #: The condition key (``aws:PrincipalOrgID``); IAM ignores its case. A plain string.
-    #: Default: none (required).
+    #: The condition key (``aws:PrincipalOrgID``); IAM ignores its case.
     variable: str
     #: The values to compare with, at least one; any one may match. Tokens pass.
-    #: Default: none (required).
     values: Sequence[str]
     _parsed: Values = field(init=False, repr=False, compare=False)
 
@@ -225,17 +213,14 @@ Principals = Tuple[Tuple[str, Values], ...]
 
 @dataclass(frozen=True, kw_only=True)
 class PolicyStatement:
-    """A statement of an IAM policy: a repository policy (for
-    :meth:`Repository.add_to_resource_policy`, the escape hatch), the registry policy
-    (with ``resources``) or an identity policy (without ``principals``).
+    """A statement of an IAM policy: of a repository policy
+    (:meth:`Repository.add_to_resource_policy`), of the registry policy (with ``resources``)
+    or of an identity policy (without ``principals``), checked when built.
 
-    It is checked when built. In an ``Allow`` statement a ``*`` principal stands alone
-    and needs an organization condition (``aws:PrincipalOrgID`` with ``StringEquals``,
-    or ``StringLike`` on literal IDs; ``aws:PrincipalOrgPaths`` with
-    ``ForAnyValue:StringEquals`` or ``ForAnyValue:StringLike``), and a ``Service``
-    principal needs an ``aws:SourceArn`` or ``aws:SourceAccount`` condition, as for
-    :class:`OrganizationPrincipal` and :class:`ServicePrincipal`. A ``Deny``
-    statement may name ``*``. Partial wildcards (``arn:aws:iam::*:root``) are
+    In an ``Allow`` statement a ``*`` principal stands alone and needs an organization
+    condition, and a ``Service`` principal an ``aws:SourceArn`` or ``aws:SourceAccount``
+    condition (as :class:`OrganizationPrincipal` and :class:`ServicePrincipal` write them);
+    a ``Deny`` statement may name ``*``. Partial wildcards (``arn:aws:iam::*:root``) are
     refused: IAM does not support them
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
 
@@ -250,24 +235,18 @@ class PolicyStatement:
         )
     """
 
-    #: The statement ID, unique in the policy: ASCII letters and digits
-    #: (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html).
-    #: Default: none (required).
+    #: The statement ID, unique in the policy: ASCII letters and digits.
     sid: str
     #: Principal type to identifiers: ``"AWS"`` (IAM principal ARNs, account IDs),
-    #: ``"Service"`` (service principals) or ``"*"`` (with ``["*"]``). A repository or
-    #: registry policy needs them. Default: None, a statement of an identity policy.
+    #: ``"Service"`` or ``"*"`` (with ``["*"]``). None: a statement of an identity policy.
     principals: Optional[Mapping[str, Sequence[str]]] = None
     #: IAM actions such as ``ecr:BatchGetImage``, at least one. Tokens pass.
-    #: Default: none (required).
     actions: Sequence[str]
-    #: ``Allow`` or ``Deny``. Default: ``Effect.ALLOW``.
     effect: Union[str, Effect] = Effect.ALLOW
     #: Conditions, all of which must hold; at most one per operator and key.
-    #: Default: none.
     conditions: Sequence[Condition] = ()
-    #: ARNs the statement applies to, or ``"*"``: for registry and identity policies (a
-    #: repository policy's resource is the repository). Default: none.
+    #: ARNs or ``"*"``, for registry and identity policies (a repository policy's resource
+    #: is the repository).
     resources: Sequence[str] = ()
     _parsed_actions: Values = field(init=False, repr=False, compare=False)
     _parsed_principals: Optional[Principals] = field(init=False, repr=False, compare=False)
@@ -344,7 +323,7 @@ class PolicyStatement:
         object.__setattr__(self, "_parsed_resources", resources)
 
     def document(self, *, single_values_as_strings: bool = False) -> Dict[str, Any]:
-        """The statement as IAM JSON (see :func:`policy_document`)."""
+        """The statement as IAM JSON."""
         return statement_json(self, single_values_as_strings=single_values_as_strings)
 
     def _check_principals(self, effect: Effect, conditions: Tuple[Condition, ...]) -> Principals:
@@ -470,9 +449,6 @@ def assembled_statement(
     return statement
 
 
-# ---------------------------------------------------------------------------- the renderer
-
-
 def _literal_text(value: str) -> str:
     """``value`` without the parts only known at apply time."""
     if "${" not in value or not is_token(value):
@@ -525,10 +501,8 @@ def policy_document(
     """The policy as IAM JSON, statements and values in the order given.
 
     ``single_values_as_strings`` writes a one-item list as its item, as the provider's
-    ``aws_iam_policy_document`` does (repository policies, and the login policy); the
-    registry policy writes lists. With ``lower_bound``, values only known at apply time
-    count as empty (a list token as no items), so the document's length is a floor.
-    """
+    ``aws_iam_policy_document`` does. With ``lower_bound``, values only known at apply
+    count as empty, so the document's length is a floor."""
     return {
         "Version": POLICY_VERSION,
         "Statement": [
@@ -559,13 +533,9 @@ def ecr_policy_length(statements: Sequence[PolicyStatement]) -> int:
 def data_source_block(statement: PolicyStatement) -> Dict[str, Any]:
     """The statement as an ``aws_iam_policy_document`` statement block.
 
-    Its strings go into Terraform JSON, where ``${`` and ``%{`` start an
-    expression, so :func:`_as_list` escapes the literal text of the lists
-    (an IAM policy variable such as ``${aws:ResourceTag/team}`` in a
-    condition's values then reaches the policy as written). The Sid, effect,
-    principal type, operator and condition key are checked against patterns
-    without ``$`` or ``%``, so they need no escape.
-    """
+    In Terraform JSON ``${`` and ``%{`` start an expression, so the lists' literal text is
+    escaped (a policy variable such as ``${aws:ResourceTag/team}`` reaches the policy as
+    written); the other fields' patterns allow neither ``$`` nor ``%``."""
     block: Dict[str, Any] = {
         "sid": statement.sid,
         "effect": Effect(statement.effect).value,

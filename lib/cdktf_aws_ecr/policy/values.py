@@ -1,6 +1,5 @@
-"""The values statements hold: lists of strings that may be tokens (a whole list known only
-at apply time is one :class:`ListToken`), and the checks of the IDs, ARNs and organization
-paths among them."""
+"""The values statements hold (strings that may be tokens; a whole list token is one
+:class:`ListToken`), and the checks of the IDs, ARNs and organization paths among them."""
 
 from __future__ import annotations
 
@@ -62,9 +61,6 @@ def value_sort_key(value: Value) -> Tuple[int, str]:
     if isinstance(value, ListToken):
         return (3, value.encoded)
     return (2 if "${" in value else 0, value)
-
-
-# ---------------------------------------------------------------------------- checks
 
 
 def wildcard_account(arn: str) -> bool:

@@ -1,10 +1,6 @@
-"""ECR account settings (``aws_ecr_account_setting``): one value per name, account and region.
-
-Provider 5.100 accepts exactly two names and the four values of both sets without
-checking that a value belongs to its name (``terraform validate`` accepts
-``BASIC_SCAN_TYPE_VERSION = "V2"``); the checks here do.
-https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutAccountSetting.html
-"""
+"""ECR account settings (``aws_ecr_account_setting``), each value checked against its name,
+which provider 5.100 does not do (it accepts ``BASIC_SCAN_TYPE_VERSION = "V2"``).
+https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutAccountSetting.html"""
 
 from __future__ import annotations
 
@@ -32,13 +28,8 @@ def account_setting(
     name: Union[str, AccountSettingName],
     value: Union[str, BasicScanTypeVersion, RegistryPolicyScope],
 ) -> Dict[str, str]:
-    """The arguments of one ``aws_ecr_account_setting``: ``{"name": ..., "value": ...}``.
-
-    :param name: ``BASIC_SCAN_TYPE_VERSION`` or ``REGISTRY_POLICY_SCOPE``
-        (exact, or :class:`AccountSettingName`).
-    :param value: A :class:`BasicScanTypeVersion` for the first, a
-        :class:`RegistryPolicyScope` for the second (member or exact string).
-    """
+    """The arguments of one ``aws_ecr_account_setting``, ``{"name": ..., "value": ...}``, the
+    value a member (or exact string) of the name's enum."""
     checked_name = check_choice("name", name, AccountSettingName)
     if checked_name not in _NAMES:
         raise ValidationError(

@@ -1,9 +1,6 @@
-"""Repository creation templates: the guardrails of the repositories that ECR creates
-itself, for replication and pull-through cache (ECR's defaults otherwise: mutable tags,
-AES256, no lifecycle or repository policy). A template never changes repositories that
-exist already.
-https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html
-"""
+"""Repository creation templates: the guardrails of the repositories ECR creates for
+replication and pull-through cache (else ECR's defaults: mutable tags, AES256, no policies).
+https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html"""
 
 from __future__ import annotations
 
@@ -82,12 +79,8 @@ _PREFIX = re.compile(TEMPLATE_PREFIX_PATTERN, re.ASCII)
 
 
 class AppliedFor(str, enum.Enum):
-    """When ECR applies a template: to repositories that replication or pull-through cache creates.
-
-    The API also knows ``CREATE_ON_PUSH``; provider 5.100 refuses it
-    (``terraform validate``: expected applied_for to be one of
-    ["REPLICATION" "PULL_THROUGH_CACHE"]), it needs provider 6.
-    """
+    """When ECR applies a template: to repositories that replication or pull-through cache
+    creates. (``CREATE_ON_PUSH`` needs provider 6: ``terraform validate`` refuses it on 5.100.)"""
 
     REPLICATION = "REPLICATION"
     PULL_THROUGH_CACHE = "PULL_THROUGH_CACHE"
@@ -183,32 +176,9 @@ def check_template_location(
 
 @dataclass(frozen=True)
 class CreationTemplateSettings:
-    """The checked inputs of one ``aws_ecr_repository_creation_template``.
-
-    :param prefix: Repository name prefix the template applies to (ECR appends
-        ``/``), 2-256 characters, or ``ROOT`` for every repository no other
-        template matches. Use a pull-through cache rule's prefix for its
-        repositories. Unique within the registry.
-    :param applied_for: ``REPLICATION`` and/or ``PULL_THROUGH_CACHE``.
-        ``CREATE_ON_PUSH`` is refused: provider 5.100 does not accept it.
-    :param description: At most 255 characters. Default: None.
-    :param image_tag_mutability: ``MUTABLE`` or ``IMMUTABLE``. Default: ``IMMUTABLE``.
-    :param encryption_type: ``AES256`` or ``KMS``; ``kms_key_arn`` forces
-        ``KMS``. Default: ``AES256``.
-    :param kms_key_arn: Customer-managed KMS key ARN in the registry's region;
-        needs ``custom_role_arn``. Default: None.
-    :param lifecycle_policy: Lifecycle policy JSON text, at most 30,720
-        characters. Default: None.
-    :param repository_policy: Repository policy JSON text, at most 10,240
-        characters. Default: None.
-    :param resource_tags: Tags of the created repositories (at most 50); any
-        tag needs ``custom_role_arn``. Default: none.
-    :param custom_role_arn: IAM role ECR assumes to create the repositories,
-        in the registry's account. Required with ``kms_key_arn`` or
-        ``resource_tags``. Default: None (ECR's service-linked role).
-    :param region: Registry region, to check the key and role. Default: None, unknown.
-    :param account_id: Registry account, to check the role. Default: None, unknown.
-    """
+    """The checked arguments of one ``aws_ecr_repository_creation_template`` (the inputs of
+    :meth:`Registry.add_creation_template`, the policies as JSON text), and the registry's
+    ``region`` and ``account_id`` when known, to check the key and role against."""
 
     prefix: str
     applied_for: Sequence[Union[str, AppliedFor]]
@@ -233,16 +203,10 @@ class CreationTemplateSettings:
             self, "applied_for", tuple(check_applied_for("applied_for", self.applied_for))
         )
         check_description("description", self.description)
-        object.__setattr__(
-            self,
-            "image_tag_mutability",
-            check_choice("image_tag_mutability", self.image_tag_mutability, ImageTagMutability),
-        )
-        object.__setattr__(
-            self,
-            "encryption_type",
-            check_choice("encryption_type", self.encryption_type, EncryptionType),
-        )
+        for name, choices in (
+            ("image_tag_mutability", ImageTagMutability), ("encryption_type", EncryptionType)
+        ):
+            object.__setattr__(self, name, check_choice(name, getattr(self, name), choices))
         check_kms_key_arn("kms_key_arn", self.kms_key_arn)
         for name, limit in (
             ("lifecycle_policy", MAX_LIFECYCLE_POLICY_LENGTH),
@@ -283,13 +247,7 @@ class CreationTemplateSettings:
         return str(self.encryption_type)
 
     def arguments(self) -> Dict[str, Any]:
-        """The resource's arguments in Terraform JSON form (unset optional ones left out).
-
-        ``encryption_configuration`` is a block list with snake_case keys: pass it
-        as ``Lazy.any_value`` (or ``add_override``). Given as plain dicts to the
-        provider binding it is read as jsii structs, whose keys are camelCase,
-        and synthesizes as ``[{}]`` without an error.
-        """
+        """The resource's arguments in Terraform JSON form (unset optional ones left out)."""
         encryption: Dict[str, str] = {"encryption_type": self.effective_encryption_type}
         if self.kms_key_arn is not None:
             encryption["kms_key"] = self.kms_key_arn
@@ -426,15 +384,12 @@ class RepositoryCreationTemplateInputs(
 
 @with_init_signature
 class RepositoryCreationTemplate(Construct):
-    """One ``aws_ecr_repository_creation_template`` of a registry owner, with the
-    guardrails of a ``Repository``: tag mutability, encryption, a lifecycle policy,
-    a repository policy and tags; made by :meth:`Registry.add_creation_template`.
+    """One ``aws_ecr_repository_creation_template`` with the guardrails of a ``Repository``;
+    made by :meth:`Registry.add_creation_template`.
 
-    Attributes: ``template`` (the resource), ``policy_document`` (the
-    ``aws_iam_policy_document`` of its repository policy, or None), ``prefix``,
-    ``applied_for``, and ``added_by_owner`` (True for the templates an owner adds
-    for a pull-through cache or for replicas).
-    """
+    Attributes: ``template`` (the resource), ``policy_document`` (its repository policy's
+    data source, or None), ``prefix``, ``applied_for``, and ``added_by_owner`` (True for a
+    template an owner adds for a pull-through cache or for replicas)."""
 
     @expand_keyword_arguments(RepositoryCreationTemplateInputs)
     def __init__(
@@ -520,7 +475,7 @@ class RepositoryCreationTemplate(Construct):
             applied_for=arguments["applied_for"],
             description=arguments.get("description"),
             image_tag_mutability=arguments["image_tag_mutability"],
-            # A block list given as plain dicts would be read as jsii structs and lost.
+            # Plain dicts would be read as jsii structs (camelCase keys) and synthesize as [{}].
             encryption_configuration=lazy_any(lambda: encryption),
             lifecycle_policy=arguments.get("lifecycle_policy"),
             repository_policy=self.policy_document.json if self.policy_document else None,
@@ -534,8 +489,6 @@ class RepositoryCreationTemplate(Construct):
         add_synth_check(registry.stack_state, self._check_with_registry)
 
     def _check_with_registry(self) -> None:
-        """The key's region, the role's account and the principals' partition, against
-        the registry (known at synth)."""
         if self._registry._templates.template_for(self.prefix) is not self:
             return  # replaced by a declared template
         location = self._registry.location
@@ -598,8 +551,7 @@ class Templates:
             )
 
     def make_room(self, prefix: str) -> None:
-        """Remove the template the owner added for ``prefix``, which a declared one
-        replaces (see :meth:`claim`)."""
+        """Remove the template the owner added for ``prefix``, which a declared one replaces."""
         current = self.by_prefix.pop(normalized_prefix(prefix), None)
         if current is not None:
             self._owner.node.try_remove_child(current.node.id)
@@ -611,10 +563,8 @@ class Templates:
         self._owner.explicit = True
 
     def role_arn(self) -> str:
-        """The role ECR assumes to apply the owner's templates with a KMS key or tags,
-        created once per owner, allowed to use the keys of those templates.
-
-        Trust policy and permissions as AWS documents them:
+        """The role ECR assumes to apply the owner's templates with a KMS key or tags, made
+        once per owner, with the trust policy and permissions AWS documents:
         https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates-create-iam.html
         https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates-custom.html
         """
@@ -650,8 +600,7 @@ class Templates:
             )
             pin_address(owner.stack_state.stack, policy, "aws_iam_role_policy", address,
                         in_release_0_1_0=False)
-        arn: str = self._role.arn
-        return arn
+        return self._role.arn
 
     def _role_policy(self) -> str:
         statements: List[Dict[str, Any]] = [{

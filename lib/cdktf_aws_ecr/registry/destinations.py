@@ -21,16 +21,9 @@ class DestinationRegistry(NamedTuple):
 
 @dataclass(frozen=True)
 class ReplicationDestination:
-    """A registry that receives copies of a repository's images.
-
-    :param region: Region of the destination registry, e.g. ``"eu-west-1"``.
-        Lowercase region code, or a token.
-    :param account_id: 12-digit account ID of the destination registry, or a
-        token. A different account needs a registry policy there that allows
-        this account to replicate (see
-        :meth:`ReplicationPlan.destination_policy_statements`).
-        Default: None, the source registry's own account (cross-Region replication).
-    """
+    """A registry that receives copies of a repository's images: its ``region`` and
+    ``account_id`` (None: the source registry's own; another account's registry policy must
+    allow the source, see :meth:`ReplicationPlan.destination_policy_statements`)."""
 
     region: str
     account_id: Optional[str] = None

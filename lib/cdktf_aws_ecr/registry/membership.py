@@ -1,5 +1,5 @@
-"""Which registry each stack and repository belongs to: registry locations, what a repository
-asks of its registry, and the app's record of registry owners."""
+"""Which registry each stack and repository belongs to, what a repository asks of it, and the
+app's record of registry owners."""
 
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ def owners_of(state: StackState) -> Owners:
 
 def registry_key(state: StackState, provider: Optional[AwsProvider]) -> RegistryKey:
     """Which owner a stack's repositories report to: one per stack and provider."""
-    if provider is None or alias_of(provider) is None:
+    if alias_of(provider) is None:
         return (state.path, None)
     return (state.path, provider)
 
@@ -173,9 +173,8 @@ _OWNED_IMPLICITLY = (
 
 
 def forget_registry_settings(state: StackState, alias: Optional[str]) -> None:
-    """A stack that stops configuring its registry (included in another stack's owner, or
-    managed elsewhere) lets go of what it may have written: deleting a registry's scanning
-    configuration sets it to BASIC for every repository, under the owner now writing it.
-    So the stack's state forgets those resources (Terraform ``removed``) instead."""
+    """Forget (Terraform ``removed``) what a stack that stops configuring its registry may have
+    written: destroying it would, for one, set the registry's scanning to BASIC under the
+    owner now writing it."""
     for resource_type, logical_id in _OWNED_IMPLICITLY:
         forget(state.stack, f"{resource_type}.{with_alias(logical_id, alias)}")

@@ -1,34 +1,15 @@
-"""The registry owner: one per account and region, writing every registry-wide setting.
-
-A registry is one AWS account in one region, and its scanning configuration,
-replication configuration, registry policy and account settings exist once per
-registry: two writers overwrite each other on every apply. So each setting has one
-owner, a :class:`Registry`; every :class:`~cdktf_aws_ecr.Repository` reports what it
-needs to its registry's owner, and stacks sharing a registry share one owner
-(:meth:`Registry.include`). Checks that need the whole app run at synth.
-"""
+"""The registry owner, :class:`Registry`: the one writer of a registry's settings (scanning,
+replication, registry policy, account settings), which two writers would overwrite on every
+apply. Repositories report what they need to it; checks that need the whole app run at synth."""
 
 from __future__ import annotations
 
 import inspect
-from typing import (
-    Any,
-    Dict,
-    List,
-    Optional,
-    Sequence,
-    Tuple,
-    Union,
-    Unpack,
-)
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union, Unpack
 
 from .._framework import AwsProvider, Construct, TerraformStack, aws
 from .._state import StackState, add_synth_check, path_of, state_of
-from ..addresses import (
-    REGISTRY_ACCOUNT_ID,
-    pin_address,
-    with_alias,
-)
+from ..addresses import REGISTRY_ACCOUNT_ID, pin_address, with_alias
 from ..checks import check_kms_key_region
 from ..enums import AccountSettingName, ScanFrequency
 from ..errors import ValidationError, located
@@ -81,35 +62,23 @@ _ONE_OWNER = (
 
 def owner_for(state: StackState, provider: Optional[AwsProvider]) -> Optional["Registry"]:
     """The owner that ``state``'s repositories using ``provider`` report to, if any yet."""
-    owner: Optional[Registry] = owners_of(state).by_key.get(registry_key(state, provider))
-    return owner
+    return owners_of(state).by_key.get(registry_key(state, provider))
 
 
 def _owners(state: StackState) -> List["Registry"]:
-    owners: List[Registry] = owners_of(state).all
-    return owners
+    return owners_of(state).all
 
 
 @with_init_signature
 class Registry(Construct):
     """The single owner of one registry's settings (one AWS account in one region).
 
-    You rarely need to create one for scanning: each stack's first
-    :class:`~cdktf_aws_ecr.Repository` (per provider) creates one. Create it
-    yourself to state the account and region explicitly, to let several stacks
-    that share a registry report to one owner (see :meth:`include`), or to
-    declare registry-wide settings: namespace scanning rules (:meth:`add_rule`),
-    replication rules (:meth:`replicate`), pull-through caches
-    (:meth:`add_pull_through_cache`), creation templates
-    (:meth:`add_creation_template`), registry policy statements
-    (:meth:`allow_replication_from`, :meth:`allow_pull_through_cache_for_organization`)
-    and account settings (the keyword arguments). An owner created after
-    repositories were added takes their place; the owner they created
-    implicitly is then removed.
-
-    The arguments are checked against the provider at synth, when every
-    provider of the stack exists.
-    """
+    Each stack's first :class:`~cdktf_aws_ecr.Repository` (per provider) creates one
+    implicitly. Create it yourself to state the account and region, to let stacks that
+    share a registry report to one owner (:meth:`include`), or to declare registry-wide
+    settings (the methods below, and account settings as keyword arguments); it then
+    takes the implicit owner's place. The arguments are checked against the provider at
+    synth, when every provider of the stack exists."""
 
     DEFAULT_ID = "EcrRegistryScanning"
     #: False for an owner a repository created for its stack; such an owner
@@ -142,7 +111,7 @@ class Registry(Construct):
         self.explicit = True
         self._state = state
         self._provider = provider
-        self._alias = alias_of(provider) if provider is not None else None
+        self._alias = alias_of(provider)
         self._account_id: Optional[str] = settings["account_id"]
         self._region: Optional[str] = settings["region"]
         self.configured_elsewhere: bool = settings["configured_elsewhere"]
@@ -172,8 +141,6 @@ class Registry(Construct):
         ):
             if value is not None:
                 self._account_settings.add(name, value)
-
-    # ------------------------------------------------------------------ identity
 
     @property
     def label(self) -> str:
@@ -220,20 +187,15 @@ class Registry(Construct):
                 self._state.stack, self._caller, "aws_caller_identity",
                 with_alias(REGISTRY_ACCOUNT_ID, self._alias), managed=False,
             )
-        account_id: str = self._caller.account_id
-        return account_id
+        return self._caller.account_id
 
     def refuse_elsewhere(self, parameter: str, value: Any) -> None:
-        """Registry-wide settings belong to the owner of the registry, never to one
-        managed elsewhere. (Once declared, they make an implicit owner the stack's
-        explicit owner: they cannot move to another.)"""
+        """Refuse a registry-wide setting on an owner managed elsewhere."""
         if self.configured_elsewhere:
             raise ValidationError(
                 parameter, value, "settings on the owner in the app or state that configures "
                 "this registry", problem="is declared on an owner managed elsewhere",
             )
-
-    # ------------------------------------------------------------------ ownership
 
     @classmethod
     def of(cls, scope: Construct, provider: Optional[AwsProvider] = None) -> "Registry":
@@ -246,18 +208,14 @@ class Registry(Construct):
     def managed_elsewhere(
         cls, scope: Construct, provider: Optional[AwsProvider] = None
     ) -> "Registry":
-        """Declare that the registry of ``scope``'s stack (with ``provider``) is
-        configured by another app or state, such as a platform team's registry stack.
+        """Declare that the registry of ``scope``'s stack (with ``provider``) is configured
+        by another app or state, such as a platform team's registry stack.
 
-        This app then writes no registry-wide setting for it: no scanning or
-        replication configuration, even when its repositories ask for enhanced
-        scanning or ``replicate_to``. That owner must cover them: the returned
-        owner's :meth:`plan` and :meth:`replication_plan` show what this app
-        would write, and namespace rules there (:meth:`add_rule`, prefix rules
-        of :meth:`replicate`) cover them as soon as they exist.
-        """
+        This app then writes no registry-wide setting for it, whatever its repositories
+        ask for; the returned owner's :meth:`plan` and :meth:`replication_plan` show what
+        the other owner must cover (its namespace and prefix rules do so at once)."""
         state = state_of(scope)
-        alias = alias_of(provider) if provider is not None else None
+        alias = alias_of(provider)
         owner_id = Registry.DEFAULT_ID + (f"-{alias}" if alias else "") + "-elsewhere"
         owner = cls(state.stack, owner_id, provider=provider, configured_elsewhere=True)
         forget_registry_settings(state, alias)
@@ -265,7 +223,7 @@ class Registry(Construct):
 
     @staticmethod
     def _implicit(state: StackState, provider: Optional[AwsProvider]) -> "Registry":
-        alias = alias_of(provider) if provider is not None else None
+        alias = alias_of(provider)
         owner_id = Registry.DEFAULT_ID + (f"-{alias}" if alias else "")
         # An owner made for a stack's repositories writes no account setting: other stacks
         # may share its registry, and it gives way to the owner they are told to share.
@@ -277,13 +235,9 @@ class Registry(Construct):
         return owner
 
     def include(self, stack: TerraformStack, *, provider: Optional[AwsProvider] = None) -> None:
-        """Let ``stack``'s repositories (those using ``provider``) report to this owner.
-
-        Use it for stacks that deploy to the same account and region as this
-        owner. ``stack`` then writes no registry setting of its own. It may be
-        called before or after repositories are added to ``stack``. Whether
-        ``stack`` really deploys to this owner's registry is checked at synth.
-        """
+        """Let ``stack``'s repositories (those using ``provider``) report to this owner, for
+        a stack that deploys to the same registry (checked at synth); ``stack`` then writes
+        no registry setting of its own. Call it before or after adding its repositories."""
         with located(self.label):
             state = state_of(stack)
             check_provider("provider", provider)
@@ -302,7 +256,7 @@ class Registry(Construct):
                 )
         owners_of(state).by_key[key] = self
         self._members.append(Member(state, provider))
-        forget_registry_settings(state, alias_of(provider) if provider is not None else None)
+        forget_registry_settings(state, alias_of(provider))
         if current is not None:
             self._absorb(current)
 
@@ -326,20 +280,15 @@ class Registry(Construct):
             self._add_repository(request)
         self._changed()
 
-    # ------------------------------------------------------------------ repositories
-
     def _request_named(self, name: str) -> Optional[RepositoryRequest]:
-        """The repository of this registry called ``name``, if any."""
         return self._names.get(name)
 
     def _check_new(self, request: RepositoryRequest) -> None:
-        """Refuse a repository whose name this registry already holds."""
         first = self._names.get(request.name)
         if first is not None:
             raise duplicate_name_error(request, first)
 
     def _add_repository(self, request: RepositoryRequest) -> None:
-        """Record a repository; writes the configurations it needs."""
         self._requests.append(request)
         self._names.setdefault(request.name, request)
         self._changed()
@@ -347,8 +296,6 @@ class Registry(Construct):
     def _changed(self) -> None:
         self._scanning.changed()
         self._replication.changed()
-
-    # ------------------------------------------------------------------ scanning
 
     @property
     def enhanced(self) -> bool:
@@ -361,15 +308,12 @@ class Registry(Construct):
         return self._scanning.allow_over_coverage
 
     def add_rule(self, filter: str, frequency: Union[str, ScanFrequency]) -> "Registry":
-        """Declare a registry-level scanning rule, such as ``("*", SCAN_ON_PUSH)`` or
-        ``("payments/*", CONTINUOUS_SCAN)``; returns this owner, for chaining.
+        """Declare a registry-level scanning rule, such as ``("payments/*", CONTINUOUS_SCAN)``;
+        returns this owner.
 
-        It is kept verbatim in the configuration and covers every repository
-        whose name it matches, including repositories created later by any
-        app or state: they need no filter of their own. A filter follows AWS's
-        ``WILDCARD`` syntax: without ``*`` it matches names containing it.
-        Declaring one makes the registry ENHANCED.
-        """
+        Kept verbatim, it covers every repository whose name it matches, future ones of
+        any app included (AWS's ``WILDCARD`` syntax: without ``*`` a filter matches names
+        containing it), and makes the registry ENHANCED."""
         with located(self.label):
             rule = self._scanning.new_rule(filter, frequency)
         self._scanning.add_rule(rule)
@@ -404,25 +348,15 @@ class Registry(Construct):
         """The ``EcrRegistryScanningConfiguration`` resource, once one is needed."""
         return self._scanning.configuration
 
-    # ------------------------------------------------------------------ replication
-
     def replicate(
         self, prefixes: Sequence[str], destinations: Sequence[ReplicationDestination]
     ) -> "Registry":
-        """Replicate every repository whose name starts with one of ``prefixes`` (all of
-        them, for an empty list) to ``destinations``; returns this owner, for chaining.
+        """Replicate every repository whose name starts with one of ``prefixes`` (every
+        repository, for an empty list) to ``destinations``; returns this owner.
 
-        :param prefixes: Repository name prefixes (``PREFIX_MATCH``: ``prod/``
-            replicates every repository whose name starts with it, future ones
-            included), at most 100; empty: every repository of the registry.
-        :param destinations: 1 to 25 distinct :class:`ReplicationDestination`
-            (``region``, ``account_id=None`` for this registry's own account).
-
-        Registry-level rules come first in the configuration, as written; the
-        repositories' ``replicate_to`` that they already cover need no filter
-        of their own. Replication copies images pushed after the configuration
-        exists; AWS allows 10 rules and 25 unique destinations per registry.
-        """
+        Registry-level rules come first in the configuration, as written, and cover the
+        repositories' ``replicate_to`` they match. Replication copies images pushed after
+        the configuration exists; AWS allows 10 rules and 25 unique destinations per registry."""
         with located(self.label):
             self._replication.add_rule(prefixes, destinations)
         self.explicit = True
@@ -451,8 +385,7 @@ class Registry(Construct):
         return self._replication.configuration
 
     def _replicating_here(self, exact: bool) -> List[Tuple["Registry", Any]]:
-        """The app's other owners that replicate into this registry (see
-        :meth:`Replication.destinations_here`), with the destination."""
+        """The app's other owners that replicate into this registry, with the destination."""
         owners = {id(o._replication): o for o in _owners(self._state)}
         return [
             (owners[id(source)], destination)
@@ -462,8 +395,8 @@ class Registry(Construct):
         ]
 
     def _incoming_source_accounts(self) -> List[str]:
-        """The accounts of the app's registries that replicate into this one from
-        another account (a source whose account is unknown is refused by its own check)."""
+        """The accounts of the app's registries that replicate into this one from another
+        account (a source whose account is unknown is refused by its own check)."""
         account = self.location.account_id
         return list(dict.fromkeys(
             source.location.account_id
@@ -474,14 +407,10 @@ class Registry(Construct):
     def _receives_replicas(self) -> bool:
         return bool(self._replicating_here(exact=False))
 
-    # ------------------------------------------------------------------ registry policy
-
     def allow_replication_from(self, account_id: str) -> "Registry":
         """Let registries of ``account_id`` replicate into this one (registry policy:
-        ``ecr:CreateRepository`` and ``ecr:ReplicateImage``); returns this owner.
-
-        Sources managed by this app are granted without it; use it for source
-        accounts whose replication another app or state configures.
+        ``ecr:CreateRepository`` and ``ecr:ReplicateImage``); returns this owner. Sources of
+        this app are granted without it.
         https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html
         """
         with located(self.label):
@@ -490,13 +419,10 @@ class Registry(Construct):
         return self
 
     def allow_pull_through_cache_for_organization(self, organization_id: str) -> "Registry":
-        """Let every principal of the AWS Organization ``organization_id`` fill this
-        registry's pull-through caches (registry policy: principal ``*`` limited by
-        ``aws:PrincipalOrgID``, ``ecr:BatchImportUpstreamImage`` and
-        ``ecr:CreateRepository`` on the caches' namespaces); returns this owner.
-
-        https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html
-        """
+        """Let every principal of the AWS Organization ``organization_id`` fill this registry's
+        pull-through caches (registry policy: ``ecr:BatchImportUpstreamImage`` and
+        ``ecr:CreateRepository`` on their namespaces); returns this owner.
+        https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html"""
         with located(self.label):
             self._registry_policy.allow_pull_through_cache_for_organization(organization_id)
         self.explicit = True
@@ -515,27 +441,19 @@ class Registry(Construct):
         """The ``EcrRegistryPolicy`` resource, once one is needed."""
         return self._registry_policy.resource
 
-    # ------------------------------------------------------------------ account settings
-
     @property
     def account_settings(self) -> Dict[str, str]:
         """The account settings this owner writes: ``{name: value}``."""
         return dict(self._account_settings.values)
 
-    # ------------------------------------------------------------------ caches, templates
-
     @expand_keyword_arguments(PullThroughCacheInputs)
     def add_pull_through_cache(
         self, prefix: str, upstream: Any, **inputs: Unpack[PullThroughCacheProps]
     ) -> PullThroughCache:
-        """Cache an upstream registry's images under ``<prefix>/`` in this registry.
-
-        Pulling ``<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<image>:<tag>``
-        makes ECR create the repository ``<prefix>/<image>`` and fetch the image.
-        Those repositories get the guardrails of the ``PULL_THROUGH_CACHE``
-        creation template with the same prefix (yours, or one this owner adds)
-        and scan on push through a namespace rule ``<prefix>/*``.
-        """
+        """Cache an upstream registry's images under ``<prefix>/`` in this registry: pulling
+        ``<registry>/<prefix>/<image>:<tag>`` makes ECR create ``<prefix>/<image>``, with the
+        guardrails of the prefix's ``PULL_THROUGH_CACHE`` creation template and scanned
+        through a namespace rule ``<prefix>/*``."""
         return PullThroughCache(self, prefix, upstream, **inputs)
 
     @expand_keyword_arguments(RepositoryCreationTemplateInputs)
@@ -545,11 +463,8 @@ class Registry(Construct):
         applied_for: Sequence[Union[str, AppliedFor]],
         **inputs: Unpack[RepositoryCreationTemplateProps],
     ) -> RepositoryCreationTemplate:
-        """The settings of the repositories that ECR creates under ``prefix`` for
-        pull-through cache and/or replication: the guardrails of a ``Repository``.
-
-        A template declared for a cache's prefix replaces the one the cache added.
-        """
+        """The guardrails of the repositories that ECR creates under ``prefix`` for
+        pull-through cache and/or replication; it replaces the template a cache added."""
         return RepositoryCreationTemplate(self, prefix, applied_for, **inputs)
 
     @property
@@ -558,15 +473,12 @@ class Registry(Construct):
 
     @property
     def creation_templates(self) -> Tuple[RepositoryCreationTemplate, ...]:
-        """Every creation template this owner writes (declared, or added for a cache or
-        for replicas), by prefix."""
+        """Every creation template this owner writes (declared, or added), by prefix."""
         return tuple(self._templates.by_prefix.values())
 
     def template_for(self, prefix: str) -> Optional[RepositoryCreationTemplate]:
         """The creation template of ``prefix`` (``prod`` and ``prod/`` are one prefix)."""
         return self._templates.template_for(prefix)
-
-    # ------------------------------------------------------------------ synth-time checks
 
     def _check(self) -> None:
         where = self.label
@@ -634,8 +546,7 @@ class Registry(Construct):
                 raise duplicate_name_error(request, first)
 
     def _settings_written(self) -> Dict[str, Tuple[str, Any]]:
-        """The registry-wide settings this owner writes besides scanning:
-        ``{what: (parameter, value)}``, for the one-owner check."""
+        """``{what: (parameter, value)}`` of the settings it writes besides scanning."""
         if self.configured_elsewhere:
             return {}
         return {

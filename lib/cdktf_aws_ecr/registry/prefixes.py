@@ -96,14 +96,9 @@ class NameIndex:
 
 
 def wildcard_matches(filter: str, name: str) -> bool:
-    """Whether a ``WILDCARD`` scanning filter matches a repository name.
-
-    Without ``*`` the filter matches every name that contains it; with ``*`` it
-    must match the whole name, each ``*`` standing for zero or more characters
-    (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-filters.html,
-    "Filter wildcards", and its table: ``prod`` matches ``repo-prod-repo``,
-    ``prod*repo`` matches ``prodrepo`` but not ``repo-prod-repo``).
-    """
+    """Whether a ``WILDCARD`` scanning filter matches a repository name: without ``*``, every
+    name containing it; with ``*``, the whole name, each ``*`` any run of characters
+    (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-filters.html)."""
     if "*" not in filter:
         return filter in name
     parts = filter.split("*")

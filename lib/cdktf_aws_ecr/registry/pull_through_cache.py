@@ -1,12 +1,7 @@
-"""Pull-through caches: an upstream registry's images cached under a prefix of this
-registry, with the creation template and scanning rule that give the cached repositories
-guardrails.
-
-Pulling ``<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<image>:<tag>`` makes ECR
-create ``<prefix>/<image>`` and fetch the image; Docker Hub's official images live under
-``library/``.
-https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
-"""
+"""Pull-through caches: an upstream registry's images cached under a prefix of this registry
+(pulling ``<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<image>:<tag>`` makes ECR create
+``<prefix>/<image>``), with the creation template and scanning rule that give them guardrails.
+https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html"""
 
 from __future__ import annotations
 
@@ -54,13 +49,7 @@ from .creation_template import AppliedFor, RepositoryCreationTemplate, TemplateO
 from .membership import OwnerCore
 from .prefixes import normalized_prefix
 from .scanning import Scanning
-from .upstreams import (
-    UPSTREAM_ALLOWED,
-    Authentication,
-    Upstream,
-    UpstreamRegistry,
-    check_upstream,
-)
+from .upstreams import UPSTREAM_ALLOWED, Authentication, Upstream, UpstreamRegistry, check_upstream
 
 _PREFIX = re.compile(CACHE_PREFIX_PATTERN, re.ASCII)
 _SECRET_ARN = re.compile(
@@ -88,12 +77,9 @@ def check_secret_arn(
     region: Optional[str] = None,
     account_id: Optional[str] = None,
 ) -> str:
-    """The ARN of a Secrets Manager secret that pull-through cache may use.
-
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-rule.html:
-    the name begins with ``ecr-pullthroughcache/``, and the secret is in the
-    account and region of the rule.
-    """
+    """The ARN of a Secrets Manager secret that pull-through cache may use: its name begins
+    with ``ecr-pullthroughcache/`` and it is in the rule's account and region,
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-rule.html"""
     where = (
         f" in {'account ' + account_id if is_literal(account_id) else 'the registry account'}"
         f" and {'region ' + region if is_literal(region) else 'the registry region'}"
@@ -164,28 +150,9 @@ def check_secret_arn(
 
 @dataclass(frozen=True)
 class PullThroughCacheRule:
-    """One ``aws_ecr_pull_through_cache_rule``, checked.
-
-    :param prefix: ``ecr_repository_prefix``: the repository namespace that
-        caches the upstream, 2-30 characters (``[a-z0-9]`` segments joined by
-        ``._-`` and ``/``; ECR appends ``/``), or ``ROOT`` for the whole
-        registry. Unique within the registry; changing it replaces the rule.
-    :param upstream: The upstream registry, an :class:`Upstream` or its documented URL.
-    :param credential_secret: ARN of the Secrets Manager secret holding the
-        upstream credentials. Required for Docker Hub, GitHub, GitLab, Azure and
-        Chainguard; refused for the others. Its name must begin with
-        ``ecr-pullthroughcache/`` and it must be in the rule's account and region.
-        Default: None.
-    :param custom_role_arn: ECR upstreams only: the IAM role ECR assumes to
-        pull from the upstream registry, in this registry's account. Required
-        when the upstream is in another account. Default: None.
-    :param upstream_repository_prefix: ECR upstreams only: cache only the
-        upstream repositories under this prefix (2-30 characters, as ``prefix``);
-        not with ``prefix="ROOT"``. Default: None (AWS uses ``ROOT``: every repository).
-    :param registry_region: Region of this registry, to check the secret, the
-        role and an ECR upstream against. Default: None, unknown.
-    :param registry_account_id: Account of this registry, likewise. Default: None, unknown.
-    """
+    """One ``aws_ecr_pull_through_cache_rule``, checked: the rule's inputs of
+    :meth:`Registry.add_pull_through_cache`, and the registry's region and account when known,
+    to check the secret, the role and an ECR upstream against."""
 
     prefix: str
     upstream: Union[Upstream, str]
@@ -413,18 +380,13 @@ class PullThroughCacheInputs(_CacheArguments, PullThroughCacheProps, total=False
     """Every input of :meth:`Registry.add_pull_through_cache`, positional ones first."""
 
 
-
-
 @with_init_signature
 class PullThroughCache(Construct):
-    """One ``aws_ecr_pull_through_cache_rule`` of a registry owner, with the creation
-    template that gives its repositories guardrails; made by
-    :meth:`Registry.add_pull_through_cache`.
+    """One ``aws_ecr_pull_through_cache_rule`` of a registry owner, with the creation template
+    of its prefix; made by :meth:`Registry.add_pull_through_cache`.
 
-    Attributes: ``rule`` (the resource), ``template`` (the
-    :class:`RepositoryCreationTemplate` of its prefix, or None), ``prefix``,
-    ``upstream``.
-    """
+    Attributes: ``rule`` (the resource), ``template`` (the prefix's
+    :class:`RepositoryCreationTemplate`, or None), ``prefix``, ``upstream``."""
 
     @expand_keyword_arguments(PullThroughCacheInputs)
     def __init__(
@@ -498,7 +460,6 @@ class PullThroughCache(Construct):
         add_synth_check(registry.stack_state, self._check_with_registry)
 
     def _check_with_registry(self) -> None:
-        """The secret's and the role's account and region against the registry's."""
         location = self._registry.location
         with located(self._where):
             self._core.check_location(location.region, location.account_id)
@@ -548,7 +509,6 @@ class Caches:
         return [cache.prefix for cache in self.by_prefix.values()]
 
     def _use_template(self, template: RepositoryCreationTemplate) -> None:
-        """The caches of a template's prefix use it."""
         key = normalized_prefix(template.prefix)
         for cache in self.by_prefix.values():
             if normalized_prefix(cache.prefix) == key:

@@ -1,9 +1,6 @@
-"""A registry's policy (``aws_ecr_registry_policy``): who may replicate into the registry,
-and which organization may fill its pull-through caches. Its statements are
-:class:`~cdktf_aws_ecr.policy.statement.PolicyStatement` with resources, under the same
-rules as repository policies.
-https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html
-"""
+"""A registry's policy: who may replicate into the registry, and which organization may fill
+its pull-through caches (statements with resources, under the rules of repository policies).
+https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html"""
 
 from __future__ import annotations
 
@@ -91,16 +88,9 @@ def replication_source_statement(
     partition: Optional[str] = None,
     sid: Optional[str] = None,
 ) -> PolicyStatement:
-    """Let ``source_account_id`` replicate into the destination registry, creating repositories.
-
-    The statement belongs in the *destination* registry's policy: principal
-    the source account's root (any of its principals), actions
-    ``ecr:CreateRepository`` and ``ecr:ReplicateImage``, every repository.
+    """The *destination* registry's statement letting ``source_account_id`` (its root)
+    replicate into it, creating repositories (``partition``: that of the region by default).
     https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html
-
-    :param partition: ARN partition. Default: the destination region's.
-    :param sid: Default: ``AllowReplicationFrom<source account>``
-        (``AllowReplicationFromSourceRegistry`` when the account is a token).
     """
     check_account_id("source_account_id", source_account_id)
     check_region("destination_region", destination_region)
@@ -130,22 +120,10 @@ def organization_pull_through_cache_statement(
     partition: Optional[str] = None,
     sid: str = "AllowOrganizationPullThroughCache",
 ) -> PolicyStatement:
-    """Let every principal of an organization fill this registry's pull-through caches.
-
-    Principal ``*`` limited by ``aws:PrincipalOrgID``; actions
-    ``ecr:BatchImportUpstreamImage`` (fetch the upstream image) and
-    ``ecr:CreateRepository`` (create the cache repository on first pull).
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html
-
-    :param ecr_repository_prefixes: The rules' ``ecr_repository_prefix``
-        values; the resources are ``repository/<prefix>/*`` (every repository
-        for ``ROOT``).
-    """
-    allowed_id = f"an AWS Organizations ID matching ^{ORGANIZATION_ID_PATTERN}$, or a token"
-    if type(organization_id) is not str or not (
-        _ORGANIZATION_ID.fullmatch(organization_id) or is_token(organization_id)
-    ):
-        raise ValidationError("organization_id", organization_id, allowed_id)
+    """Let every principal of an organization (principal ``*`` limited by
+    ``aws:PrincipalOrgID``) fill the pull-through caches of ``ecr_repository_prefixes``.
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html"""
+    _check_organization_id(organization_id)
     check_region("region", region)
     check_account_id("account_id", account_id)
     arn_partition = _partition("region", region, partition)
@@ -170,17 +148,22 @@ def organization_pull_through_cache_statement(
     )
 
 
+def _check_organization_id(organization_id: Any) -> None:
+    if type(organization_id) is not str or not (
+        _ORGANIZATION_ID.fullmatch(organization_id) or is_token(organization_id)
+    ):
+        raise ValidationError(
+            "organization_id", organization_id,
+            f"an AWS Organizations ID matching ^{ORGANIZATION_ID_PATTERN}$, or a token",
+        )
+
+
 def registry_policy_json(
     statements: Sequence[PolicyStatement],
     scope: Optional[RegistryPolicyScope] = None,
 ) -> str:
-    """The registry policy text: statements sorted by Sid, values as lists in the order
-    given (the builders above give them sorted), compact, keys sorted.
-
-    :param scope: The registry's ``REGISTRY_POLICY_SCOPE``. Under ``V1`` only
-        ``ecr:ReplicateImage``, ``ecr:BatchImportUpstreamImage`` and
-        ``ecr:CreateRepository`` are allowed. Default: None, not checked.
-    """
+    """The registry policy text (statements sorted by Sid, values as lists, compact, keys
+    sorted), checked against the registry's ``REGISTRY_POLICY_SCOPE`` when it is given."""
     allowed = "a non-empty list of registry policy statements (PolicyStatement with resources)"
     if isinstance(statements, (str, bytes)) or not statements:
         raise ValidationError("statements", statements, allowed)
@@ -212,12 +195,7 @@ def registry_policy_json(
 
 
 class RegistryPolicy:
-    """The registry-policy part of one registry owner.
-
-    ``incoming_sources()``: the accounts of the app's registries that replicate
-    into this one from another account; ``cache_prefixes()``: the prefixes of
-    the owner's pull-through caches.
-    """
+    """The registry-policy part of one registry owner."""
 
     def __init__(
         self,
@@ -246,13 +224,7 @@ class RegistryPolicy:
         self.ensure()
 
     def allow_pull_through_cache_for_organization(self, organization_id: str) -> None:
-        if type(organization_id) is not str or not (
-            _ORGANIZATION_ID.fullmatch(organization_id) or is_token(organization_id)
-        ):
-            raise ValidationError(
-                "organization_id", organization_id,
-                f"an AWS Organizations ID matching ^{ORGANIZATION_ID_PATTERN}$, or a token",
-            )
+        _check_organization_id(organization_id)
         self._owner.refuse_elsewhere("organization_id", organization_id)
         if organization_id in self.organizations:
             raise ValidationError(

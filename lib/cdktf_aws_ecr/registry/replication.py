@@ -14,11 +14,7 @@ from ..facts import MAX_REPLICATION_RULES
 from ..tokens import is_literal
 from .destinations import DestinationRegistry, ReplicationDestination
 from .membership import OwnerCore
-from .replication_planner import (
-    ReplicationPlan,
-    ReplicationRule,
-    plan_replication,
-)
+from .replication_planner import ReplicationPlan, ReplicationRule, plan_replication
 
 
 class ReplicationCoverageWarning(UserWarning):
@@ -85,12 +81,8 @@ class Replication:
         self, sources: Iterable["Replication"], exact: bool
     ) -> List[Tuple["Replication", DestinationRegistry]]:
         """The app's other registries that replicate into this one, with the destination.
-
-        ``exact``: the destination's account and region are literally this
-        owner's (needed to grant a source in the registry policy); otherwise
-        the region is, and the accounts may be the same (enough to give the
-        replicas a creation template).
-        """
+        ``exact``: literally this account and region (to grant the source in the registry
+        policy); else this region and possibly this account (to give replicas a template)."""
         location = self.owner.location
         if location.region is None or self.owner.configured_elsewhere:
             return []
@@ -114,12 +106,9 @@ class Replication:
         return found
 
     def check(self, receivers_of: Any) -> None:
-        """Each repository's destinations on their own (so a refusal names the
-        repository), then the merged configuration, and whom it reaches.
-
-        ``receivers_of(destination)``: the owners of the app that receive this
-        registry's replicas in ``destination`` and must grant it in their policy.
-        """
+        """Each repository's destinations on their own (so a refusal names it), then the
+        merged configuration; ``receivers_of(destination)`` are the app's owners that must
+        grant this registry in their policy."""
         owner = self.owner
         account, region = owner.registry_account(), owner.location.region
         for request in owner.requests:

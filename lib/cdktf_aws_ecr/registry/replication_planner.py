@@ -1,9 +1,6 @@
 """The replication planner: registry-level prefix rules and per-repository requests merged
-into one configuration within AWS's limits (10 rules, 25 unique destinations, 100
-``PREFIX_MATCH`` filters per rule), with a report of what the merged filters copy beyond
-what was asked. Pure Python; the owner writes its result.
-https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
-"""
+into one configuration within AWS's limits, with what the merged filters copy beyond what
+was asked. https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html"""
 
 from __future__ import annotations
 
@@ -183,12 +180,7 @@ class ReplicationRule:
 
 @dataclass(frozen=True)
 class PlannedRule:
-    """One rule of the merged configuration.
-
-    ``filters`` empty means every repository of the registry.
-    ``from_registry_rule`` tells a registry-level :class:`ReplicationRule`
-    from a rule merged out of repository requests.
-    """
+    """One rule of the merged configuration (no ``filters``: every repository)."""
 
     destinations: Tuple[DestinationRegistry, ...]
     filters: Tuple[str, ...]
@@ -213,11 +205,8 @@ class PlannedRule:
 
 @dataclass(frozen=True)
 class OverCoverage:
-    """An app repository that a merged rule replicates without having asked for it.
-
-    ``destinations`` are the ones it gets beyond its own request and the
-    registry-level rules; ``filters`` are the filters that match its name.
-    """
+    """An app repository that merged rules replicate to ``destinations`` it did not ask for
+    (nor the registry-level rules give it), through ``filters``."""
 
     repository: str
     destinations: Tuple[DestinationRegistry, ...]
@@ -240,11 +229,8 @@ class ReplicationPlan:
     over_coverage: Tuple[OverCoverage, ...] = field(default=())
 
     def rule_blocks(self) -> List[Dict[str, Any]]:
-        """The ``rule`` blocks, in Terraform JSON form.
-
-        Pass them as ``Lazy.any_value``: as plain dicts the provider binding
-        reads them as jsii structs (camelCase keys) and refuses them.
-        """
+        """The ``rule`` blocks, in Terraform JSON form (pass them lazily: as plain dicts the
+        binding would read them as jsii structs, camelCase keys, and refuse them)."""
         return [rule.block() for rule in self.rules]
 
     def replication_configuration(self) -> Dict[str, Any]:
@@ -267,10 +253,7 @@ class ReplicationPlan:
     def destination_policy_statements(
         self,
     ) -> Dict[DestinationRegistry, PolicyStatement]:
-        """The statement each cross-account destination's registry policy needs.
-
-        https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html
-        """
+        """The statement each cross-account destination's registry policy needs."""
         return {
             destination: replication_source_statement(
                 self.source_account_id,
@@ -293,13 +276,9 @@ class _Unfit(Exception):
 
 
 def _compact(filters: List[str], limit: int, outsiders: NameIndex) -> List[str]:
-    """Merge prefix-free ``filters`` into at most ``limit`` prefixes, widening them least.
-
-    ``outsiders`` are app repositories that must not be matched if avoidable.
-    Each step replaces every filter under the common prefix of two neighbours
-    by that prefix, choosing the one that newly matches the fewest outsiders,
-    then the longest (the most specific for repositories nobody declared).
-    """
+    """Merge prefix-free ``filters`` into at most ``limit`` prefixes: each step replaces the
+    filters under two neighbours' common prefix by it, choosing the prefix that newly matches
+    the fewest ``outsiders`` (app repositories to avoid), then the longest."""
     current = sorted(filters)
     while len(current) > limit:
         # Filters are prefix-free, so the outsiders they match are disjoint
@@ -334,11 +313,8 @@ def _fit(
     outsiders_of: Mapping[Destinations, NameIndex],
     compact: bool,
 ) -> List[PlannedRule]:
-    """Rules for ``groups`` in at most ``budget`` rules.
-
-    Each group's filters are split over spare rules first; only with
-    ``compact`` are names merged into wider prefixes when splitting is not enough.
-    """
+    """Rules for ``groups`` in at most ``budget`` rules: each group's filters split over spare
+    rules first, merged into wider prefixes (with ``compact``) only when that is not enough."""
     if len(groups) > budget:
         raise _Unfit(f"they need {len(groups)} rules and {budget} are left")
     filter_sets = []
@@ -499,20 +475,15 @@ def plan_replication(
 ) -> ReplicationPlan:
     """Merge registry-level rules and per-repository requests into one configuration.
 
-    :param source_account_id: Account of the source registry (12 digits, or a
-        token such as ``DataAwsCallerIdentity(...).account_id``); it is the
+    :param source_account_id: The source registry's account (or a token), the
         ``registry_id`` of destinations without an account.
-    :param source_region: Region of the source registry. Default: None,
-        unknown (replication to the source registry itself is then not detected).
-    :param rules: Registry-level :class:`ReplicationRule`, kept as written, in
-        order, before the merged rules. Default: none.
-    :param requests: Repository name -> the destinations it asks for. A name
-        is a ``PREFIX_MATCH`` filter, so it also matches longer names. Default: none.
-    :param known_repositories: Every repository name of the source registry that
-        the app manages (requesting or not), to report :attr:`ReplicationPlan.over_coverage`.
-        Default: none.
-    :raises ValidationError: for bad input, replication to the source registry
-        itself or across partitions, and configurations past AWS's limits.
+    :param source_region: The source registry's region, if known.
+    :param rules: Registry-level :class:`ReplicationRule`, kept as written, first.
+    :param requests: Repository name (a ``PREFIX_MATCH`` filter) -> its destinations.
+    :param known_repositories: Every repository name of the app in the source registry,
+        to report :attr:`ReplicationPlan.over_coverage`.
+    :raises ValidationError: for bad input, replication to the source itself or across
+        partitions, and configurations past AWS's limits.
     """
     check_account_id("source_account_id", source_account_id)
     if source_region is not None:

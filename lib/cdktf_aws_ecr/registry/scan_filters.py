@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..checks import type_name
 from ..enums import ScanFrequency
-from ..errors import ValidationError
+from ..errors import ValidationError, located
 from ..facts import (
     MAX_FILTER_LENGTH,
     MAX_FILTERS_PER_RULE,
@@ -32,7 +32,6 @@ _REPOSITORY_NAME = re.compile(REPOSITORY_NAME_PATTERN, re.ASCII)
 class ScanNeed(str, enum.Enum):
     """What one repository asks of its registry's scanning configuration."""
 
-    #: No scanning (``scan_on_push=False``, no enhanced scanning).
     NONE = "NONE"
     #: Basic scan on push (``scan_on_push=True``): needs no configuration while
     #: the registry is BASIC, and a ``SCAN_ON_PUSH`` filter once it is ENHANCED.
@@ -66,11 +65,8 @@ RULE_ORDER = (ScanFrequency.CONTINUOUS_SCAN, ScanFrequency.SCAN_ON_PUSH)
 
 
 def check_filter(parameter: str, value: Any) -> str:
-    """A registry scanning repository filter, checked against AWS's syntax.
-
-    https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ScanningRepositoryFilter.html:
-    1-255 characters matching ``^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$``.
-    """
+    """A registry scanning repository filter, checked against AWS's syntax (see
+    :data:`~cdktf_aws_ecr.facts.SCAN_FILTER_PATTERN`)."""
     if type(value) is not str:
         raise ValidationError(parameter, value, FILTER_ALLOWED, problem=f"is {type_name(value)}")
     if not 1 <= len(value) <= MAX_FILTER_LENGTH:
@@ -86,17 +82,9 @@ def check_filter(parameter: str, value: Any) -> str:
 
 @dataclass(frozen=True)
 class OverCoverage:
-    """A repository of the app that the rules scan more than it asked for.
-
-    :param repository: The repository's name.
-    :param asked: What it asked for.
-    :param frequency: How it is scanned: the rule whose filter decides it
-        (``CONTINUOUS_SCAN`` wins when both rules match).
-    :param filter: A filter of that rule that matches it: the first namespace
-        rule that does, else the first filter in the rule's order.
-    :param namespace_rule: Whether that filter is a namespace rule declared by
-        the caller, rather than one this module chose.
-    """
+    """A repository of the app that the rules scan more than it ``asked`` for: at
+    ``frequency`` (``CONTINUOUS_SCAN`` wins when both rules match), through ``filter`` (the
+    first matching namespace rule, else the rule's first matching filter)."""
 
     repository: str
     asked: ScanNeed
@@ -123,21 +111,12 @@ class OverCoverage:
 class ScanningPlan:
     """One registry's scanning configuration, and what it covers.
 
-    :param registry: The registry's description, as given.
-    :param rules: Filters per frequency, ``CONTINUOUS_SCAN`` first; only
-        non-empty rules. Empty when the registry stays BASIC (nothing asks for
-        enhanced scanning and there are no namespace rules). AWS limits: at most
-        2 rules, at most 100 filters each.
-    :param coverage: Under ENHANCED scanning, how each app repository is
-        scanned (``None``: not at all). Empty when the registry stays BASIC.
-    :param over_covered: Every app repository scanned more than it asked for,
-        sorted by name.
-    :param wildcard_filters: Every filter with ``*``, as ``(frequency, filter)``.
-        Each may also match repositories the app does not manage (so does a
-        bare name, for names containing it).
-    :param compacted: The rules whose filters are not one per repository,
-        because they did not fit or a repository had no exact filter.
-    """
+    ``rules``: the non-empty rules' filters, ``CONTINUOUS_SCAN`` first (none: BASIC).
+    ``coverage``: under ENHANCED, how each app repository is scanned (None: not at all).
+    ``over_covered``: every app repository scanned more than it asked for, by name.
+    ``wildcard_filters``: ``(frequency, filter)`` with ``*``, which may also match
+    repositories the app does not manage. ``compacted``: the rules whose filters are not
+    one per repository."""
 
     registry: str
     rules: Mapping[ScanFrequency, Tuple[str, ...]]
@@ -208,10 +187,8 @@ def checked_rules(namespace_rules: Any, filter_limit: int) -> List[Tuple[str, Sc
                 "namespace_rules", rule, allowed, problem="holds something that is not a pair"
             )
         where = f"namespace rule {rule!r}"
-        try:
+        with located(where):
             filter = check_filter("filter", rule[0])
-        except ValidationError as error:
-            raise error.located(where) from None
         frequency = rule[1]
         if not isinstance(frequency, ScanFrequency):
             if type(frequency) is not str or frequency not in ScanFrequency.__members__:

@@ -10,10 +10,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Uni
 from ..checks import type_name
 from ..enums import ScanFrequency
 from ..errors import ValidationError
-from ..facts import (
-    MAX_FILTER_LENGTH,
-    MAX_FILTERS_PER_RULE,
-)
+from ..facts import MAX_FILTER_LENGTH, MAX_FILTERS_PER_RULE
 from .prefixes import INFINITE, NameIndex, RadixTrie, min_plus_merge
 from .scan_filters import (
     FREQUENCY_LEVEL,
@@ -122,8 +119,6 @@ class _Planner:
                     levels[i] = max(levels[i], FREQUENCY_LEVEL[frequency])
         return levels
 
-    # -- one rule ------------------------------------------------------------
-
     def _cover(
         self, frequency: ScanFrequency, needed: List[bool], weights: List[int], room: int
     ) -> Tuple[List[str], bool]:
@@ -216,15 +211,10 @@ class _Planner:
         return filters
 
     def _wildcard(self, node: int) -> Optional[str]:
-        """``prefix*`` matching exactly the node's names among the app's.
-
-        Any prefix ending on the edge from the node's parent does. The deepest
-        namespace boundary ('/') on it is preferred: ``dev/*`` rather than
-        ``dev/svc-*``, which reads as the namespace it is and, as under
-        ENHANCED a repository no filter matches is not scanned at all, also
-        covers the namespace's future repositories. Without one, the node's
-        whole prefix, which reaches the fewest other names.
-        """
+        """``prefix*`` matching exactly the node's names among the app's: any prefix ending on
+        the edge from its parent does. The deepest ``/`` on it is preferred (``dev/*``, not
+        ``dev/svc-*``): it reads as the namespace and covers its future repositories, which
+        ENHANCED scanning would otherwise skip; else the whole prefix, reaching fewest names."""
         trie = self.trie
         if node == 0:
             return "*"
@@ -238,16 +228,9 @@ class _Planner:
     def _exact_filter(self, i: int, weights: List[int], bare: bool) -> Optional[str]:
         """A filter for name ``i`` that covers no other app name of positive weight.
 
-        With ``bare``, the bare name comes first ("use the names themselves");
-        else it is tried only when ``name*`` is too long, since it matches a
-        superset of what ``name*`` matches (a scan of every name, saved when
-        only the existence of an exact filter matters). Then ``name*`` and
-        every other single-'*' form, ``nam*e`` first, ``*name`` last. The search
-        is complete: a filter with several '*' that matches the name matches a
-        superset of one of these (replace each '*' but the last by the text it
-        stands for). Each form is valid for a valid name, as AWS's filter
-        pattern lets '*' stand wherever a letter may.
-        """
+        The bare name first with ``bare`` (else only when ``name*`` is too long: it matches a
+        superset of ``name*``), then every single-``*`` form, ``name*`` to ``*name``. That is
+        complete: a multi-``*`` filter matching the name matches a superset of one of these."""
         name = self.names[i]
 
         def clean(others: Iterable[int]) -> bool:
@@ -272,8 +255,6 @@ class _Planner:
             if clean(j for j in others if len(self.names[j]) >= len(name)):
                 return head + "*" + tail
         return None
-
-    # -- refusals ------------------------------------------------------------
 
     def _shown(self, indices: Sequence[int]) -> str:
         shown = ", ".join(repr(self.names[i]) for i in indices[:_SHOWN_NAMES])
@@ -361,12 +342,8 @@ class _Planner:
         )
 
     def _zero_cost_filters(self, needed: List[bool], weights: List[int]) -> int:
-        """The fewest filters covering the needed names without over-coverage.
-
-        Asked only once every needed name has such a cover, so a name without
-        an exact filter (too long for one) counts 1 here and is absorbed by
-        the zero-cost wildcard above it.
-        """
+        """The fewest filters covering the needed names without over-coverage (asked once each
+        has such a cover: a name with no exact filter is absorbed by a wildcard above it)."""
         trie = self.trie
         counts: Dict[int, int] = {}
         for node in trie.bottom_up:
@@ -407,8 +384,6 @@ class _Planner:
             ),
             where=self.where,
         )
-
-    # -- report --------------------------------------------------------------
 
     def _report(
         self,
@@ -468,69 +443,30 @@ def plan_registry_scanning(
 ) -> ScanningPlan:
     """The scanning configuration of one registry, built from what its repositories ask for.
 
-    :param repositories: Every repository of the registry that the app knows,
-        by name, with what it asks for. Names are plain repository names
-        (2-256 characters, lowercase, ``/`` between namespaces).
-    :param namespace_rules: Registry-level rules declared by the platform team,
-        ``(filter, frequency)``, kept verbatim; each filter follows AWS's syntax
-        (see :func:`check_filter`) and counts towards its rule's limit.
-        Default: none.
-    :param allow_over_coverage: Whether the filters this function chooses may
-        scan app repositories more than they asked for (they are reported).
-        When ``False``, a configuration that needs that is refused with a
-        :class:`ValidationError` naming the cause and the way out. Namespace
-        rules are the caller's explicit choice and are never refused for it.
-        Default: ``True``.
-    :param filter_limit: Filters allowed per rule, 1-100 (AWS's limit). A lower
-        value leaves room in each rule. Default: 100.
-    :param registry: How error messages name the registry, for example
-        ``"account 123456789012, region eu-west-1"``. Default: ``"the registry"``.
-    :returns: A :class:`ScanningPlan`; its ``rules`` are empty (the registry
-        stays BASIC) when nothing asks for enhanced scanning and there are no
-        namespace rules.
+    :param repositories: Every repository of the registry the app knows (plain names, no
+        tokens), with what it asks for.
+    :param namespace_rules: ``(filter, frequency)`` rules declared by the platform team,
+        kept verbatim; they count towards their rule's limit. Default: none.
+    :param allow_over_coverage: Whether the filters chosen here may scan app repositories
+        more than they asked for (reported in ``over_covered``); False refuses such a
+        configuration, naming the cause and the way out. Default: True.
+    :param filter_limit: Filters per rule, 1-100 (AWS's limit). Default: 100.
+    :param registry: How messages name the registry. Default: ``"the registry"``.
+    :returns: A :class:`ScanningPlan`; no rules (the registry stays BASIC) when nothing
+        asks for enhanced scanning and there are no namespace rules.
 
-    How the filters are chosen, and what is guaranteed. Namespace rules (``("payments/*", CONTINUOUS_SCAN)``) are kept verbatim and
-    count towards the 100 filters of their rule. Repositories they already cover
-    at the frequency asked for need no filter of their own. For the others, the
-    ``CONTINUOUS_SCAN`` rule is decided first, then the ``SCAN_ON_PUSH`` rule
-    covers the on-push requests that are still uncovered.
-
-    For each rule:
-
-    1. When every repository still needing that rule has an *exact* filter and
-       they fit, the rule lists one filter per repository. An exact filter scans
-       no other app repository more than it asks for or already gets: the bare
-       name, or, when that would (``api`` inside ``payments-api``), a form with
-       one ``*`` (``api*``, ``ap*i``, ..., ``*api``). When no such form exists,
-       no filter at all can cover that repository alone.
-    2. Otherwise the filters are compacted into trailing-wildcard prefixes
-       (``payments/*``, ``dev/a*``, ``*``; cut at a ``/`` where that matches the
-       same app names) and exact filters, by a dynamic programme over a radix
-       trie of the app's names: it covers every repository that needs the rule,
-       minimises the number of app repositories that get more scanning than they
-       asked for, then the number of filters. It runs in O(n·K) for n names and K
-       filters per rule (about 0.1 s for 5,000 names).
-
-    * Every repository that asks for scanning is covered at its frequency, or
-      continuously when a repository asking for on-push scanning is matched by
-      a ``CONTINUOUS_SCAN`` filter (AWS's precedence) or when namespace rules
-      leave the ``SCAN_ON_PUSH`` rule no room.
-    * At most 2 rules and ``filter_limit`` (at most 100) filters per rule; every
-      filter passes :func:`check_filter`.
-    * The over-coverage, then the number of filters, is minimal among covers made
-      of trailing-wildcard prefixes and exact filters, for the
-      ``CONTINUOUS_SCAN`` rule and then for the ``SCAN_ON_PUSH`` rule given it.
-      An exact filter counts as covering its own repository only: a bare name
-      that also matches other requesting repositories (``api`` and
-      ``payments-api``) is not used to save their filters. A repository asking
-      for on-push scanning is moved to continuous scanning only when the
-      ``SCAN_ON_PUSH`` rule has no room at all, not to save over-coverage.
-    * :attr:`ScanningPlan.over_covered` is computed from the final rules with
-      AWS's matching semantics, so it is exact for the app's repositories. No
-      filter can exclude repositories the app does not manage: a bare name
-      matches every name containing it, a wildcard every name it spells.
-    * Repository names must be plain strings (no unresolved tokens).
-    """
+    Repositories the namespace rules cover at the frequency asked for need no filter. The
+    ``CONTINUOUS_SCAN`` rule is decided first, then ``SCAN_ON_PUSH`` for the on-push requests
+    still uncovered. A rule lists one *exact* filter per repository while they fit: the bare
+    name, or a form with one ``*`` (``ap*i``) when the name is inside another's, so that no
+    other app repository gets more scanning than it asked for. Otherwise a dynamic programme
+    over a radix trie of the names (O(n·K) for n names, K filters) compacts them into
+    trailing-wildcard prefixes (cut at a ``/`` where that covers the same names) and exact
+    filters, minimising the over-covered app repositories, then the filters. Every
+    repository asking for scanning is covered, continuously where a ``CONTINUOUS_SCAN``
+    filter matches it (AWS's precedence) or where namespace rules leave ``SCAN_ON_PUSH`` no
+    room. ``over_covered`` is exact for the app's repositories; no filter can exclude
+    repositories the app does not manage."""
     if type(allow_over_coverage) is not bool:
         raise ValidationError(
             "allow_over_coverage",

@@ -1,11 +1,6 @@
 """A registry's scanning configuration: the owner's namespace rules and every repository's
-request, planned into one ``aws_ecr_registry_scanning_configuration``.
-
-Nothing is written while no repository asks for enhanced scanning and no namespace
-rule exists (AWS's default BASIC scanning and each repository's ``scan_on_push``);
-otherwise the registry is ENHANCED and every repository that asked for basic scan on
-push gets a ``SCAN_ON_PUSH`` filter, since ENHANCED stops basic scanning registry-wide.
-"""
+request, planned into one ``aws_ecr_registry_scanning_configuration`` once something asks
+for enhanced scanning (ENHANCED then stops basic scan on push, so those get filters too)."""
 
 from __future__ import annotations
 
@@ -148,8 +143,6 @@ class Scanning:
                 "aws_ecr_registry_scanning_configuration",
                 with_alias(REGISTRY_SCANNING_ID, owner.alias),
             )
-
-    # ------------------------------------------------------------------ synth-time checks
 
     def check(self) -> None:
         with located(self._owner.label):

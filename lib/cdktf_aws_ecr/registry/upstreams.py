@@ -1,7 +1,6 @@
 """The upstream registries a pull-through cache can cache, as AWS documents them: their
 URLs and how ECR authenticates to each.
-https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
-"""
+https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html"""
 
 from __future__ import annotations
 
@@ -31,10 +30,7 @@ class Authentication(str, enum.Enum):
 
 
 class UpstreamRegistry(str, enum.Enum):
-    """The upstream registries AWS documents, by their ``upstreamRegistry`` names.
-
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
-    """
+    """The upstream registries AWS documents, by their ``upstreamRegistry`` names."""
 
     ECR_PUBLIC = "ecr-public"
     KUBERNETES = "k8s"
@@ -85,16 +81,9 @@ UPSTREAM_ALLOWED = (
 
 @dataclass(frozen=True)
 class Upstream:
-    """An upstream registry to cache: its kind and URL.
-
-    Build one with a factory (:meth:`docker_hub`, :meth:`azure_container_registry`,
-    :meth:`ecr`, ...) or :meth:`from_url`.
-
-    :param registry: Which documented upstream this is.
-    :param url: Its ``upstream_registry_url``, as AWS documents it for that upstream.
-    :param account_id: ECR upstreams only: the upstream registry's account. Default: None.
-    :param region: ECR upstreams only: the upstream registry's region. Default: None.
-    """
+    """An upstream registry to cache: its kind, its documented ``upstream_registry_url`` and,
+    for ECR, its account and region. Build one with a factory (:meth:`docker_hub`,
+    :meth:`ecr`, ...) or :meth:`from_url`."""
 
     registry: UpstreamRegistry
     url: str
@@ -149,51 +138,45 @@ class Upstream:
         return AUTHENTICATION[self.registry]
 
     @classmethod
+    def _fixed(cls, registry: UpstreamRegistry) -> "Upstream":
+        return cls(registry, FIXED_URLS[registry])
+
+    @classmethod
     def ecr_public(cls) -> "Upstream":
         """Amazon ECR Public (``public.ecr.aws``); no credentials."""
-        return cls(UpstreamRegistry.ECR_PUBLIC, FIXED_URLS[UpstreamRegistry.ECR_PUBLIC])
+        return cls._fixed(UpstreamRegistry.ECR_PUBLIC)
 
     @classmethod
     def kubernetes(cls) -> "Upstream":
         """The Kubernetes image registry (``registry.k8s.io``); no credentials."""
-        return cls(UpstreamRegistry.KUBERNETES, FIXED_URLS[UpstreamRegistry.KUBERNETES])
+        return cls._fixed(UpstreamRegistry.KUBERNETES)
 
     @classmethod
     def quay(cls) -> "Upstream":
         """Quay (``quay.io``); no credentials."""
-        return cls(UpstreamRegistry.QUAY, FIXED_URLS[UpstreamRegistry.QUAY])
+        return cls._fixed(UpstreamRegistry.QUAY)
 
     @classmethod
     def docker_hub(cls) -> "Upstream":
-        """Docker Hub (``registry-1.docker.io``); needs a secret.
-
-        Official images are under ``library/``: ``<prefix>/library/nginx``.
-        """
-        return cls(UpstreamRegistry.DOCKER_HUB, FIXED_URLS[UpstreamRegistry.DOCKER_HUB])
+        """Docker Hub (``registry-1.docker.io``, official images under ``library/``); needs a
+        secret."""
+        return cls._fixed(UpstreamRegistry.DOCKER_HUB)
 
     @classmethod
     def github_container_registry(cls) -> "Upstream":
         """GitHub Container Registry (``ghcr.io``); needs a secret."""
-        return cls(
-            UpstreamRegistry.GITHUB_CONTAINER_REGISTRY,
-            FIXED_URLS[UpstreamRegistry.GITHUB_CONTAINER_REGISTRY],
-        )
+        return cls._fixed(UpstreamRegistry.GITHUB_CONTAINER_REGISTRY)
 
     @classmethod
     def gitlab_container_registry(cls) -> "Upstream":
-        """GitLab.com's container registry (``registry.gitlab.com``); needs a secret.
-
-        Self-managed GitLab is not supported as an upstream.
-        """
-        return cls(
-            UpstreamRegistry.GITLAB_CONTAINER_REGISTRY,
-            FIXED_URLS[UpstreamRegistry.GITLAB_CONTAINER_REGISTRY],
-        )
+        """GitLab.com's container registry (``registry.gitlab.com``, not self-managed GitLab);
+        needs a secret."""
+        return cls._fixed(UpstreamRegistry.GITLAB_CONTAINER_REGISTRY)
 
     @classmethod
     def chainguard(cls) -> "Upstream":
         """Chainguard's registry (``cgr.dev``); needs a secret."""
-        return cls(UpstreamRegistry.CHAINGUARD, FIXED_URLS[UpstreamRegistry.CHAINGUARD])
+        return cls._fixed(UpstreamRegistry.CHAINGUARD)
 
     @classmethod
     def azure_container_registry(cls, registry_name: str) -> "Upstream":
