@@ -1,15 +1,18 @@
-"""Generate README's tables from the code: inputs (of ``Repository`` and of the registry
-owner's settings), outputs, grants, lifecycle rule fields, scanning coverage, accepted
-checkov findings, and the preview of prod's lifecycle policy.
+"""Generate the documentation's tables from the code: inputs (of ``Repository`` and of
+the registry owner's settings), outputs and lifecycle rule fields in
+``docs/reference.md``; the grants in ``docs/access.md``; the preview of prod's
+lifecycle policy in ``docs/lifecycle.md``; the example app's scanning coverage in
+``docs/environments.md``; the checkov findings in ``docs/development.md``.
 
-    python -m devtools.docs          # rewrite the tables in README.md
-    python -m devtools.docs --check  # exit 1 if README.md is out of date
+    python -m devtools.docs          # rewrite the generated blocks
+    python -m devtools.docs --check  # exit 1 if a generated block is out of date
 
-The tables live between ``<!-- BEGIN name -->`` / ``<!-- END name -->`` markers.
-A test runs the check, and another compares the specs with ``Repository``'s
-signature, so the README cannot drift from the code. The grant examples are
-run: each snippet is executed on a fresh repository, and the statements shown
-next to it are the ones its stack synthesizes.
+Each block lives between ``<!-- BEGIN name -->`` / ``<!-- END name -->`` markers
+in the file :data:`LOCATIONS` names. A test runs the check, and another compares
+the specs with the constructs' signatures, so the docs cannot drift from the
+code. The grant examples are run: each snippet is executed on a fresh
+repository, and the statements shown next to it are the ones its stack
+synthesizes.
 """
 
 from __future__ import annotations
@@ -29,11 +32,12 @@ if TYPE_CHECKING:
     from cdktf_aws_ecr.inputs import InputSpec
 
 README = REPO_ROOT / "README.md"
-#: The image list and the time of README's preview of prod's lifecycle policy.
+DOCS = REPO_ROOT / "docs"
+REFERENCE = DOCS / "reference.md"
+#: The image list and the time of the preview of prod's lifecycle policy (docs/lifecycle.md).
 PREVIEW_IMAGES = "docs/prod-images.json"
 PREVIEW_NOW = "2026-12-01T00:00:00Z"
 PREVIEW_REPOSITORY = "prod/accounts-service"
-
 
 def _specs_table(specs: "Tuple[InputSpec, ...]", quote_default: bool) -> str:
     rows = [
@@ -56,15 +60,19 @@ def _specs_table(specs: "Tuple[InputSpec, ...]", quote_default: bool) -> str:
     return "\n".join(rows)
 
 
-def inputs_table() -> str:
-    from cdktf_aws_ecr import INPUTS
+def _inputs_table(name: str) -> str:
+    from .reference import input_table
 
-    return _specs_table(INPUTS, quote_default=True)
+    return _specs_table(input_table(name), quote_default=True)
+
+
+def inputs_table() -> str:
+    return _inputs_table("INPUTS")
 
 
 def lifecycle_rule_table() -> str:
     """``LifecycleRule``'s fields, from their metadata (defaults are described, not literals)."""
-    from cdktf_aws_ecr.lifecycle import lifecycle_rule_fields
+    from cdktf_aws_ecr.lifecycle.rules import lifecycle_rule_fields
 
     return _specs_table(lifecycle_rule_fields(), quote_default=False)
 
@@ -73,7 +81,7 @@ def prod_lifecycle_preview() -> str:
     """The preview command's output for prod's synthesized policy on :data:`PREVIEW_IMAGES`."""
     from cdktf import Testing
 
-    from cdktf_aws_ecr.preview import STACK_FILE, main
+    from cdktf_aws_ecr.lifecycle.preview import STACK_FILE, main
     from stacks import ENVIRONMENTS, DeploySettings, build_app
 
     prod = tuple(environment for environment in ENVIRONMENTS if environment.name == "prod")
@@ -99,31 +107,23 @@ def prod_lifecycle_preview() -> str:
 
 
 def registry_inputs_table() -> str:
-    from cdktf_aws_ecr.registry import REGISTRY_INPUTS
-
-    return _specs_table(REGISTRY_INPUTS, quote_default=True)
+    return _inputs_table("REGISTRY_INPUTS")
 
 
 def replicate_inputs_table() -> str:
-    from cdktf_aws_ecr.registry import REPLICATE_INPUTS
-
-    return _specs_table(REPLICATE_INPUTS, quote_default=True)
+    return _inputs_table("REPLICATE_INPUTS")
 
 
 def pull_through_cache_inputs_table() -> str:
-    from cdktf_aws_ecr.registry_constructs import PULL_THROUGH_CACHE_INPUTS
-
-    return _specs_table(PULL_THROUGH_CACHE_INPUTS, quote_default=True)
+    return _inputs_table("PULL_THROUGH_CACHE_INPUTS")
 
 
 def creation_template_inputs_table() -> str:
-    from cdktf_aws_ecr.registry_constructs import REPOSITORY_CREATION_TEMPLATE_INPUTS
-
-    return _specs_table(REPOSITORY_CREATION_TEMPLATE_INPUTS, quote_default=True)
+    return _inputs_table("REPOSITORY_CREATION_TEMPLATE_INPUTS")
 
 
 def outputs_table() -> str:
-    from cdktf_aws_ecr import OUTPUTS
+    from .reference import OUTPUTS
 
     rows = ["| Attribute | Description |", "|---|---|"]
     rows += [f"| `{spec.name}` | {spec.description} |" for spec in OUTPUTS]
@@ -136,7 +136,7 @@ def scanning_coverage() -> str:
     from cdktf import Testing
 
     from cdktf_aws_ecr import Registry
-    from cdktf_aws_ecr.scan_filters import wildcard_matches
+    from cdktf_aws_ecr.registry.prefixes import wildcard_matches
     from stacks import DeploySettings, build_app
 
     stacks = build_app(
@@ -162,7 +162,7 @@ def scanning_coverage() -> str:
     return "\n".join(rows) + f"\n\nOver-covered repositories: {over}."
 
 
-#: (title, code) of each grant form README shows; ``repository`` (named
+#: (title, code) of each grant form docs/access.md shows; ``repository`` (named
 #: ``team/api``), its ``stack`` and the role ``ci_build`` of that stack exist.
 GRANT_EXAMPLES = (
     (
@@ -232,7 +232,7 @@ def grant_examples() -> str:
             "ci_build": IamRole(stack, "ci_build", assume_role_policy="{}"),
             "repository": ecr.Repository(stack, "api", name="team/api"),
         }
-        exec(code, names)  # noqa: S102 - README's own snippets, so they cannot drift
+        exec(code, names)  # noqa: S102 - the docs' own snippets, so they cannot drift
         synth = json.loads(Testing.synth(stack))
         (document,) = synth["data"]["aws_iam_policy_document"].values()
         rendered = render_policy_document(document)
@@ -281,6 +281,33 @@ SECTIONS: Dict[str, Callable[[], str]] = {
 }
 
 
+#: The file that holds each generated block.
+LOCATIONS: Dict[str, Path] = {
+    "inputs": REFERENCE,
+    "outputs": REFERENCE,
+    "lifecycle-rule-fields": REFERENCE,
+    "registry-inputs": REFERENCE,
+    "replicate-inputs": REFERENCE,
+    "pull-through-cache-inputs": REFERENCE,
+    "creation-template-inputs": REFERENCE,
+    "grants": DOCS / "access.md",
+    "prod-lifecycle-preview": DOCS / "lifecycle.md",
+    "scanning-coverage": DOCS / "environments.md",
+    "accepted-findings": DOCS / "development.md",
+    "default-findings": DOCS / "development.md",
+}
+assert set(LOCATIONS) == set(SECTIONS)
+
+
+def sections_of(path: Path) -> Dict[str, Callable[[], str]]:
+    """The generated blocks that ``path`` holds."""
+    return {name: SECTIONS[name] for name, where in LOCATIONS.items() if where == path}
+
+
+def generated_files() -> Tuple[Path, ...]:
+    return tuple(dict.fromkeys(LOCATIONS.values()))
+
+
 def render(text: str, sections: Optional[Dict[str, Callable[[], str]]] = None) -> str:
     """``text`` with every generated section replaced by its current content."""
     for name, produce in (sections or SECTIONS).items():
@@ -288,25 +315,30 @@ def render(text: str, sections: Optional[Dict[str, Callable[[], str]]] = None) -
             rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", flags=re.DOTALL
         )
         if not pattern.search(text):
-            raise ValueError(f"README.md has no <!-- BEGIN {name} --> ... <!-- END {name} --> block")
+            where = LOCATIONS[name].relative_to(REPO_ROOT) if name in LOCATIONS else "the text"
+            raise ValueError(f"{where} has no <!-- BEGIN {name} --> ... <!-- END {name} --> block")
         text = pattern.sub(lambda m: m.group(1) + produce() + "\n" + m.group(2), text)
     return text
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.docs")
-    parser.add_argument("--check", action="store_true", help="fail if README.md is out of date")
+    parser.add_argument("--check", action="store_true", help="fail if a generated block is out of date")
     args = parser.parse_args(argv)
-    current = README.read_text(encoding="utf-8")
-    wanted = render(current)
-    if args.check:
-        if current != wanted:
-            print("README.md tables are out of date: run `python -m devtools.docs`", file=sys.stderr)
-            return 1
-        return 0
-    if current != wanted:
-        README.write_text(wanted, encoding="utf-8")
-        print("README.md updated")
+    stale = []
+    for path in generated_files():
+        current = path.read_text(encoding="utf-8")
+        wanted = render(current, sections_of(path))
+        if current == wanted:
+            continue
+        stale.append(path.relative_to(REPO_ROOT))
+        if not args.check:
+            path.write_text(wanted, encoding="utf-8")
+            print(f"{path.relative_to(REPO_ROOT)} updated")
+    if args.check and stale:
+        names = ", ".join(str(p) for p in stale)
+        print(f"{names}: generated blocks out of date: run `python -m devtools.docs`", file=sys.stderr)
+        return 1
     return 0
 
 

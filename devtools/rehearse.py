@@ -661,8 +661,8 @@ def adopt_orphans(
     :data:`ADOPTABLE_TYPES` that the stack declares by a literal name, that is
     missing from the state and that exists at the endpoint, this runs
     ``terraform import``. Only for the rehearsal's disposable endpoint: in a
-    real account a same-named object may be someone else's (see the README's
-    recovery steps). Returns the imported addresses.
+    real account a same-named object may be someone else's (see the recovery
+    steps in docs/environments.md). Returns the imported addresses.
     """
     workdir = outdir / "stacks" / stack
     config = json.loads((workdir / "cdk.tf.json").read_text())

@@ -6,7 +6,7 @@ per stack. It exits non-zero when
 
 * the ``prod`` stack (or any stack without accepted findings) fails a check,
 * a dev/stage check fails that is not in :data:`ACCEPTED_FINDINGS`, or an
-  accepted finding no longer occurs (so the README table cannot go stale),
+  accepted finding no longer occurs (so the table in docs/development.md cannot go stale),
 * a check that must judge an ECR resource (:data:`REQUIRED_CHECKS`) did not
   judge it (a blind spot is not a pass),
 * checkov could not parse a stack.
@@ -114,8 +114,8 @@ class AcceptedFinding:
     reason: str
 
 
-#: The ONE list of accepted findings. The README table is rendered from it
-#: (:func:`accepted_findings_markdown`) and a test checks the README.
+#: The ONE list of accepted findings. The table in docs/development.md is rendered from
+#: it (:func:`accepted_findings_markdown`) and a test checks that file.
 #: ``prod`` must never appear here.
 ACCEPTED_FINDINGS: Tuple[AcceptedFinding, ...] = (
     AcceptedFinding(
@@ -555,7 +555,7 @@ def violations(
             ):
                 problems.append(
                     f"{name}: accepted finding {entry.check_id} on {entry.resource_type} no longer "
-                    "occurs; remove it from ACCEPTED_FINDINGS and the README"
+                    "occurs; remove it from ACCEPTED_FINDINGS and run `python -m devtools.docs`"
                 )
         for kind, check_ids in REQUIRED_CHECKS.items():
             for address in stack.required_addresses.get(kind, []):
@@ -570,7 +570,7 @@ def violations(
 
 
 # --------------------------------------------------------------------------------------
-# README text
+# Tables of docs/development.md
 
 
 def _markdown_table(rows: Iterable[AcceptedFinding], with_stack: bool, last_column: str) -> str:
@@ -590,12 +590,13 @@ def _markdown_table(rows: Iterable[AcceptedFinding], with_stack: bool, last_colu
 
 
 def accepted_findings_markdown() -> str:
-    """The README's table of accepted dev/stage findings, rendered from ACCEPTED_FINDINGS."""
+    """The table of accepted dev/stage findings (docs/development.md), from ACCEPTED_FINDINGS."""
     return _markdown_table(ACCEPTED_FINDINGS, True, "Why it is accepted")
 
 
 def default_findings_markdown() -> str:
-    """The README's table of what ``Repository(scope, id, name=...)`` alone fails, and why."""
+    """The table of what ``Repository(scope, id, name=...)`` alone fails, and why
+    (docs/development.md)."""
     return _markdown_table(DEFAULT_FINDINGS, False, "Why, and how to pass it")
 
 
@@ -647,7 +648,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.security_scan", description=__doc__.split("\n")[0])
     parser.add_argument("--synth-dir", type=Path, help="scan this cdktf output (e.g. cdktf.out) instead of synthesizing")
     parser.add_argument("--keep", type=Path, help="write the checkov input here and keep it")
-    parser.add_argument("--markdown", action="store_true", help="print the README tables and exit")
+    parser.add_argument("--markdown", action="store_true", help="print the tables of docs/development.md and exit")
     args = parser.parse_args(argv)
 
     if args.markdown:
@@ -674,7 +675,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for problem in problems:
             print(f"  - {problem}")
         return 1
-    print("\nOK: prod has no failed check; dev/stage fail only the accepted checks (README).")
+    print("\nOK: prod has no failed check; dev/stage fail only the accepted checks (docs/development.md).")
     return 0
 
 

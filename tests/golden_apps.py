@@ -28,6 +28,7 @@ from cdktf_cdktf_provider_aws.iam_user import IamUser
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 
+from devtools.reference import INPUTS, OUTPUTS
 from stacks import DeploySettings, build_app
 
 EXAMPLE_STACKS = ("dev", "stage", "prod")
@@ -169,7 +170,7 @@ def _repository(scope: TerraformStack, i: int, name: str, *, region: str, roles:
 
 
 def _token_repositories(stack: TerraformStack, roles: List[Any]) -> None:
-    """Every seed keyword given (checked against ecr.INPUTS), and token inputs of each kind."""
+    """Every seed keyword given (checked against INPUTS), and token inputs of each kind."""
     shared = TerraformLocal(stack, "shared_tags", {"CostCenter": "R&D, #42", "Owner": "platform"})
     variable = {n: TerraformVariable(stack, n, type=t) for n, t in (
         ("repository_name", "string"), ("disposable", "bool"), ("scan", "bool"), ("lifecycle", "bool"),
@@ -183,7 +184,7 @@ def _token_repositories(stack: TerraformStack, roles: List[Any]) -> None:
         protected_tags=["prod-*"], pull_principal_arns=[f"arn:aws:iam::{PARTNER}:role/reader", roles[0].arn],
         push_principal_arns=[ACCOUNT], tags={"Team": "platform", "Cost Center": "R&D, #42 ${x}"},
         prevent_destroy=True, provider=None, replicate_to=[WEST, DR])
-    assert set(every) == {spec.name for spec in ecr.INPUTS}, "a seed keyword is missing"
+    assert set(every) == {spec.name for spec in INPUTS}, "a seed keyword is missing"
     ecr.Repository(stack, "every_input", **every)
     ecr.Repository(
         stack, "token_name", name=variable["repository_name"].string_value,
@@ -259,7 +260,7 @@ def build_fleet(app: App) -> None:
                     keys=[None, eu_key.arn], provider=eu)
     _token_repositories(platform, roles)
     for repository in repositories[:2]:
-        for spec in ecr.OUTPUTS:
+        for spec in OUTPUTS:
             TerraformOutput(platform, f"{repository.node.id}_{spec.name}",
                             value=getattr(repository, spec.name), description=spec.description)
     policy = repositories[1].lifecycle_policy.policy_input  # its JSON, as the library wrote it

@@ -43,25 +43,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cdktf_aws_ecr import Repository, ValidationError
-from cdktf_aws_ecr.access import (
-    MAX_REPOSITORY_POLICY_LENGTH,
+from cdktf_aws_ecr.facts import MAX_REPOSITORY_POLICY_LENGTH
+from cdktf_aws_ecr.policy.grantees import (
+    Access,
+    IdentityType,
+    OrganizationPrincipal,
+    ServicePrincipal,
+    classify_grantee,
+)
+from cdktf_aws_ecr.policy.registry_login import REGISTRY_LOGIN_POLICY
+from cdktf_aws_ecr.policy.repository_policy import (
     POLICY_SIZE_GUARD_CONDITION,
     POLICY_SIZE_GUARD_MESSAGE,
-    REGISTRY_LOGIN_POLICY,
     SOURCE_GUARD_CONDITION,
     SOURCE_GUARD_MESSAGE,
     WILDCARD_GUARD_CONDITION,
     WILDCARD_GUARD_MESSAGE,
-    Access,
-    Condition,
-    Effect,
-    IdentityType,
-    OrganizationPrincipal,
-    PolicyStatement,
     RepositoryPolicyDocument,
-    ServicePrincipal,
-    classify_grantee,
 )
+from cdktf_aws_ecr.policy.statement import Condition, Effect, PolicyStatement
 from conftest import ACCOUNT, only, synth_json
 from devtools import terraform as tf
 
@@ -773,6 +773,87 @@ def test_a_deny_may_name_everyone_but_not_part_of_an_arn() -> None:
         ),
         "principals['AWS']",
         "wildcards in part",
+    )
+
+
+def test_string_like_on_literal_organization_ids_confines_as_string_equals(
+    stack: TerraformStack,
+) -> None:
+    # GIVEN StringLike on aws:PrincipalOrgID with literal organization IDs (the registry
+    # policy accepted it; the one rule for every policy now does, here too)
+    statement = PolicyStatement(
+        sid="OrgPull",
+        principals={"*": ["*"]},
+        actions=PULL,
+        conditions=[Condition("StringLike", "aws:PrincipalOrgID", [ORG, OTHER_ORG])],
+    )
+    document = RepositoryPolicyDocument()
+    document.add_statement(statement)
+    # THEN it is accepted, and renders as given, keeping outsiders out
+    [block] = document.render()
+    assert block["condition"] == [
+        {"test": "StringLike", "variable": "aws:PrincipalOrgID", "values": [ORG, OTHER_ORG]}
+    ]
+    assert not any(_allows_outsider(block, context) for context in OUTSIDERS)
+    # BUT a token value could resolve to a pattern ("o-*"), so it does not confine under
+    # StringLike, while StringEquals (exact) still takes one
+    org = TerraformVariable(stack, "org", type="string").string_value
+    refused(
+        lambda: PolicyStatement(
+            sid="OrgPull",
+            principals={"*": ["*"]},
+            actions=PULL,
+            conditions=[Condition("StringLike", "aws:PrincipalOrgID", [org])],
+        ),
+        "principals",
+        "does not confine it to an organization",
+    )
+    PolicyStatement(
+        sid="OrgPull",
+        principals={"*": ["*"]},
+        actions=PULL,
+        conditions=[Condition("StringEquals", "aws:PrincipalOrgID", [org])],
+    )
+
+
+def test_a_wildcard_beside_named_principals_is_refused_in_an_allow() -> None:
+    # GIVEN '*' and a named principal in one Allow statement, confined to an organization
+    # (accepted before the registry policy's rule became every policy's)
+    for principals in ({"AWS": ["*", ECS_ROLE]}, {"*": ["*"], "AWS": [ECS_ROLE]}):
+        # THEN it is refused: the organization condition would limit the named one too
+        refused(
+            lambda: PolicyStatement(
+                sid="Mixed", principals=principals, actions=PULL, conditions=[ORG_ID_CONDITION]
+            ),
+            "principals",
+            "mixes '*' with other principals",
+        )
+    # AND a Deny may still name both
+    PolicyStatement(
+        sid="DenyMixed", effect="Deny", principals={"AWS": ["*", ECS_ROLE]}, actions=PULL
+    )
+
+
+def test_a_repository_statement_names_principals_and_no_resources() -> None:
+    # GIVEN statements of other policies: an identity policy's (no principals) and a
+    # registry policy's (resources)
+    identity = PolicyStatement(sid="Login", actions=["ecr:GetAuthorizationToken"], resources=["*"])
+    registry = PolicyStatement(
+        sid="Replicate",
+        principals={"AWS": [f"arn:aws:iam::{OTHER_ACCOUNT}:root"]},
+        actions=["ecr:ReplicateImage"],
+        resources=[f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/*"],
+    )
+    # THEN a repository policy refuses both
+    refused(
+        lambda: RepositoryPolicyDocument().add_statement(identity),
+        "statement.principals",
+        "is not given",
+    )
+    refused(
+        lambda: RepositoryPolicyDocument().add_statement(registry),
+        "statement.resources",
+        "its resource is the repository",
     )
 
 
@@ -1545,9 +1626,10 @@ def test_no_single_organization_condition_lets_outsiders_in(
         # THEN each one that is accepted keeps every outsider out
         for block in document.render():
             assert not any(_allows_outsider(block, context) for context in OUTSIDERS), condition
-    # AND exactly the confining ones were accepted: StringEquals on organization IDs,
+    # AND exactly the confining ones were accepted: StringEquals or StringLike (one rule
+    # for every policy, since the registry policy's) on organization IDs,
     # ForAnyValue:StringEquals/StringLike on organization paths, keys in any case
-    assert accepted == 3 * 2 + 2 * 2 * 2
+    assert accepted == 2 * 3 * 2 + 2 * 2 * 2
 
 
 @settings(

@@ -6,11 +6,9 @@ from typing import Any
 
 import pytest
 
-from cdktf_aws_ecr.account_settings import (
+from cdktf_aws_ecr.enums import AccountSettingName, BasicScanTypeVersion, RegistryPolicyScope
+from cdktf_aws_ecr.registry.account_settings import (
     DEFAULT_BASIC_SCAN_TYPE_VERSION,
-    AccountSettingName,
-    BasicScanTypeVersion,
-    RegistryPolicyScope,
     account_setting,
 )
 from refusals import assert_refused

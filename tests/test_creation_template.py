@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from cdktf_aws_ecr.creation_template import AppliedFor, CreationTemplateSettings
+from cdktf_aws_ecr.registry.creation_template import AppliedFor, CreationTemplateSettings
 from cdktf_aws_ecr.enums import EncryptionType, ImageTagMutability
-from cdktf_aws_ecr.lifecycle import assemble_lifecycle_policy, seed_lifecycle_rules
-from cdktf_aws_ecr.policies import lifecycle_policy_json
+from cdktf_aws_ecr.lifecycle.rules import assemble_lifecycle_policy, seed_lifecycle_rules
+from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
 from refusals import assert_refused
 
 REGION = "us-east-1"

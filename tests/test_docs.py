@@ -1,19 +1,25 @@
-"""The README's tables and the construct's signature cannot drift apart, or from the seed."""
+"""The docs' tables and the constructs' signatures cannot drift apart, or from the seed;
+the README's examples run."""
 
 from __future__ import annotations
 
 import ast
 import inspect
 import json
+import os
 import re
+import subprocess
+import sys
 import typing
+from pathlib import Path
 from typing import Any, Dict, Tuple
 
 import pytest
 
-from cdktf_aws_ecr import INPUTS, OUTPUTS, LifecycleRule, Repository
-from cdktf_aws_ecr.lifecycle import lifecycle_rule_fields
-from devtools import docs, seed
+from cdktf_aws_ecr import LifecycleRule, Repository, ValidationError
+from cdktf_aws_ecr.lifecycle.rules import lifecycle_rule_fields
+from devtools import docs, reference, seed
+from devtools.reference import INPUTS, OUTPUTS
 
 PARAMETERS = {
     name: parameter
@@ -31,10 +37,39 @@ def _python_default(parameter: inspect.Parameter) -> Any:
     return default
 
 
-def test_readme_tables_are_generated_from_the_code() -> None:
-    readme = docs.README.read_text(encoding="utf-8")
-    assert docs.render(readme) == readme, "run `python -m devtools.docs`"
-    assert docs.inputs_table() in readme and docs.outputs_table() in readme
+@pytest.mark.parametrize("path", docs.generated_files(), ids=lambda p: p.name)
+def test_the_docs_tables_are_generated_from_the_code(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert docs.render(text, docs.sections_of(path)) == text, "run `python -m devtools.docs`"
+
+
+def test_the_reference_holds_the_input_and_output_tables() -> None:
+    text = docs.REFERENCE.read_text(encoding="utf-8")
+    assert docs.inputs_table() in text and docs.outputs_table() in text
+
+
+def test_every_generated_block_is_in_exactly_one_file() -> None:
+    every = [docs.README, *sorted(docs.DOCS.glob("*.md"))]
+    for name, where in docs.LOCATIONS.items():
+        holding = [p for p in every if f"<!-- BEGIN {name} -->" in p.read_text(encoding="utf-8")]
+        assert holding == [where], name
+
+
+def _anchors(path: Path) -> set:
+    """The anchors GitHub gives the headings of ``path``."""
+    headings = re.findall(r"(?m)^#+ (.+)$", re.sub(r"(?ms)^```.*?^```", "", path.read_text(encoding="utf-8")))
+    return {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-") for heading in headings}
+
+
+def test_the_docs_links_point_at_files_and_headings_that_exist() -> None:
+    for path in [docs.README, *sorted(docs.DOCS.glob("*.md"))]:
+        for target, anchor in re.findall(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)", path.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            linked = (path.parent / target) if target else path
+            assert linked.exists(), (path.name, target)
+            if anchor:
+                assert anchor in _anchors(linked), (path.name, target, anchor)
 
 
 def test_input_specs_match_the_signature_names_order_and_defaults() -> None:
@@ -58,8 +93,8 @@ def test_lifecycle_rule_table_lists_every_field_in_order_from_its_metadata() -> 
     assert [spec.name for spec in specs] == list(parameters)
     assert all(parameter.default is None for parameter in parameters.values())
     assert all(spec.type.endswith(" | None") and spec.allowed and spec.description for spec in specs)
-    # AND README and help() show the same text
-    assert docs.lifecycle_rule_table() in docs.README.read_text(encoding="utf-8")
+    # AND the reference and help() show the same text
+    assert docs.lifecycle_rule_table() in docs.REFERENCE.read_text(encoding="utf-8")
     for spec in specs:
         assert f"{spec.name} ({spec.type}, default {spec.default.replace('`', '')})" in LifecycleRule.__doc__
 
@@ -78,14 +113,13 @@ def test_lifecycle_rule_table_lists_every_field_in_order_from_its_metadata() -> 
 def test_registry_tables_are_generated_from_the_owners_signatures(
     table: str, specs: str, function: str, positional: Tuple[str, ...]
 ) -> None:
-    # GIVEN a table of the registry owner's inputs in README
+    # GIVEN a table of the registry owner's inputs in the reference
     import cdktf_aws_ecr
-    from cdktf_aws_ecr import registry, registry_constructs
 
-    declared = getattr(registry, specs, None) or getattr(registry_constructs, specs)
-    readme = docs.README.read_text(encoding="utf-8")
-    # THEN README holds it as generated
-    assert f"<!-- BEGIN {table} -->\n{docs.SECTIONS[table]()}\n<!-- END {table} -->" in readme
+    declared = getattr(reference, specs)
+    text = docs.REFERENCE.read_text(encoding="utf-8")
+    # THEN the reference holds it as generated
+    assert f"<!-- BEGIN {table} -->\n{docs.SECTIONS[table]()}\n<!-- END {table} -->" in text
     # AND it lists the method's parameters, in order, with the signature's defaults
     owner, name = function.split(".")
     parameters = {
@@ -151,3 +185,69 @@ def test_keyword_arguments_have_the_seed_variables_names_types_and_defaults() ->
     assert set(PARAMETERS) - set(variables) == {
         "lifecycle_rules", "protected_tags", "prevent_destroy", "provider", "replicate_to"
     }
+
+
+# --------------------------------------------------------------------------- README's examples
+
+
+def _readme_files() -> Dict[str, str]:
+    """The README's code blocks whose first line names a file (``# main.py``), by that name."""
+    readme = docs.README.read_text(encoding="utf-8")
+    return {m.group(1): m.group(2) for m in re.finditer(r"```\w+\n# (\S+)\n(.*?)```", readme, re.DOTALL)}
+
+
+def _python(arguments: list, cwd: Path) -> "subprocess.CompletedProcess[str]":
+    """``python <arguments>`` in ``cwd``, as a user's project runs it (outside this repository)."""
+    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    return subprocess.run([sys.executable, *arguments], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_the_readme_example_app_synthesizes_what_the_readme_says(tmp_path: Path) -> None:
+    # GIVEN the README's main.py in a project of its own
+    (tmp_path / "main.py").write_text(_readme_files()["main.py"], encoding="utf-8")
+    # WHEN it runs, as `cdktf synth` runs it
+    run = _python(["main.py"], tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "Warning" not in run.stderr, run.stderr
+    # THEN the stack holds the guarded repository, its policies, the registry's scanning
+    # configuration and each role's registry-login policy
+    resources = json.loads((tmp_path / "cdktf.out/stacks/prod/cdk.tf.json").read_text())["resource"]
+    repository = resources["aws_ecr_repository"]["payments--accounts-service"]
+    assert repository["image_tag_mutability"] == "IMMUTABLE"
+    assert repository["image_scanning_configuration"] == {"scan_on_push": True}
+    assert repository["encryption_configuration"][0]["encryption_type"] == "KMS"
+    assert repository["lifecycle"]["prevent_destroy"] is True
+    assert set(resources["aws_ecr_lifecycle_policy"]) == {"payments--accounts-service"}
+    assert set(resources["aws_ecr_repository_policy"]) == {"payments--accounts-service"}
+    assert len(resources["aws_ecr_registry_scanning_configuration"]) == 1
+    assert set(resources["aws_iam_role_policy"]) == {
+        "ci_build_registry_login", "ecs_task_execution_registry_login"
+    }
+
+
+@pytest.mark.slow
+def test_the_readme_pytest_example_passes_without_warnings(tmp_path: Path) -> None:
+    # GIVEN the README's pytest configuration and test module in a project of its own
+    files = _readme_files()
+    (tmp_path / "pyproject.toml").write_text(files["pyproject.toml"], encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_ecr.py").write_text(files["tests/test_ecr.py"], encoding="utf-8")
+    # WHEN pytest runs it
+    run = _python(["-m", "pytest", "-p", "no:cacheprovider", "-q"], tmp_path)
+    # THEN its tests pass, and the configuration leaves no warning
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 passed" in run.stdout and "warning" not in run.stdout.lower(), run.stdout
+    # AND without the configuration's filters pytest warns about cdktf's Testing class
+    unfiltered = _python(["-m", "pytest", "-p", "no:cacheprovider", "-q", "-o", "filterwarnings="], tmp_path)
+    assert unfiltered.returncode == 0, unfiltered.stdout + unfiltered.stderr
+    assert "PytestCollectionWarning: cannot collect test class 'Testing'" in unfiltered.stdout
+
+
+def test_the_readme_shows_the_message_of_a_real_validation_error(make_stack: Any) -> None:
+    # GIVEN the bad input of the README's example
+    with pytest.raises(ValidationError) as caught:
+        Repository(make_stack("prod"), "api", name="payments/api", image_tag_mutability="immutable")
+    # THEN the README shows the message it raises, word for word
+    assert f"```\n{caught.value}\n```" in docs.README.read_text(encoding="utf-8")

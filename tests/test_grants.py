@@ -46,7 +46,7 @@ from cdktf_aws_ecr import (
     ValidationError,
     grant_registry_login,
 )
-from cdktf_aws_ecr.access import (
+from cdktf_aws_ecr.policy.repository_policy import (
     POLICY_SIZE_GUARD_CONDITION,
     POLICY_SIZE_GUARD_MESSAGE,
     SOURCE_GUARD_CONDITION,
@@ -417,7 +417,7 @@ def test_resources_at_other_addresses_or_of_other_types_do_not_collide(stack: Te
 
 
 def test_a_move_from_the_login_policys_own_address_is_skipped(stack: TerraformStack) -> None:
-    # GIVEN README's role `ci_build`, whose login policy is aws_iam_role_policy.ci_build_registry_login
+    # GIVEN docs/access.md's role `ci_build`, whose login policy is aws_iam_role_policy.ci_build_registry_login
     ci_build = IamRole(stack, "ci_build", name="ci", assume_role_policy="{}")
     Repository(stack, "repo", name="svc").grant_push(ci_build)
     # WHEN code moves its own old policy into the library's, from that same address and another

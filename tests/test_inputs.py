@@ -24,9 +24,10 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from constructs import Construct
 
 import cdktf_aws_ecr
-from cdktf_aws_ecr import INPUTS, RegistryScanning, Repository, ValidationError
+from cdktf_aws_ecr import RegistryScanning, Repository, ValidationError
 from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
 from devtools import terraform as tf
+from devtools.reference import INPUTS
 
 OTHER_ACCOUNT = "210987654321"
 EU_KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -147,3 +147,55 @@ def test_require_lean_turns_a_fallback_into_an_error(monkeypatch: pytest.MonkeyP
     # The bindings are already imported in this process, so install() cannot start them lean.
     with pytest.raises(ImportError, match="did not start lean: .*imported before cdktf_aws_ecr"):
         _lean_import.install()
+
+
+def _fresh_python(code: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "lib"), str(tmp_path)])}
+    return subprocess.run(
+        [sys.executable, "-W", "always", "-c", code],
+        capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path,
+    )
+
+
+def test_importing_the_library_starts_neither_jsii_nor_the_bindings(tmp_path: Path) -> None:
+    result = _fresh_python(
+        "import sys, cdktf_aws_ecr\n"
+        "print(sorted(m for m in ('jsii', 'cdktf', 'constructs', 'cdktf_cdktf_provider_aws') "
+        "if m in sys.modules))",
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_bindings_imported_first_warn_naming_the_importer_and_the_cost(tmp_path: Path) -> None:
+    # GIVEN a stack module that imports the provider bindings before the library
+    (tmp_path / "early_stack.py").write_text(
+        "from cdktf_cdktf_provider_aws.provider import AwsProvider  # noqa: F401\n"
+    )
+    # WHEN the program then imports the library
+    result = _fresh_python(
+        "import early_stack\nimport cdktf_aws_ecr\n"
+        "print(cdktf_aws_ecr._lean_import.mode)",
+        tmp_path,
+    )
+    # THEN a warning names that module and what the stock import costs
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "preloaded"
+    assert "LeanImportFallbackWarning" in result.stderr
+    assert "cdktf_cdktf_provider_aws was imported before cdktf_aws_ecr" in result.stderr
+    assert "(first, probably, by 'early_stack')" in result.stderr
+    assert "~2,100 submodules" in result.stderr
+
+
+def test_bindings_imported_after_the_library_start_lean_without_a_warning(tmp_path: Path) -> None:
+    result = _fresh_python(
+        "import cdktf_aws_ecr\nfrom cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+        "import sys\n"
+        "print(cdktf_aws_ecr._lean_import.mode, "
+        "sum(1 for m in sys.modules if m.startswith('cdktf_cdktf_provider_aws.')) < 100)",
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "lean True"
+    assert "Warning" not in result.stderr

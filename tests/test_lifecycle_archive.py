@@ -27,7 +27,8 @@ from cdktf_aws_ecr import (
     ValidationError,
     preview_lifecycle,
 )
-from cdktf_aws_ecr.lifecycle import PROTECT_COUNT, Verdict, assemble_lifecycle_policy
+from cdktf_aws_ecr.lifecycle.rules import PROTECT_COUNT, assemble_lifecycle_policy
+from cdktf_aws_ecr.lifecycle.simulator import Verdict
 from conftest import only, plans, resources_of, stack_on_disk, synth_json
 from devtools import terraform as tf
 

@@ -19,12 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cdktf_aws_ecr.errors import ValidationError
-from cdktf_aws_ecr.lifecycle import (
+from cdktf_aws_ecr.lifecycle.rules import LifecycleRule, TagStatus, assemble_lifecycle_policy
+from cdktf_aws_ecr.lifecycle.simulator import (
     ImageVerdict,
-    LifecycleRule,
-    TagStatus,
     Verdict,
-    assemble_lifecycle_policy,
     preview_lifecycle,
     tag_pattern_matches,
 )

@@ -24,8 +24,9 @@ from cdktf import App, TerraformStack, TerraformVariable
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 from cdktf_aws_ecr import Repository
-from cdktf_aws_ecr.lifecycle import LifecycleRule, TagStatus, assemble_lifecycle_policy, lifecycle_policy_json
-from cdktf_aws_ecr.preview import find_lifecycle_policy, main, registry_images
+from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
+from cdktf_aws_ecr.lifecycle.preview import find_lifecycle_policy, main, registry_images
+from cdktf_aws_ecr.lifecycle.rules import LifecycleRule, TagStatus, assemble_lifecycle_policy
 from devtools.local_aws import LocalAws
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -533,3 +534,63 @@ def test_the_command_runs_as_a_module_against_the_local_endpoint(
     assert header.split() == ["IMAGE", "TAGS", "PUSHED", "(UTC)", "VERDICT", "RULE", "WHY"]
     assert result.stderr == f"--fail-on-expire: 1 image(s) would expire: {registry['v1.0']}\n"
 
+
+
+#: The jsii runtime and the packages built on it: none may load for the preview.
+JSII_PACKAGES = {"jsii", "cdktf", "constructs", "cdktf_cdktf_provider_aws"}
+
+
+def run_python(*args: str) -> Tuple[subprocess.CompletedProcess, float]:
+    """A fresh interpreter on this checkout's library, and how long it took."""
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": f"{REPO_ROOT / 'lib'}:{REPO_ROOT}"},
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
+    return result, time.monotonic() - started
+
+
+def test_help_starts_no_jsii() -> None:
+    # WHEN the command's help is asked for, with Python reporting every import
+    result, seconds = run_python("-X", "importtime", "-m", "cdktf_aws_ecr.preview", "--help")
+    # THEN it prints the usage, and neither jsii nor cdktf was imported
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: python -m cdktf_aws_ecr.preview ")
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    assert "cdktf_aws_ecr.lifecycle.preview" in imported
+    loaded = {name.split(".")[0] for name in imported} & JSII_PACKAGES
+    assert loaded == set(), f"--help took {seconds:.2f}s and imported {sorted(loaded)}"
+
+
+def test_the_preview_api_starts_no_jsii() -> None:
+    # GIVEN a policy that keeps one v* image, and two such images
+    policy = lifecycle_policy_json(
+        assemble_lifecycle_policy([LifecycleRule(tag_pattern_list=["v*"], max_image_count=1)])
+    )
+    images = [
+        {"digest": "sha256:new", "tags": ["v2"], "pushed_at": "2026-11-02T00:00:00Z"},
+        {"digest": "sha256:old", "tags": ["v1"], "pushed_at": "2026-11-01T00:00:00Z"},
+    ]
+    # WHEN a fresh interpreter imports the public name and previews the policy
+    script = (
+        "import json, sys\n"
+        "from cdktf_aws_ecr import check_lifecycle_policy, preview_lifecycle\n"
+        "policy, images, now = json.loads(sys.argv[1])\n"
+        "check_lifecycle_policy(policy)\n"
+        "preview = preview_lifecycle(policy, images, now)\n"
+        "print(json.dumps([dict(preview.expired), sorted({m.split('.')[0] for m in sys.modules})]))\n"
+    )
+    result, _ = run_python("-c", script, json.dumps([policy, images, NOW]))
+    # THEN the preview is right, and neither jsii nor cdktf was imported
+    assert result.returncode == 0, result.stderr
+    expired, modules = json.loads(result.stdout)
+    assert expired == {"sha256:old": 1}
+    assert set(modules) & JSII_PACKAGES == set()

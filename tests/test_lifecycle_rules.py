@@ -1,7 +1,7 @@
 """Typed lifecycle rules, the policy they assemble into, and the whole-policy check.
 
 Each refusal asserts the ValidationError's ``parameter`` and a fragment of its
-message. The AWS pages behind each rule are cited in ``cdktf_aws_ecr.lifecycle``
+message. The AWS pages behind each rule are cited in ``cdktf_aws_ecr.lifecycle.policy_check``
 next to the check.
 """
 
@@ -14,18 +14,18 @@ from typing import Any, Dict, List
 import pytest
 from cdktf import Fn, Token
 
-from cdktf_aws_ecr import policies
+from cdktf_aws_ecr import json_text
 from cdktf_aws_ecr.errors import ValidationError
-from cdktf_aws_ecr.lifecycle import (
-    MAX_LIFECYCLE_RULES,
+from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
+from cdktf_aws_ecr.facts import MAX_LIFECYCLE_RULES
+from cdktf_aws_ecr.lifecycle.policy_check import check_lifecycle_policy
+from cdktf_aws_ecr.lifecycle.rules import (
     PROTECT_COUNT,
     LifecycleRule,
     TagStatus,
     assemble_lifecycle_policy,
-    check_lifecycle_policy,
-    lifecycle_policy_json,
-    tag_pattern_matches,
 )
+from cdktf_aws_ecr.lifecycle.simulator import tag_pattern_matches
 
 # --------------------------------------------------------------------------- helpers
 
@@ -331,8 +331,8 @@ def test_the_issue_example_assembles_protect_rules_first_then_in_order_and_any_l
 def test_the_serialiser_is_the_one_the_seed_policy_uses() -> None:
     # GIVEN an assembled policy
     document = assemble_lifecycle_policy([LifecycleRule(tag_status="untagged", max_image_count=1)])
-    # THEN it is serialised by policies.lifecycle_policy_json itself: sorted keys, no spaces
-    assert lifecycle_policy_json is policies.lifecycle_policy_json
+    # THEN it is serialised by json_text.compact_json itself: sorted keys, no spaces
+    assert lifecycle_policy_json is json_text.compact_json
     assert lifecycle_policy_json(document) == (
         '{"rules":[{"action":{"type":"expire"},"rulePriority":1,"selection":'
         '{"countNumber":1,"countType":"imageCountMoreThan","tagStatus":"untagged"}}]}'
@@ -563,7 +563,7 @@ def test_the_length_of_a_mapping_is_measured_as_jsonencode_writes_it() -> None:
     # GIVEN a mapping exactly 30,720 characters long once serialised, and one character more
     base = rule(1)
     base["description"] = ""
-    padding = 30720 - len(policies.lifecycle_policy_json(policy(base)))
+    padding = 30720 - len(json_text.compact_json(policy(base)))
     base["description"] = "d" * padding
     check_lifecycle_policy(policy(base))
     base["description"] += "d"

@@ -6,12 +6,8 @@ from typing import Any
 
 import pytest
 
-from cdktf_aws_ecr.pull_through_cache import (
-    Authentication,
-    PullThroughCacheRule,
-    Upstream,
-    UpstreamRegistry,
-)
+from cdktf_aws_ecr.registry.upstreams import Authentication, Upstream, UpstreamRegistry
+from cdktf_aws_ecr.registry.pull_through_cache import PullThroughCacheRule
 from refusals import assert_refused
 
 REGION = "us-east-1"

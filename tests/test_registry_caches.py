@@ -27,9 +27,9 @@ from cdktf_aws_ecr import (
     TagStatus,
     Upstream,
 )
-from cdktf_aws_ecr.lifecycle import assemble_lifecycle_policy
-from cdktf_aws_ecr.policies import lifecycle_policy_json
-from cdktf_aws_ecr.registry_constructs import DEFAULT_TEMPLATE_LIFECYCLE_RULES
+from cdktf_aws_ecr.lifecycle.rules import assemble_lifecycle_policy
+from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
+from cdktf_aws_ecr.registry.creation_template import DEFAULT_TEMPLATE_LIFECYCLE_RULES
 from conftest import ACCOUNT, resources_of, synth_json
 from devtools import terraform as tf
 from test_registry_scanning import assert_refused, assert_synth_refused
@@ -324,7 +324,10 @@ def test_bad_templates_are_refused_when_declared(
 
 def test_a_templates_policy_has_a_repositorys_guards_and_partition_check(make_stack: MakeStack) -> None:
     # GIVEN a template granting pull to a role of the same stack (a token)
-    from cdktf_aws_ecr.access import POLICY_SIZE_GUARD_CONDITION, WILDCARD_GUARD_CONDITION
+    from cdktf_aws_ecr.policy.repository_policy import (
+        POLICY_SIZE_GUARD_CONDITION,
+        WILDCARD_GUARD_CONDITION,
+    )
     from cdktf_cdktf_provider_aws.iam_role import IamRole
 
     stack = make_stack(allowed_account_ids=[ACCOUNT])

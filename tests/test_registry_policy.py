@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from cdktf_aws_ecr.account_settings import RegistryPolicyScope
-from cdktf_aws_ecr.registry_policy import (
-    RegistryPolicyStatement,
+from cdktf_aws_ecr.enums import RegistryPolicyScope
+from cdktf_aws_ecr.policy.statement import Condition, PolicyStatement
+from cdktf_aws_ecr.registry.registry_policy import (
     organization_pull_through_cache_statement,
     registry_policy_json,
+    registry_policy_statement,
     replication_source_statement,
 )
 from refusals import assert_refused
@@ -18,7 +19,7 @@ SOURCE = "222222222222"
 ORG = "o-abcdefghij"
 
 
-def org_statement(*prefixes: str, region: str = "us-east-1") -> RegistryPolicyStatement:
+def org_statement(*prefixes: str, region: str = "us-east-1") -> PolicyStatement:
     return organization_pull_through_cache_statement(
         ORG, region=region, account_id=ACCOUNT, ecr_repository_prefixes=list(prefixes)
     )
@@ -43,7 +44,7 @@ def test_replication_statement_uses_the_destination_partition() -> None:
     assert statement.document()["Resource"] == [
         "arn:aws-cn:ecr:cn-north-1:111111111111:repository/*"
     ]
-    assert statement.principals == ("arn:aws-cn:iam::222222222222:root",)
+    assert statement.principals == {"AWS": ("arn:aws-cn:iam::222222222222:root",)}
 
 
 def test_organization_pull_through_cache_statement() -> None:
@@ -85,12 +86,14 @@ def test_statements_render_in_sid_order_whatever_the_input_order() -> None:
 
 
 def test_wildcard_principal_with_an_org_path_condition_is_allowed() -> None:
-    statement = RegistryPolicyStatement(
+    statement = registry_policy_statement(
         sid="OrgUnit",
         actions=["ecr:CreateRepository"],
         resources=["arn:aws:ecr:us-east-1:111111111111:repository/*"],
-        principals=["*"],
-        conditions=[("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", ["o-abcdefghij/r-ab12/*"])],
+        principals={"*": ["*"]},
+        conditions=[
+            Condition("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", ["o-abcdefghij/r-ab12/*"])
+        ],
     )
     assert statement.document()["Condition"] == {
         "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-abcdefghij/r-ab12/*"]}
@@ -108,49 +111,54 @@ def test_v1_scope_accepts_the_three_registry_actions() -> None:
 # --- refusals -----------------------------------------------------------------------
 
 
-def statement(**overrides: object) -> RegistryPolicyStatement:
+def statement(**overrides: object) -> PolicyStatement:
     arguments: dict = {
         "sid": "Custom",
         "actions": ["ecr:BatchGetImage"],
         "resources": ["arn:aws:ecr:us-east-1:111111111111:repository/*"],
-        "principals": [f"arn:aws:iam::{SOURCE}:root"],
+        "principals": {"AWS": [f"arn:aws:iam::{SOURCE}:root"]},
     }
     arguments.update(overrides)
-    return RegistryPolicyStatement(**arguments)
+    return registry_policy_statement(**arguments)
 
 
 def test_wildcard_principal_without_an_organization_condition_is_refused() -> None:
+    # The messages are the repository policy's: one statement model, one rule.
     assert_refused(
-        lambda: statement(principals=["*"]),
+        lambda: statement(principals={"*": ["*"]}),
         "principals",
-        "grants '*' without limiting it to an organization",
+        "names '*' in an Allow statement without an organization condition",
+        "the repositories it names would be public",
         "aws:PrincipalOrgID",
     )
     assert_refused(
         lambda: statement(
-            principals=["*"], conditions=[("StringEquals", "aws:SourceAccount", [SOURCE])]
+            principals={"*": ["*"]},
+            conditions=[Condition("StringEquals", "aws:SourceAccount", [SOURCE])],
         ),
         "principals",
-        "without limiting it to an organization",
+        "without an organization condition",
     )
     assert_refused(
         lambda: statement(
-            principals=["*"], conditions=[("StringNotEquals", "aws:PrincipalOrgID", [ORG])]
+            principals={"*": ["*"]},
+            conditions=[Condition("StringNotEquals", "aws:PrincipalOrgID", [ORG])],
         ),
         "principals",
-        "without limiting it to an organization",
+        "does not confine it to an organization",
     )
     assert_refused(
         lambda: statement(
-            principals=["*"], conditions=[("StringLike", "aws:PrincipalOrgID", ["o-*"])]
+            principals={"*": ["*"]},
+            conditions=[Condition("StringLike", "aws:PrincipalOrgID", ["o-*"])],
         ),
         "principals",
-        "without limiting it to an organization",
+        "does not confine it to an organization",
     )
     assert_refused(
         lambda: statement(
-            principals=["*", f"arn:aws:iam::{SOURCE}:root"],
-            conditions=[("StringEquals", "aws:PrincipalOrgID", [ORG])],
+            principals={"AWS": ["*", f"arn:aws:iam::{SOURCE}:root"]},
+            conditions=[Condition("StringEquals", "aws:PrincipalOrgID", [ORG])],
         ),
         "principals",
         "mixes '*' with other principals",
@@ -159,26 +167,98 @@ def test_wildcard_principal_without_an_organization_condition_is_refused() -> No
 
 def test_wildcards_inside_principals_and_actions_are_refused() -> None:
     assert_refused(
-        lambda: statement(principals=["arn:aws:iam::*:root"]),
-        "principals",
-        "wildcard principal",
+        lambda: statement(principals={"AWS": ["arn:aws:iam::*:root"]}),
+        "principals['AWS']",
+        "wildcards in part of a principal",
     )
-    assert_refused(lambda: statement(principals=[]), "principals", "at least one principal")
+    assert_refused(lambda: statement(principals={}), "principals", "is empty")
     assert_refused(lambda: statement(actions=["ecr:*"]), "actions", "holds 'ecr:*'")
     assert_refused(lambda: statement(actions=[]), "actions", "non-empty list")
     assert_refused(
         lambda: statement(resources=["arn:aws:s3:::bucket"]), "resources", "holds 'arn:aws:s3:::bucket'"
     )
-    assert_refused(lambda: statement(sid="Allow-Pull"), "sid", "letters and digits only")
+    assert_refused(lambda: statement(sid="Allow-Pull"), "sid", "ASCII letters and digits")
     assert_refused(
-        lambda: statement(conditions=[("StringEquals", "aws:PrincipalOrgID", ORG)]),
-        "conditions",
-        "holds ('StringEquals', 'aws:PrincipalOrgID', 'o-abcdefghij')",
+        lambda: statement(conditions=[Condition("StringEquals", "aws:PrincipalOrgID", ORG)]),
+        "condition.values",
+        "is a str, not a list",
     )
+    assert_refused(
+        lambda: statement(conditions=[("StringEquals", "aws:PrincipalOrgID", [ORG])]),
+        "conditions",
+        "a list of Condition",
+    )
+
+
+def test_organization_conditions_follow_the_repository_policy_rule() -> None:
+    # GIVEN organization conditions the registry policy accepted before it shared the
+    # repository policy's rule: a single-valued operator on the multivalued paths key, a
+    # set operator on the single-valued ID key, a lowercased operator, a path with a
+    # wildcard in its middle
+    for condition in (
+        Condition("StringEquals", "aws:PrincipalOrgPaths", [f"{ORG}/*"]),
+        Condition("ForAnyValue:StringEquals", "aws:PrincipalOrgID", [ORG]),
+        Condition("stringequals", "aws:PrincipalOrgID", [ORG]),
+        Condition("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", [f"{ORG}/*/*"]),
+    ):
+        # THEN each is refused now: none is looser than "confined to an organization",
+        # and only the exact shapes are accepted
+        assert_refused(
+            lambda: statement(principals={"*": ["*"]}, conditions=[condition]),
+            "principals",
+            "does not confine it to an organization",
+        )
+    # AND StringLike on a literal organization ID still confines
+    allowed = statement(
+        principals={"*": ["*"]}, conditions=[Condition("StringLike", "aws:PrincipalOrgID", [ORG])]
+    )
+    assert allowed.document()["Principal"] == "*"
+
+
+def test_a_token_organization_path_or_like_id_does_not_confine() -> None:
+    from cdktf import App, TerraformStack, TerraformVariable
+
+    stack = TerraformStack(App(), "s")
+    value = TerraformVariable(stack, "org", type="string").string_value
+    # GIVEN values only known at apply under pattern operators (accepted before)
+    for condition in (
+        Condition("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", [value]),
+        Condition("StringLike", "aws:PrincipalOrgID", [value]),
+    ):
+        # THEN refused: a token could resolve to a pattern matching every organization
+        assert_refused(
+            lambda: statement(principals={"*": ["*"]}, conditions=[condition]),
+            "principals",
+            "does not confine it to an organization",
+        )
+    # AND an exact StringEquals on a token organization ID still confines
+    organization_pull_through_cache_statement(
+        value, region="us-east-1", account_id=ACCOUNT, ecr_repository_prefixes=["docker-hub"]
+    )
+
+
+def test_the_registry_policy_renders_lists_where_a_repository_policy_renders_strings() -> None:
+    # GIVEN one statement with a single action, principal and resource
+    single = statement()
+    # THEN the registry policy writes lists, the provider's rendering single strings
+    assert json.loads(registry_policy_json([single]))["Statement"][0]["Action"] == [
+        "ecr:BatchGetImage"
+    ]
+    assert single.document(single_values_as_strings=True)["Action"] == "ecr:BatchGetImage"
+    assert single.document(single_values_as_strings=True)["Principal"] == {
+        "AWS": f"arn:aws:iam::{SOURCE}:root"
+    }
 
 
 def test_policy_rendering_refusals() -> None:
     assert_refused(lambda: registry_policy_json([]), "statements", "non-empty list")
+    assert_refused(
+        lambda: registry_policy_json(
+            [PolicyStatement(sid="NoResources", principals={"AWS": [SOURCE]}, actions=["ecr:X"])]
+        ),
+        "statements",
+        "PolicyStatement with resources",
+    )
     assert_refused(
         lambda: registry_policy_json([statement(), statement()]),
         "statements",

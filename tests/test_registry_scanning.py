@@ -645,7 +645,7 @@ def test_owner_location_defaults_to_the_provider(make_stack: MakeStack) -> None:
 def test_an_explicit_owner_with_the_default_id_after_repositories_takes_over(stack: TerraformStack) -> None:
     # GIVEN a repository, whose stack got an implicit owner with the default id
     Repository(stack, "api", name="prod/api", enhanced_scanning=True)
-    # WHEN the owner README shows is created afterwards, with that same default id
+    # WHEN the owner docs/registry.md shows is created afterwards, with that same default id
     owner = RegistryScanning(stack, account_id=ACCOUNT, region="us-east-1")
     # THEN it takes over: one owner, one configuration
     assert RegistryScanning.of(stack) is owner and owner.explicit

@@ -13,11 +13,10 @@ from typing import Any, Callable, Dict, List, Sequence
 import jsii
 from cdktf import IAnyProducer, IResolveContext, Lazy, TerraformStack
 
-from cdktf_aws_ecr.replication import (
-    DestinationRegistry,
+from cdktf_aws_ecr.registry.destinations import DestinationRegistry, ReplicationDestination
+from cdktf_aws_ecr.registry.replication_planner import (
     OverCoverage,
     PlannedRule,
-    ReplicationDestination,
     ReplicationRule,
     plan_replication,
 )

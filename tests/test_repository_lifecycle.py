@@ -26,7 +26,7 @@ from cdktf_aws_ecr import (
     check_lifecycle_policy,
     preview_lifecycle,
 )
-from cdktf_aws_ecr.preview import find_lifecycle_policy
+from cdktf_aws_ecr.lifecycle.preview import find_lifecycle_policy
 from conftest import only, plans, resources_of, stack_on_disk, synth_json
 from devtools import terraform as tf
 from test_repository import expected_lifecycle, terraform_console

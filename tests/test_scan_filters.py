@@ -19,14 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cdktf_aws_ecr import ScanFrequency, ValidationError
-from cdktf_aws_ecr.scan_filters import (
-    OverCoverage,
-    ScanNeed,
-    ScanningPlan,
-    check_filter,
-    plan_registry_scanning,
-    wildcard_matches,
-)
+from cdktf_aws_ecr.registry.scan_filters import OverCoverage, ScanNeed, ScanningPlan, check_filter
+from cdktf_aws_ecr.registry.scan_planner import plan_registry_scanning
+from cdktf_aws_ecr.registry.prefixes import wildcard_matches
 
 SOP = ScanFrequency.SCAN_ON_PUSH
 CONT = ScanFrequency.CONTINUOUS_SCAN

@@ -304,12 +304,12 @@ def test_the_policy_shim_renders_the_document_terraform_would() -> None:
     assert "$${aws_iam_role.r.arn}" in shim  # literal text, never interpolated
 
 
-def test_readme_shows_the_accepted_findings_rendered_from_the_code() -> None:
-    readme = (REPO_ROOT / "README.md").read_text()
+def test_the_development_guide_shows_the_accepted_findings_rendered_from_the_code() -> None:
+    guide = (REPO_ROOT / "docs" / "development.md").read_text()
     for table in (scan.accepted_findings_markdown(), scan.default_findings_markdown()):
-        assert table in readme, (
-            "README.md is out of date; paste the output of "
-            "`python -m devtools.security_scan --markdown`"
+        assert table in guide, (
+            "docs/development.md is out of date; run `python -m devtools.docs` (or paste the "
+            "output of `python -m devtools.security_scan --markdown`)"
         )
 
 
@@ -386,7 +386,7 @@ def test_a_wildcard_behind_a_token_is_refused_by_terraform_before_any_policy_exi
     """Tokens cannot be read at synth; Terraform checks what they resolve to."""
     from cdktf import TerraformVariable
 
-    from cdktf_aws_ecr.access import WILDCARD_GUARD_MESSAGE
+    from cdktf_aws_ecr.policy.repository_policy import WILDCARD_GUARD_MESSAGE
     from devtools import terraform as tf
 
     stack = TerraformStack(Testing.app(), "token")

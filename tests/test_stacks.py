@@ -13,7 +13,7 @@ import pytest
 from cdktf import App, Testing
 
 from cdktf_aws_ecr import PULL_ACTIONS, PUSH_ACTIONS, LifecycleRule, TagStatus, ValidationError, preview_lifecycle
-from cdktf_aws_ecr.lifecycle import tag_pattern_matches
+from cdktf_aws_ecr.lifecycle.simulator import tag_pattern_matches
 from stacks import ENVIRONMENTS, DeploySettings, build_app
 from stacks.environments import registry_groups
 
@@ -440,8 +440,8 @@ def test_the_example_policies_expire_images_beyond_their_keep_counts_and_never_a
             assert 1 <= preview.kept[digest] <= len(protected), digest
 
 
-def test_readme_shows_the_preview_of_prods_synthesized_policy(default_app) -> None:
-    # GIVEN prod's synthesized policy and README's image list
+def test_the_lifecycle_guide_shows_the_preview_of_prods_synthesized_policy(default_app) -> None:
+    # GIVEN prod's synthesized policy and the image list of docs/lifecycle.md
     from devtools import docs
 
     policy = resources_of(default_app["prod"], "aws_ecr_lifecycle_policy")["prod--accounts-service"]["policy"]
@@ -452,7 +452,7 @@ def test_readme_shows_the_preview_of_prods_synthesized_policy(default_app) -> No
     assert sorted(tags[digest][0] if tags[digest] else "<untagged>" for digest in preview.expired) == [
         "<untagged>", "v2.1.0", "v2.3.0",
     ]
-    # AND README shows this very preview, as the command prints it
-    readme = docs.README.read_text(encoding="utf-8")
-    assert docs.prod_lifecycle_preview() in readme
-    assert "3 of 35 images would expire" in readme
+    # AND docs/lifecycle.md shows this very preview, as the command prints it
+    guide = docs.LOCATIONS["prod-lifecycle-preview"].read_text(encoding="utf-8")
+    assert docs.prod_lifecycle_preview() in guide
+    assert "3 of 35 images would expire" in guide

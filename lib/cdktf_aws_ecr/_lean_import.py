@@ -1,42 +1,21 @@
-"""Start the AWS provider bindings with only the submodules a program uses.
-
-The ``cdktf_cdktf_provider_aws`` package ``__init__`` ends with one
-``from . import <submodule>`` line for each of its ~2,100 generated
-submodules. Executing all of them costs seconds and hundreds of megabytes
-before a single resource exists, although an ECR stack needs about a dozen.
-
-The jsii runtime (>= 1.1xx) already knows how to load submodules on demand:
-when the jsii kernel hands back an object of a type that Python has not
-registered yet, it imports the submodule named for that type in
-``jsii._reference_map._submodule_fqn_map``. Newer jsii-pacmak output emits
-that map itself; the 19.x provider bindings predate it. So this module runs
-the package ``__init__`` *without* its trailing eager imports, fills the map
-and adds a module ``__getattr__`` (PEP 562), which gives every import style
-the same classes it gets from the stock package:
-
-* ``from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket``
-* ``from cdktf_cdktf_provider_aws import s3_bucket``
-* ``import cdktf_cdktf_provider_aws as aws; aws.s3_bucket.S3Bucket``
-* ``from cdktf_cdktf_provider_aws import *`` (imports everything, as before)
-
-Safety: the lean start is used only when the package ``__init__`` has exactly
-the shape described above (a marker comment followed by nothing but
-``from . import`` lines) and the jsii runtime has the on-demand hooks. In any
-other case, or when ``CDKTF_AWS_ECR_STOCK_IMPORT=1`` is set, the package is
-imported the stock way. Either way the synthesized output is identical; the
-test suite checks that byte for byte.
-"""
+"""Start the AWS provider bindings with only the submodules a program uses: their stock
+``__init__`` imports all ~2,100 (seconds and hundreds of megabytes). An import hook runs it
+without those imports and lets jsii load each submodule on demand; an unknown layout, an old
+jsii or ``CDKTF_AWS_ECR_STOCK_IMPORT=1`` falls back to the stock import (same output)."""
 
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import os
 import re
 import sys
+import sysconfig
 import warnings
 from types import ModuleType
-from typing import Callable, List, Optional
+from typing import Any, Callable, List, Optional
 
 PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
 JSII_ASSEMBLY = "@cdktf/provider-aws"
@@ -48,6 +27,7 @@ _EAGER_IMPORTS_MARKER = (
     "# Loading modules to ensure their types are registered with the jsii runtime library"
 )
 _SUBMODULE_IMPORT = re.compile(r"from \. import ([a-z0-9_]+)")
+_PRELOADED = f"{PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
 
 #: How the provider package was started in this process: "lean", "stock"
 #: (fallback or opt-out) or "preloaded" (imported before this library).
@@ -67,8 +47,7 @@ def _jsii_submodule_name(python_name: str) -> str:
 
 
 def _split_package_init(source: str) -> Optional[tuple[str, List[str]]]:
-    """Return (code before the eager imports, submodule names), or None when the
-    ``__init__`` does not have the layout this module knows how to shorten."""
+    """(code before the eager imports, submodule names), or None for an unknown layout."""
     head, marker, tail = source.partition(_EAGER_IMPORTS_MARKER)
     if not marker:
         return None
@@ -101,30 +80,20 @@ def _make_getattr(package: str, submodules: frozenset[str]) -> Callable[[str], M
     return __getattr__
 
 
-def _load_lean() -> Optional[str]:
-    """Import the provider package without its eager submodule imports.
-
-    Returns None on success, or the reason the lean start cannot be used; in
-    that case the package is left unimported so that the stock import can run.
-    """
-    spec = importlib.util.find_spec(PROVIDER_PACKAGE)
-    if spec is None or spec.origin is None or spec.loader is None:
-        return f"{PROVIDER_PACKAGE} is not installed"
+def _exec_lean(module: ModuleType, origin: str) -> Optional[str]:
+    """Run the package ``__init__`` in ``module`` without its eager imports; return None, or
+    why the lean start cannot be used (``module`` is then untouched)."""
     if not _jsii_supports_on_demand_types():
         return "the installed jsii runtime cannot load submodule types on demand"
-    with open(spec.origin, encoding="utf-8") as handle:
+    with open(origin, encoding="utf-8") as handle:
         split = _split_package_init(handle.read())
     if split is None:
-        return f"{spec.origin} does not have the expected layout"
+        return f"{origin} does not have the expected layout"
     head, names = split
-
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[PROVIDER_PACKAGE] = module
     try:
-        exec(compile(head, spec.origin, "exec"), module.__dict__)
+        exec(compile(head, origin, "exec"), module.__dict__)
     except Exception as error:
-        for name in (PROVIDER_PACKAGE, f"{PROVIDER_PACKAGE}._private"):
-            sys.modules.pop(name, None)
+        sys.modules.pop(f"{PROVIDER_PACKAGE}._private", None)
         return f"running the shortened package __init__ failed: {error!r}"
     # ``publication.publish()`` in the package swaps in a public facade module.
     public = sys.modules[PROVIDER_PACKAGE]
@@ -143,33 +112,118 @@ def _load_lean() -> Optional[str]:
     return None
 
 
+class _LeanLoader(importlib.abc.Loader):
+    def __init__(self, stock: importlib.machinery.ModuleSpec) -> None:
+        self._stock = stock
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> Optional[ModuleType]:
+        return None
+
+    def exec_module(self, module: ModuleType) -> None:
+        global mode, fallback_reason
+        assert self._stock.origin is not None and self._stock.loader is not None
+        fallback_reason = _exec_lean(module, self._stock.origin)
+        if fallback_reason is None:
+            mode = "lean"
+            return
+        mode = "stock"
+        _check_lean_not_required()
+        warnings.warn(
+            f"cdktf_aws_ecr: importing {PROVIDER_PACKAGE} the stock (slow) way: {fallback_reason}",
+            LeanImportFallbackWarning,
+            stacklevel=2,
+        )
+        self._stock.loader.exec_module(module)
+
+
+class _LeanFinder(importlib.abc.MetaPathFinder):
+    def find_spec(
+        self, fullname: str, path: Any = None, target: Optional[ModuleType] = None
+    ) -> Optional[importlib.machinery.ModuleSpec]:
+        global mode, fallback_reason
+        if fullname != PROVIDER_PACKAGE:
+            return None
+        _remove_finder()
+        stock = importlib.util.find_spec(fullname)
+        if stock is None or stock.origin is None or stock.loader is None:
+            return stock
+        if _flag(STOCK_IMPORT_ENV):
+            mode, fallback_reason = "stock", f"{STOCK_IMPORT_ENV} is set"
+            _check_lean_not_required()
+            return stock
+        spec = importlib.machinery.ModuleSpec(
+            fullname, _LeanLoader(stock), origin=stock.origin, is_package=True
+        )
+        spec.submodule_search_locations = stock.submodule_search_locations
+        spec.has_location = stock.has_location
+        spec.cached = stock.cached
+        return spec
+
+
+def _remove_finder() -> None:
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _LeanFinder)]
+
+
+def _check_lean_not_required() -> None:
+    if _flag(REQUIRE_LEAN_ENV):
+        raise ImportError(
+            f"{REQUIRE_LEAN_ENV} is set, but {PROVIDER_PACKAGE} did not start lean: {fallback_reason}"
+        )
+
+
+def _first_importer() -> Optional[str]:
+    """The first module of the program itself (not installed) that holds something of the
+    provider package."""
+    paths = sysconfig.get_paths()
+    installed = tuple({paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")})
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not file or file.startswith(installed) or name.startswith(PROVIDER_PACKAGE):
+            continue
+        for value in list(vars(module).values()):
+            origin = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", "")
+            if isinstance(origin, str) and origin.startswith(PROVIDER_PACKAGE):
+                return name
+    return None
+
+
 def _flag(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0")
 
 
-def install() -> str:
-    """Start the provider bindings lean if possible; return the mode used."""
+def install_on_import() -> None:
+    """Start the provider bindings lean when the program first imports them, or warn, naming
+    the importer, when they were imported already."""
     global mode, fallback_reason
-    if mode is not None:
-        return mode
-    if PROVIDER_PACKAGE in sys.modules:
-        mode, fallback_reason = "preloaded", f"{PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
-    elif _flag(STOCK_IMPORT_ENV):
-        mode, fallback_reason = "stock", f"{STOCK_IMPORT_ENV} is set"
-    else:
-        fallback_reason = _load_lean()
-        mode = "lean" if fallback_reason is None else "stock"
-    if mode != "lean" and _flag(REQUIRE_LEAN_ENV):
-        raise ImportError(
-            f"{REQUIRE_LEAN_ENV} is set, but {PROVIDER_PACKAGE} did not start lean: {fallback_reason}"
-        )
-    if mode == "stock":
-        if not _flag(STOCK_IMPORT_ENV):
-            warnings.warn(
-                f"cdktf_aws_ecr: importing {PROVIDER_PACKAGE} the stock (slow) way: "
-                f"{fallback_reason}",
-                LeanImportFallbackWarning,
-                stacklevel=3,
-            )
+    if mode is not None or any(isinstance(f, _LeanFinder) for f in sys.meta_path):
+        return
+    if PROVIDER_PACKAGE not in sys.modules:
+        sys.meta_path.insert(0, _LeanFinder())
+        return
+    mode, fallback_reason = "preloaded", _PRELOADED
+    _check_lean_not_required()
+    importer = _first_importer()
+    warnings.warn(
+        f"cdktf_aws_ecr: {_PRELOADED}"
+        + (f" (first, probably, by {importer!r})" if importer else "")
+        + ", so it loaded all of its ~2,100 submodules: every synth, deploy and test run of "
+        "this program pays seconds and hundreds of megabytes for it. Import cdktf_aws_ecr "
+        "before any provider module.",
+        LeanImportFallbackWarning,
+        stacklevel=3,
+    )
+
+
+def install() -> str:
+    """Start the provider bindings now, lean if possible; return the mode used."""
+    global mode, fallback_reason
+    if mode is None and PROVIDER_PACKAGE in sys.modules:
+        mode, fallback_reason = "preloaded", _PRELOADED
+    if mode is None:
+        if not any(isinstance(f, _LeanFinder) for f in sys.meta_path):
+            sys.meta_path.insert(0, _LeanFinder())
         importlib.import_module(PROVIDER_PACKAGE)
+    if mode != "lean":
+        _check_lean_not_required()
+    assert mode is not None
     return mode

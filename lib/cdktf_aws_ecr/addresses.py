@@ -1,37 +1,12 @@
 """Terraform addresses that follow what a resource *is*, not where its construct sits.
 
-cdktf derives a resource's address from its construct path, so renaming a
-construct id, or moving a :class:`~cdktf_aws_ecr.Repository` into a nested
-construct, changes the address, and Terraform destroys the resource at the
-old address and creates one at the new. For a repository that means losing
-its images (or, with ``force_delete = false``, its policies and then a failed
-apply). So this library pins each resource's logical id to the registry thing
-it manages:
-
-* a repository and its lifecycle policy, repository policy and policy
-  document are named after the repository name: ``payments/api`` becomes
-  ``aws_ecr_repository.payments--api``;
-* a registry's settings are named after the setting: ``registry_scanning``,
-  ``registry_replication``, ``registry_policy``, ``account_setting_<name>``,
-  and, per prefix, ``pull_through_cache_<prefix>`` and
-  ``creation_template_<prefix>`` (the prefix written like a repository name;
-  ``ROOT`` stays ``ROOT``, which no lowercase prefix can spell);
-* resources on an aliased provider get ``___<alias>`` appended, since the same
-  name may exist in each region a stack deploys to.
-
-A repository name uses lowercase letters, digits and single ``. _ - /``
-separators, so writing ``/`` as ``--`` and ``.`` as ``__`` (and a leading digit
-after ``_``) gives a valid Terraform identifier that no other name maps to.
-A name that is a token is only known at apply; such a repository keeps cdktf's
-path-derived address, and a refactor then plans a replacement, which the
-default ``prevent_destroy`` refuses.
-
-Stacks deployed by release 0.1.0 hold the path-derived addresses. Each pinned
-resource therefore also declares a ``moved`` block from its path-derived
-address, so the first plan after upgrading moves state and destroys nothing.
-Upgrade (and apply) before refactoring the construct tree: the ``moved``
-block is derived from the construct path of the code that upgrades.
-"""
+cdktf derives an address from the construct path, so a refactor of the tree would destroy
+a repository (and its images) and create another. Each resource's logical id is pinned to
+what it manages instead: a repository's resources to its name (``payments/api`` becomes
+``payments--api``, a name no other maps to), a registry setting to the setting
+(``registry_scanning``, ``pull_through_cache_<prefix>``...), with ``___<alias>`` on an
+aliased provider. A resource release 0.1.0 created at its path-derived address also gets a
+``moved`` block from there. A repository named by a token keeps the path-derived address."""
 
 from __future__ import annotations
 
@@ -39,11 +14,9 @@ import hashlib
 import re
 from typing import Any, Dict, List, Optional, Sequence
 
-from cdktf import TerraformElement, TerraformStack
+from ._framework import TerraformElement, TerraformStack
 
-#: The address of a registry's scanning configuration (one per stack and provider).
 REGISTRY_SCANNING_ID = "registry_scanning"
-#: The addresses of a registry's other single settings.
 REGISTRY_REPLICATION_ID = "registry_replication"
 REGISTRY_POLICY_ID = "registry_policy"
 #: ``data.aws_caller_identity``: the registry's account, when no provider pins it.
@@ -93,19 +66,13 @@ def pin_address(
     in_release_0_1_0: bool = True,
     path: Optional[Sequence[str]] = None,
 ) -> str:
-    """Give ``element`` the logical id ``logical_id``; return the id it ends up with.
+    """Give ``element`` the logical id ``logical_id`` (None: keep the path-derived one); return
+    the id it ends up with. A managed resource ``in_release_0_1_0`` also moves from its
+    path-derived address.
 
-    A managed resource that release 0.1.0 could have created
-    (``in_release_0_1_0``) also moves from its path-derived address, so deployed
-    state follows it; the registry settings added since need no such move.
-    With ``logical_id`` None (a token name) the path-derived id stays.
-
-    ``path``, the construct ids from below the stack down to ``element``, lets
-    the hot path (every :class:`~cdktf_aws_ecr.Repository`) derive the old
-    address in Python and declare its move once per stack at synth, instead of
-    three jsii round trips per resource. Without it, or on a stack whose class
-    allocates logical ids its own way, cdktf is asked.
-    """
+    ``path`` (the construct ids below the stack) lets the hot path derive the old address in
+    Python and declare the moves once per stack, instead of three jsii round trips per
+    resource; without it, or for a stack that allocates ids its own way, cdktf is asked."""
     fast = path is not None and _allocates_ids_as_cdktf(stack)
     legacy = (
         path_logical_id(path)
@@ -141,14 +108,8 @@ def _declare_move(stack: TerraformStack, source: str, target: str) -> None:
 
 
 class _StackMoves(TerraformElement):
-    """The ``moved`` blocks a stack's repositories declare, as one Terraform element.
-
-    cdktf merges the top-level lists of every element's JSON, so these join the
-    moves that resources (and ``add_override``) declare, and they are in every
-    output of the stack, whichever synth entry point asks. One element per stack
-    costs one jsii round trip in all, where a ``move_from_id`` per resource costs
-    one each.
-    """
+    """The ``moved`` blocks a stack's repositories declare, as one Terraform element (one jsii
+    round trip in all); cdktf merges them with the moves resources declare."""
 
     def __init__(self, stack: TerraformStack) -> None:
         super().__init__(stack, _MOVES_ID)
@@ -193,10 +154,7 @@ def node_id(construct_id: str) -> str:
 
 
 def path_logical_id(path: Sequence[str]) -> str:
-    """The logical id cdktf derives from the construct ids ``path`` (below the stack).
-
-    ``tests/test_addresses.py`` holds it to cdktf's own ``get_logical_id``.
-    """
+    """The logical id cdktf derives from the construct ids ``path`` (below the stack)."""
     components = [node_id(component) for component in path]
     components = [component for component in components if component != _HIDDEN_ID]
     if not components:
@@ -222,7 +180,7 @@ def forget(stack: TerraformStack, address: str) -> None:
     """Declare that ``stack``'s state forgets ``address`` without destroying it
     (Terraform's ``removed`` block with ``destroy = false``; no-op when the state
     does not hold it). The stack then needs Terraform >= 1.7, which it declares."""
-    from ._lazy import lazy_any
+    from ._state import lazy_any
     from .providers import require_provider_versions
 
     removed: Optional[List[Dict[str, Any]]] = getattr(stack, _REMOVED, None)

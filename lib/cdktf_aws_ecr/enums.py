@@ -24,3 +24,30 @@ class ScanFrequency(str, enum.Enum):
 
     SCAN_ON_PUSH = "SCAN_ON_PUSH"
     CONTINUOUS_SCAN = "CONTINUOUS_SCAN"
+
+
+class AccountSettingName(str, enum.Enum):
+    """The account settings provider 5.100 manages."""
+
+    BASIC_SCAN_TYPE_VERSION = "BASIC_SCAN_TYPE_VERSION"
+    REGISTRY_POLICY_SCOPE = "REGISTRY_POLICY_SCOPE"
+
+
+class BasicScanTypeVersion(str, enum.Enum):
+    """Which engine runs *basic* scanning: ``AWS_NATIVE`` (the default of new registries), or
+    ``CLAIR``, whose support AWS ended on 1 October 2025 (2 February 2026 in China), here only
+    to read or replace an old setting.
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-basic.html"""
+
+    AWS_NATIVE = "AWS_NATIVE"
+    CLAIR = "CLAIR"
+
+
+class RegistryPolicyScope(str, enum.Enum):
+    """Which actions the registry policy governs: ``V2`` (new registries) any ECR action, on
+    every request; ``V1`` only ``ecr:ReplicateImage``, ``ecr:BatchImportUpstreamImage`` and
+    ``ecr:CreateRepository``.
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html"""
+
+    V1 = "V1"
+    V2 = "V2"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 _MAX_SHOWN_VALUE = 160
 
@@ -15,17 +16,14 @@ def _shown(value: Any) -> str:
 
 
 class ValidationError(ValueError):
-    """Bad input, reported at synth time, before anything is added to the tree.
-
-    The message names the construct, the parameter, the rejected value and what
-    is allowed, for example::
+    """Bad input, reported before anything is added to the tree, naming the construct, the
+    parameter, the rejected value and what is allowed, for example::
 
         Repository 'prod/api': image_tag_mutability='immutable' is not allowed;
         allowed: 'MUTABLE' or 'IMMUTABLE' (exact, case-sensitive)
 
     The same facts are attributes, for programs: ``parameter``, ``value``,
-    ``allowed``, ``problem`` and ``where``.
-    """
+    ``allowed``, ``problem`` and ``where``."""
 
     def __init__(
         self,
@@ -51,3 +49,12 @@ class ValidationError(ValueError):
         return ValidationError(
             self.parameter, self.value, self.allowed, problem=self.problem, where=where
         )
+
+
+@contextmanager
+def located(where: str) -> Iterator[None]:
+    """Within the block, a :class:`ValidationError` that names no construct gets ``where``."""
+    try:
+        yield
+    except ValidationError as error:
+        raise error.located(where) from None

@@ -1,20 +1,7 @@
-"""One definition per input: its name, type, default, allowed values and description.
-
-A construct's keyword arguments are declared once, as the keys of a
-``TypedDict`` whose values are ``Annotated[<type>, Input(...)]``. Everything
-else is derived from that declaration:
-
-* the signature that ``help()``, ``inspect.signature`` and IDEs show
-  (:func:`expand_keyword_arguments`), with each argument's default;
-* the per-argument documentation in the docstring: description, allowed
-  values and default;
-* the format check of each value (:func:`checked_inputs`);
-* README's input table (``devtools/docs.py``, through :func:`input_specs`).
-
-Static type checkers read the ``TypedDict`` itself through
-``**inputs: Unpack[...]``, so a misspelt or mistyped keyword is caught there
-too.
-"""
+"""One definition per input: a construct's keyword arguments are the keys of a ``TypedDict``
+whose values are ``Annotated[<type>, Input(...)]``, from which the signature and docs
+(:func:`expand_keyword_arguments`), the checks (:func:`checked_inputs`) and the tables of docs/reference.md
+(:func:`input_specs`) are derived; type checkers read the ``TypedDict`` through ``Unpack``."""
 
 from __future__ import annotations
 
@@ -25,7 +12,7 @@ import inspect
 import typing
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Callable, Dict, Mapping, Tuple
+from typing import AbstractSet, Any, Callable, Dict, Mapping, Tuple
 
 
 class _Required:
@@ -39,12 +26,8 @@ REQUIRED: Any = _Required()
 
 @dataclass(frozen=True)
 class Input:
-    """How one keyword argument is documented and checked.
-
-    ``check(parameter, value)`` returns the normalised value or raises
-    :class:`~cdktf_aws_ecr.ValidationError`; it sees this value alone. Checks
-    that need other inputs or the stack's provider run in the construct.
-    """
+    """How one keyword argument is documented and checked: ``check(parameter, value)`` returns
+    the normalised value or raises :class:`~cdktf_aws_ecr.ValidationError`."""
 
     description: str
     allowed: str
@@ -54,7 +37,7 @@ class Input:
 
 @dataclass(frozen=True)
 class InputSpec:
-    """One keyword argument as documented in README's input table."""
+    """One keyword argument as documented in the input tables of docs/reference.md."""
 
     name: str
     type: str
@@ -65,11 +48,8 @@ class InputSpec:
 
 @functools.lru_cache(maxsize=None)
 def _declared(props: type) -> Dict[str, Tuple[Any, Input]]:
-    """``{name: (type, Input)}`` of a props ``TypedDict``, in declaration order.
-
-    Cached: a props class is fixed once defined, and resolving its hints costs
-    about a millisecond, paid by every construct otherwise. Callers only read it.
-    """
+    """``{name: (type, Input)}`` of a props ``TypedDict``, in declaration order (cached:
+    resolving the hints costs every construct a millisecond; callers only read it)."""
     declared: Dict[str, Tuple[Any, Input]] = {}
     for name, hint in typing.get_type_hints(props, include_extras=True).items():
         while typing.get_origin(hint) in (typing.Required, typing.NotRequired):
@@ -118,12 +98,16 @@ def input_specs(props: type) -> Tuple[InputSpec, ...]:
     )
 
 
-def checked_inputs(props: type, given: Mapping[str, Any], callable_name: str) -> Dict[str, Any]:
-    """Every declared input of ``props``, checked, with defaults filled in.
-
-    Unknown and missing keywords raise ``TypeError``, as Python does for a
-    function written out by hand; a bad value raises ``ValidationError``.
-    """
+def checked_inputs(
+    props: type,
+    given: Mapping[str, Any],
+    callable_name: str,
+    *,
+    checked_elsewhere: AbstractSet[str] = frozenset(),
+) -> Dict[str, Any]:
+    """Every declared input of ``props``, checked, with defaults filled in; unknown and
+    missing keywords raise ``TypeError``, as Python does. Inputs in ``checked_elsewhere`` are
+    returned as given: the settings object they go to checks them, once."""
     declared = _declared(props)
     for name in given:
         if name not in declared:
@@ -134,7 +118,11 @@ def checked_inputs(props: type, given: Mapping[str, Any], callable_name: str) ->
     if missing:
         raise TypeError(f"{callable_name}() missing required keyword argument {missing[0]!r}")
     return {
-        name: spec.check(name, given.get(name, spec.default))
+        name: (
+            given.get(name, spec.default)
+            if name in checked_elsewhere
+            else spec.check(name, given.get(name, spec.default))
+        )
         for name, (_, spec) in declared.items()
     }
 
@@ -161,10 +149,8 @@ C = typing.TypeVar("C", bound=type)
 
 
 def expand_keyword_arguments(props: type) -> Callable[[F], F]:
-    """Give ``__init__(self, ..., **inputs: Unpack[props])`` (or a method) the
-    signature and docs of its inputs, so ``help()`` and ``inspect.signature`` show
-    each one. Inputs the function already names (``prefix`` in
-    ``add_pull_through_cache(self, prefix, upstream, **inputs)``) keep their place."""
+    """Give ``f(self, ..., **inputs: Unpack[props])`` the signature and docs of its inputs, for
+    ``help()`` and ``inspect.signature``; inputs it already names keep their place."""
 
     def decorate(function: F) -> F:
         signature = inspect.signature(function)

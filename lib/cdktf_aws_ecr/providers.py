@@ -1,22 +1,13 @@
-"""The AWS provider a construct deploys through, and what the checks read from it.
-
-A construct takes ``provider=`` (an ``AwsProvider``, usually aliased for a
-second region) or uses its stack's default provider: the one without an
-alias, wherever in the stack it was created and whenever, so the facts are
-read at synth, once the tree is complete.
-"""
+"""The AWS provider a construct deploys through (``provider=``, or the stack's provider without
+an alias, which may come later: facts are read at synth), and what the checks read from it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, FrozenSet, Optional
+from typing import Any, FrozenSet, Optional
 
-from cdktf import TerraformStack
-
+from ._framework import AwsProvider, TerraformStack
 from .errors import ValidationError
-
-if TYPE_CHECKING:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 #: The provider line these bindings (cdktf-cdktf-provider-aws 19.x) were generated for.
 AWS_PROVIDER_SOURCE = "hashicorp/aws"
@@ -26,15 +17,10 @@ _CONSTRAINTS_WRITTEN = "_cdktf_aws_ecr_constraints_written"
 
 
 def require_provider_versions(stack: TerraformStack) -> None:
-    """Declare ``hashicorp/aws ~> 5.0`` and Terraform ``>= 1.5.0`` for ``stack``.
-
-    Every stack holding a construct of this library gets these. Call it for a
-    stack that uses the provider bindings without one, for example a stack
-    holding only an ECS task definition that uses a repository's URL: the
-    bindings would otherwise pin the exact provider version they were
-    generated from (5.99.1), which offline mirrors and most lock files lack.
-    A stack can still narrow these with its own ``add_override`` afterwards.
-    """
+    """Declare ``hashicorp/aws ~> 5.0`` and Terraform ``>= 1.5.0`` for ``stack``, as every
+    stack with a construct of this library does. Call it for a stack that only uses the
+    bindings: they would pin the exact version they were generated from (5.99.1), which
+    offline mirrors and most lock files lack."""
     if getattr(stack, _CONSTRAINTS_WRITTEN, False):
         return
     stack.add_override(
@@ -46,7 +32,7 @@ def require_provider_versions(stack: TerraformStack) -> None:
 
 
 def _plain_string(value: object) -> Optional[str]:
-    from .validation import is_token
+    from .tokens import is_token
 
     if isinstance(value, str) and value and not is_token(value):
         return value
@@ -66,7 +52,7 @@ class ProviderFacts:
 UNKNOWN = ProviderFacts()
 
 
-def facts_of(provider: Optional["AwsProvider"]) -> ProviderFacts:
+def facts_of(provider: Optional[AwsProvider]) -> ProviderFacts:
     """The region, pinned account and default tag keys of ``provider``."""
     if provider is None:
         return UNKNOWN
@@ -86,10 +72,8 @@ def facts_of(provider: Optional["AwsProvider"]) -> ProviderFacts:
     )
 
 
-def default_provider(stack: TerraformStack) -> Optional["AwsProvider"]:
+def default_provider(stack: TerraformStack) -> Optional[AwsProvider]:
     """The stack's ``AwsProvider`` without an alias, wherever in the stack it is."""
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     for provider in stack.all_providers():
         if isinstance(provider, AwsProvider) and provider.alias is None:
             return provider
@@ -99,18 +83,17 @@ def default_provider(stack: TerraformStack) -> Optional["AwsProvider"]:
 _ALIAS = "_cdktf_aws_ecr_alias"
 
 
-def alias_of(provider: "AwsProvider") -> Optional[str]:
-    """The provider's alias (read once: it is set when the provider is created)."""
+def alias_of(provider: Optional[AwsProvider]) -> Optional[str]:
+    """The provider's alias, None for none (read once: it is set when the provider is created)."""
+    if provider is None:
+        return None
     if not hasattr(provider, _ALIAS):
         setattr(provider, _ALIAS, provider.alias)
-    alias: Optional[str] = getattr(provider, _ALIAS)
-    return alias
+    return getattr(provider, _ALIAS)
 
 
-def check_provider(parameter: str, value: Any) -> Optional["AwsProvider"]:
+def check_provider(parameter: str, value: Any) -> Optional[AwsProvider]:
     """None (the stack's default provider) or an ``AwsProvider``."""
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     if value is None or isinstance(value, AwsProvider):
         return value
     raise ValidationError(

@@ -1,53 +1,28 @@
-"""Retiring a repository from the code without destroying it.
-
-Deleting a :class:`~cdktf_aws_ecr.Repository` from the code is the one
-deliberate way to retire it. Terraform then plans to destroy it and its
-policies: ``prevent_destroy`` no longer applies, because the resource block
-that carried it is gone. It deletes the lifecycle and repository policies
-first; the repository follows if ``force_delete`` was true (images included)
-or it is empty, and otherwise the apply fails with the repository left
-without its policies.
-
-To keep the repository (its images, lifecycle and repository policy) in AWS
-and only stop managing it, replace the ``Repository`` with a
-:class:`RemovedRepository` of the same name: it writes Terraform's ``removed``
-blocks (Terraform >= 1.7), so the next apply forgets the resources instead of
-destroying them. Once applied, it can be deleted from the code too. The
-registry's scanning rules stop naming the repository, like any other
-repository the code does not manage.
-"""
+"""Retiring a repository from the code without destroying it. Deleting a ``Repository`` makes
+Terraform destroy its policies and then, if it can, the repository (``prevent_destroy`` went
+with its resource block); :class:`RemovedRepository` writes ``removed`` blocks instead."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
-from constructs import Construct
-
-from ._app_state import path_of, state_of
-from ._synth_checks import add_synth_check
+from ._framework import AwsProvider, Construct
+from ._state import add_synth_check, path_of, state_of
 from .addresses import forget, repository_address_id
-from .errors import ValidationError
+from .checks import check_name
+from .errors import ValidationError, located
 from .providers import alias_of, check_provider
-from .registry import check_same_stack, registry_key
-from .validation import check_name, is_token
-
-if TYPE_CHECKING:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
+from .registry.membership import check_same_stack
+from .registry.owner import owner_for
+from .tokens import is_token
 
 RETAINED_RESOURCE_TYPES = ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy")
 
 
 class RemovedRepository(Construct):
-    """Stop managing the repository ``name`` while keeping it, its images and policies.
-
-    :param name: The name of a repository a :class:`~cdktf_aws_ecr.Repository`
-        of this stack managed, with the same provider, and that this stack no
-        longer declares (checked at synth).
-    :param provider: The ``AwsProvider`` that repository used. Default: the
-        stack's default provider.
-
-    The stack then needs Terraform >= 1.7, which it declares.
-    """
+    """Stop managing the repository ``name`` while keeping it, its images and policies: it
+    replaces the stack's ``Repository`` of that name and ``provider`` (the next apply forgets
+    the resources; then it can go too). The stack then declares Terraform >= 1.7."""
 
     def __init__(
         self,
@@ -55,11 +30,11 @@ class RemovedRepository(Construct):
         id: str,
         *,
         name: str,
-        provider: Optional["AwsProvider"] = None,
+        provider: Optional[AwsProvider] = None,
     ) -> None:
         state = state_of(scope)
         where = f"RemovedRepository '{path_of(scope, state)}/{id}'"
-        try:
+        with located(where):
             check_name("name", name)
             if is_token(name):
                 raise ValidationError(
@@ -68,13 +43,11 @@ class RemovedRepository(Construct):
                 )
             check_provider("provider", provider)
             check_same_stack("provider", provider, state)
-        except ValidationError as error:
-            raise error.located(where) from None
         super().__init__(scope, id)
         self.repository_name = name
         self._where = where
-        self._key = registry_key(state, provider)
-        address_id = repository_address_id(name, alias_of(provider) if provider is not None else None)
+        self._provider = provider
+        address_id = repository_address_id(name, alias_of(provider))
         for resource_type in RETAINED_RESOURCE_TYPES:
             forget(state.stack, f"{resource_type}.{address_id}")
         self._state = state
@@ -82,8 +55,8 @@ class RemovedRepository(Construct):
 
     def _check_not_declared(self) -> None:
         """Terraform refuses a ``removed`` block for a resource the code still declares."""
-        owner = self._state.book.owner_by_key.get(self._key)
-        declared = owner.request_named(self.repository_name) if owner is not None else None
+        owner = owner_for(self._state, self._provider)
+        declared = owner._request_named(self.repository_name) if owner is not None else None
         if declared is not None and declared.stack_path == self._state.path:
             raise ValidationError(
                 "name",

@@ -1,166 +1,66 @@
 """Input checks, each returning the normalised value or raising :class:`ValidationError`.
-
-Format checks see one value and run when a construct is built. Checks that
-depend on the registry's region or the provider's default tags
-(:func:`check_kms_key_region`, :func:`check_principal_partitions`,
-:func:`check_tag_total`) run at synth, once the whole tree, providers
-included, exists.
-
-Values that are unresolved cdktf tokens (``KmsKey(...).arn``, a
-``TerraformVariable``, ``Fn.merge(...)``) are only known at apply; format
-checks skip them, and the construct moves the checks that matter into
-Terraform conditions. A value is asked whether it is a token only after it
-failed a check, which keeps valid input free of round trips to the jsii
-process.
-"""
+Unresolved tokens pass a format check; constructs move what matters into Terraform."""
 
 from __future__ import annotations
 
 import enum
-import math
 import re
-from typing import (
-    AbstractSet,
-    Any,
-    Iterable,
-    List,
-    Mapping,
-    Optional,
-    Sequence,
-    Tuple,
-    Type,
-    TypeVar,
-    Union,
-)
+from typing import AbstractSet, Any, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from .errors import ValidationError
+from .facts import (
+    ACCOUNT_ID_PATTERN,
+    IAM_NAME_CHARACTERS,
+    JSII_RESERVED_KEY,
+    KMS_ALIAS_PATTERN,
+    KMS_KEY_ARN_PATTERN,
+    MAX_COUNT,
+    MAX_IAM_NAME_LENGTH,
+    MAX_IAM_PATH_LENGTH,
+    MAX_TAG_KEY_LENGTH,
+    MAX_TAG_VALUE_LENGTH,
+    MAX_TAGS,
+    PARTITION_PATTERN,
+    PRINCIPAL_PATTERN,
+    REGION_PATTERN,
+    REPOSITORY_NAME_LENGTH,
+    REPOSITORY_NAME_PATTERN,
+    RESERVED_TAG_PREFIX,
+    ROLE_ARN_PATTERN,
+    TAG_PREFIX_PATTERN,
+    partition_of,
+)
+from .tokens import (
+    forged_token,
+    forged_token_problem,
+    is_literal,
+    is_map_token,
+    is_token,
+    literal_text,
+)
 
 Number = Union[int, float]
 E = TypeVar("E", bound=enum.Enum)
-
-# The seed module's repository name pattern: lowercase path segments joined by '/'.
-REPOSITORY_NAME_PATTERN = r"[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
-REPOSITORY_NAME_LENGTH = (2, 256)
-# ECR stores countNumber as a 32-bit integer.
-MAX_COUNT = 2**31 - 1
-# Tag limits of ECR: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Tag.html
-# gives keys 1-128 and values 0-256 characters and, unlike services such as ECS, no
-# character pattern; the 50-tag limit and the reserved "aws:" key prefix are AWS-wide
-# (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
-MAX_TAGS = 50
-MAX_TAG_KEY_LENGTH = 128
-MAX_TAG_VALUE_LENGTH = 256
-RESERVED_TAG_PREFIX = "aws:"
-# A Docker tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}; a prefix is any non-empty start of one.
-TAG_PREFIX_PATTERN = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
-PARTITION_PATTERN = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?|-eusc)?"
-KMS_KEY_ARN_PATTERN = (
-    rf"arn:{PARTITION_PATTERN}:kms:[a-z]{{2}}(?:-[a-z]+)+-\d:\d{{12}}:"
-    r"key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
-)
-# IAM names: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
-MAX_IAM_NAME_LENGTH = 64
-_IAM_NAME_CHARACTERS = r"\w+=,.@-"
-_IAM_NAME = rf"[{_IAM_NAME_CHARACTERS}]{{1,{MAX_IAM_NAME_LENGTH}}}"
-PRINCIPAL_PATTERN = (
-    r"\d{12}"
-    rf"|arn:{PARTITION_PATTERN}:iam::\d{{12}}:(?:root|(?:role|user)/(?:[{_IAM_NAME_CHARACTERS}]+/)*{_IAM_NAME})"
-    rf"|arn:{PARTITION_PATTERN}:sts::\d{{12}}:(?:assumed-role/{_IAM_NAME}/[{_IAM_NAME_CHARACTERS}]{{2,64}}"
-    rf"|federated-user/[{_IAM_NAME_CHARACTERS}]{{2,32}})"
-)
-
 _REPOSITORY_NAME = re.compile(REPOSITORY_NAME_PATTERN, re.ASCII)
 TAG_PREFIX_RE = re.compile(TAG_PREFIX_PATTERN, re.ASCII)
 _KMS_KEY_ARN = re.compile(KMS_KEY_ARN_PATTERN, re.ASCII)
-_KMS_ALIAS = re.compile(rf"(?:arn:{PARTITION_PATTERN}:kms:[^:]*:\d{{12}}:)?alias/.*", re.ASCII)
+_KMS_ALIAS = re.compile(KMS_ALIAS_PATTERN, re.ASCII)
 PRINCIPAL_RE = re.compile(PRINCIPAL_PATTERN, re.ASCII)
 _PARTITION_RE = re.compile(PARTITION_PATTERN, re.ASCII)
 _ARN_FIELDS = re.compile(r"arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)", re.DOTALL)
-_IAM_NAME_CHARACTER = re.compile(rf"[{_IAM_NAME_CHARACTERS}]", re.ASCII)
+_IAM_NAME_CHARACTER = re.compile(rf"[{IAM_NAME_CHARACTERS}]", re.ASCII)
+_REGION = re.compile(REGION_PATTERN, re.ASCII)
+_ACCOUNT_ID = re.compile(ACCOUNT_ID_PATTERN, re.ASCII)
+_ROLE_ARN = re.compile(ROLE_ARN_PATTERN, re.ASCII)
+REGION_ALLOWED = "an AWS region code such as 'eu-west-1' (lowercase), or a token"
+ACCOUNT_ALLOWED = "a 12-digit AWS account ID, or a token"
+
 
 PRINCIPALS_ALLOWED = (
     "IAM principal ARNs (arn:<partition>:iam::<account>:root|role/...|user/..., "
     "arn:<partition>:sts::<account>:assumed-role/...|federated-user/...) or 12-digit "
     "account IDs; no '*' or other wildcards"
 )
-
-
-# Every cdktf token encodes as text holding this marker ("${TfToken[TOKEN.1]}", or
-# "#{...}" in lists and "&{...}" as map keys), except numbers and objects.
-_TOKEN_MARKER = "TfToken["
-
-
-def _may_hold_token(value: Any) -> bool:
-    """False when ``value`` certainly holds no token: a check without a jsii round trip."""
-    if isinstance(value, str):
-        return _TOKEN_MARKER in value
-    if isinstance(value, float):
-        return True  # a number token is a float only jsii can recognise
-    if isinstance(value, (list, tuple)):
-        return any(_may_hold_token(item) for item in value)
-    if isinstance(value, Mapping):
-        return any(_may_hold_token(k) or _may_hold_token(v) for k, v in value.items())
-    # Object tokens (IResolvable) live in the jsii kernel; other Python objects never are tokens.
-    return hasattr(value, "__jsii_ref__")
-
-
-def is_token(value: Any) -> bool:
-    """True for an unresolved cdktf token (string, number, list, map or object) of this app.
-
-    Text, numbers or maps that only look like tokens (``${TfToken[TOKEN.n]}``
-    with no such token) are not: cdktf would fail on them at synth with a bare
-    RuntimeError. NaN and infinities are never tokens (jsii cannot pass them).
-    """
-    from cdktf import Token, Tokenization
-
-    if isinstance(value, float) and not math.isfinite(value):
-        return False
-    if not _may_hold_token(value):
-        return False
-    if not Token.is_unresolved(value):
-        return False
-    try:
-        if isinstance(value, str):
-            Tokenization.reverse_string(value)
-        elif isinstance(value, list):
-            Tokenization.reverse_list(value)
-        elif isinstance(value, float):
-            Tokenization.reverse_number(value)
-        elif isinstance(value, Mapping):
-            Tokenization.reverse_map(value)
-    except RuntimeError:  # jsii: "Unrecognized Token Key" / "unknown number Token"
-        return False
-    return True
-
-
-def forged_token(texts: Iterable[Any]) -> Optional[str]:
-    """The first of ``texts`` that looks like a cdktf token but is none of this app's, or None.
-
-    cdktf would fail on such text at synth with a bare RuntimeError ("Unrecognized
-    Token Key"), so checks refuse it with :data:`FORGED_TOKEN_PROBLEM` instead.
-    An element of a list token (``"#{TfToken[...]}"``) counts as this app's.
-    """
-    for text in texts:
-        if not isinstance(text, str) or not _may_hold_token(text) or is_token(text):
-            continue
-        if text.startswith("#{") and is_token([text]):
-            continue
-        return text
-    return None
-
-
-def forged_token_problem(text: str) -> str:
-    """The ``problem`` of a :class:`ValidationError` for :func:`forged_token`'s finding."""
-    return f"holds {text!r}, which looks like a cdktf token but is none of this app's"
-
-
-def is_map_token(value: Any) -> bool:
-    """True for a whole map that is a token (``TerraformLocal(...).as_string_map``),
-    as opposed to a plain mapping whose keys or values are tokens."""
-    if not isinstance(value, Mapping) or len(value) != 1:
-        return False
-    (key,) = value
-    return isinstance(key, str) and key.startswith("&{") and is_token(dict(value))
 
 
 def type_name(value: Any) -> str:
@@ -299,27 +199,7 @@ def check_tag_prefixes(parameter: str, value: Any) -> Sequence[str]:
     return items
 
 
-# Region name prefix -> AWS partition; every other region is in "aws".
-_REGION_PARTITIONS = (
-    ("cn-", "aws-cn"),
-    ("us-gov-", "aws-us-gov"),
-    ("us-isob-", "aws-iso-b"),
-    ("us-iso-", "aws-iso"),
-    ("eu-isoe-", "aws-iso-e"),
-    ("us-isof-", "aws-iso-f"),
-    ("eusc-", "aws-eusc"),
-)
-#: IAM limits a role or user path ("/" ... "/") to 512 characters.
-MAX_IAM_PATH_LENGTH = 512
 _PRINCIPAL_RESOURCE_TYPES = ("root", "role/", "user/", "assumed-role/", "federated-user/")
-
-
-def partition_of(region: str) -> str:
-    """The AWS partition of a region, e.g. ``cn-north-1`` -> ``aws-cn``."""
-    for prefix, partition in _REGION_PARTITIONS:
-        if region.startswith(prefix):
-            return partition
-    return "aws"
 
 
 def _iam_name_problem(kind: str, name: str) -> Optional[str]:
@@ -458,9 +338,6 @@ def check_kms_key_region(parameter: str, key: Optional[str], region: str) -> Non
         )
 
 
-# AWS allows this tag key, but the jsii kernel refuses it as a map key (it
-# would reach JavaScript's prototype), so it could never get to Terraform.
-JSII_RESERVED_KEY = "__proto__"
 TAGS_ALLOWED = (
     f"a mapping of at most {MAX_TAGS} tags counting the provider's default_tags, or a map "
     f"token; keys 1-{MAX_TAG_KEY_LENGTH} and values 0-{MAX_TAG_VALUE_LENGTH} characters "
@@ -484,7 +361,7 @@ def _text_problem(text: str, low: int, high: int) -> Optional[str]:
 
 def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
     """Tags of one resource, on their own; :func:`check_tag_total` adds the provider's."""
-    from cdktf import Token
+    from ._framework import Token
 
     if is_map_token(value):
         return value
@@ -530,40 +407,6 @@ def check_tags(parameter: str, value: Any) -> Mapping[str, str]:
     return {literal_text(key): literal_text(text) for key, text in value.items()}
 
 
-def literal_text(text: str) -> str:
-    """``text`` as Terraform JSON must spell it to mean exactly ``text``.
-
-    Terraform reads ``${`` and ``%{`` in a JSON string as the start of an
-    expression or directive (an IAM policy variable such as
-    ``${aws:username}`` too); doubling the first character makes it literal.
-    Tokens in the text are left as they are: their ``${`` is meant.
-    """
-    if _TOKEN_MARKER not in text:
-        return _escape_template(text)
-    # re.split with a group keeps the tokens, at the odd positions.
-    parts = _STRING_TOKEN.split(text)
-    return "".join(part if i % 2 else _escape_template(part) for i, part in enumerate(parts))
-
-
-def literal_in_expression(text: str) -> str:
-    """``text`` as a string literal of an expression cdktf builds (``Fn.jsonencode``,
-    ``Fn.concat``) must spell it to mean exactly ``text``.
-
-    cdktf escapes ``${`` in such literals itself, but not ``%{``, which
-    Terraform still reads as a template directive there.
-    """
-    return text.replace("%{", "%%{")
-
-
-# A string token as cdktf encodes it ("${TfToken[TOKEN.1]}"); list and map tokens
-# ("#{...}", "&{...}") are never part of a longer text.
-_STRING_TOKEN = re.compile(r"(\$\{TfToken\[[^\]]*\]\})")
-
-
-def _escape_template(text: str) -> str:
-    return text.replace("${", "$${").replace("%{", "%%{")
-
-
 def check_tag_total(
     parameter: str, tags: Mapping[str, str], default_tag_keys: AbstractSet[str]
 ) -> None:
@@ -578,3 +421,69 @@ def check_tag_total(
             TAGS_ALLOWED,
             problem=f"has {len(tags)} tags, {merged} together with the provider's default_tags",
         )
+
+
+def _type_problem(value: Any) -> str:
+    return f"is {type_name(value)}, not a str"
+
+
+def check_region(parameter: str, value: Any) -> str:
+    if type(value) is not str:
+        raise ValidationError(parameter, value, REGION_ALLOWED, problem=_type_problem(value))
+    if _REGION.fullmatch(value) or is_token(value):
+        return value
+    raise ValidationError(parameter, value, REGION_ALLOWED, problem="is not an AWS region code")
+
+
+def check_account_id(parameter: str, value: Any) -> str:
+    if type(value) is not str:
+        raise ValidationError(parameter, value, ACCOUNT_ALLOWED, problem=_type_problem(value))
+    if _ACCOUNT_ID.fullmatch(value) or is_token(value):
+        return value
+    raise ValidationError(
+        parameter, value, ACCOUNT_ALLOWED, problem="is not a 12-digit account ID"
+    )
+
+
+def check_role_arn(
+    parameter: str,
+    value: Any,
+    *,
+    region: Optional[str] = None,
+    account_id: Optional[str] = None,
+    purpose: str,
+) -> str:
+    """An IAM role ARN in ``account_id``'s account and ``region``'s partition (when known).
+
+    ``purpose`` completes "the role ECR assumes to ...", for the message."""
+    allowed = (
+        f"the ARN of the IAM role ECR assumes to {purpose} "
+        "(arn:<partition>:iam::<account>:role/<name>)"
+        + (f" in the registry's account {account_id}" if is_literal(account_id) else "")
+        + ", or a token"
+    )
+    if type(value) is not str:
+        raise ValidationError(parameter, value, allowed, problem=_type_problem(value))
+    match = _ROLE_ARN.fullmatch(value)
+    if match is None:
+        if is_token(value):
+            return value
+        raise ValidationError(parameter, value, allowed, problem="is not an IAM role ARN")
+    partition, role_account = match.group(1), match.group(2)
+    if is_literal(region) and partition != partition_of(region):
+        raise ValidationError(
+            parameter,
+            value,
+            allowed,
+            problem=f"is in partition {partition}, and the registry's region {region} is in "
+            f"partition {partition_of(region)}",
+        )
+    if is_literal(account_id) and role_account != account_id:
+        raise ValidationError(
+            parameter,
+            value,
+            allowed,
+            problem=f"is in account {role_account}; ECR only assumes a role of the "
+            "registry's own account",
+        )
+    return value

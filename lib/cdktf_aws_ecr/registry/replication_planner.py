@@ -1,31 +1,6 @@
-"""Private image replication: one ``aws_ecr_replication_configuration`` per registry.
-
-A registry (one account in one region) has exactly one replication
-configuration, so every request for replication must be merged into it:
-
-* **per repository**: a repository name and the destinations it wants
-  (``Repository(..., replicate_to=[ReplicationDestination(...)])``);
-* **registry level**: :class:`ReplicationRule`, a list of name prefixes (or
-  none, meaning every repository) and its destinations.
-
-:func:`plan_replication` merges them into a :class:`ReplicationPlan` within
-AWS's limits: at most 10 rules, at most 25 unique destinations across all
-rules, at most 100 ``PREFIX_MATCH`` filters per rule. Repositories asking for
-identical destination sets share a rule. A ``PREFIX_MATCH`` filter matches
-every repository whose name *starts with* it, so a filter ``api`` also
-replicates ``api-gateway``; when a rule would need more than 100 filters,
-names are merged into common prefixes, which widens what they match. Every
-repository of the app that is matched without having asked for those
-destinations is reported in :attr:`ReplicationPlan.over_coverage`;
-repositories the app does not manage can be matched too and are not known.
-
-Replication copies only images pushed after the configuration exists, one hop,
-and never deletes. Replicas get default repository settings unless a
-``REPLICATION`` creation template applies in the destination registry.
-Cross-account destinations must allow the source in their registry policy:
-:meth:`ReplicationPlan.destination_policy_statements`.
-https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
-"""
+"""The replication planner: registry-level prefix rules and per-repository requests merged
+into one configuration within AWS's limits, with what the merged filters copy beyond what
+was asked. https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html"""
 
 from __future__ import annotations
 
@@ -35,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import (
     AbstractSet,
+    Annotated,
     Any,
     Callable,
     Dict,
@@ -42,74 +18,37 @@ from typing import (
     Iterable,
     List,
     Mapping,
-    NamedTuple,
     Optional,
     Sequence,
     Set,
     Tuple,
+    TypedDict,
 )
 
-from .errors import ValidationError
-from .identifiers import check_account_id, check_region, is_literal
-from .registry_policy import RegistryPolicyStatement, replication_source_statement
-from .validation import type_name, is_token, partition_of
+from ..checks import check_account_id, check_region, type_name
+from ..errors import ValidationError
+from ..facts import (
+    MAX_REPLICATION_DESTINATIONS,
+    MAX_REPLICATION_FILTERS,
+    MAX_REPLICATION_RULES,
+    REPLICATION_FILTER_LENGTH,
+    REPLICATION_FILTER_PATTERN,
+    REPLICATION_FILTER_TYPE,
+    partition_of,
+)
+from ..inputs import Input, checked_inputs
+from ..policy.statement import PolicyStatement
+from ..tokens import is_literal, is_token
+from .destinations import DestinationRegistry, ReplicationDestination
+from .prefixes import PAST_NAMES, NameIndex, common_prefix_length, prefix_free
+from .registry_policy import replication_source_statement
 
-# https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html#replication-considerations
-# and https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
-# ("Filters per rule in a replication configuration: 100"); provider 5.100's
-# schema has the same maxima (rule 10, destination 25, repository_filter 100).
-MAX_RULES = 10
-MAX_UNIQUE_DESTINATIONS = 25
-MAX_FILTERS_PER_RULE = 100
-# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RepositoryFilter.html
-FILTER_TYPE = "PREFIX_MATCH"
-FILTER_LENGTH = (2, 256)
-FILTER_PATTERN = r"(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*"
-
-_FILTER = re.compile(FILTER_PATTERN, re.ASCII)
+_FILTER = re.compile(REPLICATION_FILTER_PATTERN, re.ASCII)
 FILTER_ALLOWED = (
-    f"repository name prefixes of {FILTER_LENGTH[0]}-{FILTER_LENGTH[1]} characters "
-    f"matching ^{FILTER_PATTERN}$ (PREFIX_MATCH: a filter matches every name that "
+    f"repository name prefixes of {REPLICATION_FILTER_LENGTH[0]}-{REPLICATION_FILTER_LENGTH[1]} characters "
+    f"matching ^{REPLICATION_FILTER_PATTERN}$ (PREFIX_MATCH: a filter matches every name that "
     "starts with it), or tokens"
 )
-
-
-class DestinationRegistry(NamedTuple):
-    """A resolved destination: the region and account ID of the registry that receives copies."""
-
-    region: str
-    registry_id: str
-
-    def __str__(self) -> str:
-        return f"{self.registry_id}/{self.region}"
-
-
-@dataclass(frozen=True)
-class ReplicationDestination:
-    """A registry that receives copies of a repository's images.
-
-    :param region: Region of the destination registry, e.g. ``"eu-west-1"``.
-        Lowercase region code, or a token.
-    :param account_id: 12-digit account ID of the destination registry, or a
-        token. A different account needs a registry policy there that allows
-        this account to replicate (see
-        :meth:`ReplicationPlan.destination_policy_statements`).
-        Default: None, the source registry's own account (cross-Region replication).
-    """
-
-    region: str
-    account_id: Optional[str] = None
-
-    def __post_init__(self) -> None:
-        check_region("region", self.region)
-        if self.account_id is not None:
-            check_account_id("account_id", self.account_id)
-
-    def resolve(self, source_account_id: str) -> DestinationRegistry:
-        return DestinationRegistry(self.region, self.account_id or source_account_id)
-
-    def __str__(self) -> str:
-        return f"{self.account_id or 'source account'}/{self.region}"
 
 
 def _check_filter(parameter: str, value: Any, whole: Any) -> str:
@@ -117,7 +56,7 @@ def _check_filter(parameter: str, value: Any, whole: Any) -> str:
         raise ValidationError(
             parameter, whole, FILTER_ALLOWED, problem=f"holds {type_name(value)}: {value!r}"
         )
-    low, high = FILTER_LENGTH
+    low, high = REPLICATION_FILTER_LENGTH
     if low <= len(value) <= high and _FILTER.fullmatch(value):
         return value
     if is_token(value):
@@ -144,13 +83,13 @@ def _destination_list(parameter: str, value: Any) -> Tuple[ReplicationDestinatio
 
 
 PREFIXES_ALLOWED = (
-    f"at most {MAX_FILTERS_PER_RULE} distinct " + FILTER_ALLOWED + "; none means every repository"
+    f"at most {MAX_REPLICATION_FILTERS} distinct " + FILTER_ALLOWED + "; none means every repository"
 )
 DESTINATIONS_ALLOWED = (
-    f"1 to {MAX_UNIQUE_DESTINATIONS} distinct ReplicationDestination(region, account_id=None)"
+    f"1 to {MAX_REPLICATION_DESTINATIONS} distinct ReplicationDestination(region, account_id=None)"
 )
 REPLICATE_TO_ALLOWED = (
-    f"at most {MAX_UNIQUE_DESTINATIONS} distinct ReplicationDestination(region, account_id=None); "
+    f"at most {MAX_REPLICATION_DESTINATIONS} distinct ReplicationDestination(region, account_id=None); "
     "none: not replicated"
 )
 
@@ -166,11 +105,11 @@ def check_prefixes(parameter: str, value: Any) -> Tuple[str, ...]:
         raise ValidationError(
             parameter, value, "distinct " + FILTER_ALLOWED, problem=f"repeats {repeated}"
         )
-    if len(value) > MAX_FILTERS_PER_RULE:
+    if len(value) > MAX_REPLICATION_FILTERS:
         raise ValidationError(
             parameter,
             value,
-            f"at most {MAX_FILTERS_PER_RULE} prefixes per replication rule (AWS limit); "
+            f"at most {MAX_REPLICATION_FILTERS} prefixes per replication rule (AWS limit); "
             "split them across rules",
             problem=f"has {len(value)}",
         )
@@ -180,11 +119,11 @@ def check_prefixes(parameter: str, value: Any) -> Tuple[str, ...]:
 def check_destinations(parameter: str, value: Any) -> Tuple[ReplicationDestination, ...]:
     """The destinations of a rule: 1 to 25 distinct :class:`ReplicationDestination`."""
     destinations = _destination_list(parameter, value)
-    if not destinations or len(destinations) > MAX_UNIQUE_DESTINATIONS:
+    if not destinations or len(destinations) > MAX_REPLICATION_DESTINATIONS:
         raise ValidationError(
             parameter,
             value,
-            f"1 to {MAX_UNIQUE_DESTINATIONS} destinations (AWS limit)",
+            f"1 to {MAX_REPLICATION_DESTINATIONS} destinations (AWS limit)",
             problem=f"has {len(destinations)}",
         )
     return destinations
@@ -193,7 +132,7 @@ def check_destinations(parameter: str, value: Any) -> Tuple[ReplicationDestinati
 def check_replicate_to(parameter: str, value: Any) -> Tuple[ReplicationDestination, ...]:
     """A repository's destinations: none, or up to 25 distinct :class:`ReplicationDestination`."""
     destinations = _destination_list(parameter, value)
-    if len(destinations) > MAX_UNIQUE_DESTINATIONS:
+    if len(destinations) > MAX_REPLICATION_DESTINATIONS:
         raise ValidationError(
             parameter,
             value,
@@ -203,35 +142,45 @@ def check_replicate_to(parameter: str, value: Any) -> Tuple[ReplicationDestinati
     return destinations
 
 
+class ReplicateInputs(TypedDict, total=False):
+    """The arguments of :meth:`~cdktf_aws_ecr.Registry.replicate`."""
+
+    prefixes: Annotated[Sequence[str], Input(
+        description="Repository name prefixes to replicate (`PREFIX_MATCH`: `prod/` replicates "
+        "every repository whose name starts with it, including future ones). An empty list "
+        "replicates every repository of the registry.",
+        allowed=PREFIXES_ALLOWED,
+        check=check_prefixes,
+    )]
+    destinations: Annotated[Sequence[ReplicationDestination], Input(
+        description="The registries that receive the copies: `ReplicationDestination(region, "
+        "account_id=None)`, where None is this registry's own account.",
+        allowed=DESTINATIONS_ALLOWED,
+        check=check_destinations,
+    )]
+
+
 @dataclass(frozen=True)
 class ReplicationRule:
-    """A registry-level rule: replicate every repository whose name starts with a prefix.
-
-    :param prefixes: Repository name prefixes (``PREFIX_MATCH`` filters), each
-        2-256 characters matching ``^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$``,
-        at most 100. An empty list replicates every repository of the registry.
-    :param destinations: Where to copy the images: 1-25 distinct
-        :class:`ReplicationDestination`.
-    """
+    """A registry-level rule: replicate every repository whose name starts with a prefix
+    (:class:`ReplicateInputs` documents and checks its fields)."""
 
     prefixes: Sequence[str]
     destinations: Sequence[ReplicationDestination]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "prefixes", check_prefixes("prefixes", self.prefixes))
-        object.__setattr__(
-            self, "destinations", check_destinations("destinations", self.destinations)
+        checked = checked_inputs(
+            ReplicateInputs,
+            {"prefixes": self.prefixes, "destinations": self.destinations},
+            "ReplicationRule",
         )
+        object.__setattr__(self, "prefixes", checked["prefixes"])
+        object.__setattr__(self, "destinations", checked["destinations"])
 
 
 @dataclass(frozen=True)
 class PlannedRule:
-    """One rule of the merged configuration.
-
-    ``filters`` empty means every repository of the registry.
-    ``from_registry_rule`` tells a registry-level :class:`ReplicationRule`
-    from a rule merged out of repository requests.
-    """
+    """One rule of the merged configuration (no ``filters``: every repository)."""
 
     destinations: Tuple[DestinationRegistry, ...]
     filters: Tuple[str, ...]
@@ -246,7 +195,7 @@ class PlannedRule:
         }
         if self.filters:
             rule["repository_filter"] = [
-                {"filter": f, "filter_type": FILTER_TYPE} for f in self.filters
+                {"filter": f, "filter_type": REPLICATION_FILTER_TYPE} for f in self.filters
             ]
         return rule
 
@@ -256,11 +205,8 @@ class PlannedRule:
 
 @dataclass(frozen=True)
 class OverCoverage:
-    """An app repository that a merged rule replicates without having asked for it.
-
-    ``destinations`` are the ones it gets beyond its own request and the
-    registry-level rules; ``filters`` are the filters that match its name.
-    """
+    """An app repository that merged rules replicate to ``destinations`` it did not ask for
+    (nor the registry-level rules give it), through ``filters``."""
 
     repository: str
     destinations: Tuple[DestinationRegistry, ...]
@@ -283,11 +229,8 @@ class ReplicationPlan:
     over_coverage: Tuple[OverCoverage, ...] = field(default=())
 
     def rule_blocks(self) -> List[Dict[str, Any]]:
-        """The ``rule`` blocks, in Terraform JSON form.
-
-        Pass them as ``Lazy.any_value``: as plain dicts the provider binding
-        reads them as jsii structs (camelCase keys) and refuses them.
-        """
+        """The ``rule`` blocks, in Terraform JSON form (pass them lazily: as plain dicts the
+        binding would read them as jsii structs, camelCase keys, and refuse them)."""
         return [rule.block() for rule in self.rules]
 
     def replication_configuration(self) -> Dict[str, Any]:
@@ -309,11 +252,8 @@ class ReplicationPlan:
 
     def destination_policy_statements(
         self,
-    ) -> Dict[DestinationRegistry, RegistryPolicyStatement]:
-        """The statement each cross-account destination's registry policy needs.
-
-        https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html
-        """
+    ) -> Dict[DestinationRegistry, PolicyStatement]:
+        """The statement each cross-account destination's registry policy needs."""
         return {
             destination: replication_source_statement(
                 self.source_account_id,
@@ -335,48 +275,10 @@ class _Unfit(Exception):
     """A grouping of requests that cannot be written within the limits; says why."""
 
 
-def _prefix_free(names: Iterable[str]) -> List[str]:
-    """The names without those another name already covers ("api" covers "api-v2")."""
-    result: List[str] = []
-    for name in sorted(set(names)):
-        if not result or not name.startswith(result[-1]):
-            result.append(name)
-    return result
-
-
-def _common_prefix(a: str, b: str) -> str:
-    length = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        length += 1
-    return a[:length]
-
-
-# Sorts after every character a repository name can hold.
-_BEYOND = "\U0010ffff"
-
-
-class _Names:
-    """Sorted names, counted by prefix in O(log n)."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self.sorted = sorted(set(names))
-
-    def starting_with(self, prefix: str) -> List[str]:
-        low = bisect.bisect_left(self.sorted, prefix)
-        high = bisect.bisect_left(self.sorted, prefix + _BEYOND)
-        return self.sorted[low:high]
-
-
-def _compact(filters: List[str], limit: int, outsiders: _Names) -> List[str]:
-    """Merge prefix-free ``filters`` into at most ``limit`` prefixes, widening them least.
-
-    ``outsiders`` are app repositories that must not be matched if avoidable.
-    Each step replaces every filter under the common prefix of two neighbours
-    by that prefix, choosing the one that newly matches the fewest outsiders,
-    then the longest (the most specific for repositories nobody declared).
-    """
+def _compact(filters: List[str], limit: int, outsiders: NameIndex) -> List[str]:
+    """Merge prefix-free ``filters`` into at most ``limit`` prefixes: each step replaces the
+    filters under two neighbours' common prefix by it, choosing the prefix that newly matches
+    the fewest ``outsiders`` (app repositories to avoid), then the longest."""
     current = sorted(filters)
     while len(current) > limit:
         # Filters are prefix-free, so the outsiders they match are disjoint
@@ -386,11 +288,11 @@ def _compact(filters: List[str], limit: int, outsiders: _Names) -> List[str]:
             totals.append(totals[-1] + len(outsiders.starting_with(name)))
         best: Optional[Tuple[int, int, int, str]] = None
         for left, right in zip(current, current[1:]):
-            prefix = _common_prefix(left, right)
-            if len(prefix) < FILTER_LENGTH[0] or not _FILTER.fullmatch(prefix):
+            prefix = left[: common_prefix_length(left, right)]
+            if len(prefix) < REPLICATION_FILTER_LENGTH[0] or not _FILTER.fullmatch(prefix):
                 continue
             low = bisect.bisect_left(current, prefix)
-            high = bisect.bisect_left(current, prefix + _BEYOND)
+            high = bisect.bisect_left(current, prefix + PAST_NAMES)
             newly = len(outsiders.starting_with(prefix)) - (totals[high] - totals[low])
             key = (newly, -len(prefix), low - high, prefix)
             if best is None or key < best:
@@ -398,7 +300,7 @@ def _compact(filters: List[str], limit: int, outsiders: _Names) -> List[str]:
         if best is None:
             raise _Unfit(
                 f"their {len(current)} names share no common prefix of "
-                f"{FILTER_LENGTH[0]}+ characters left to merge into {limit} filters"
+                f"{REPLICATION_FILTER_LENGTH[0]}+ characters left to merge into {limit} filters"
             )
         prefix = best[3]
         current = sorted([f for f in current if not f.startswith(prefix)] + [prefix])
@@ -408,26 +310,23 @@ def _compact(filters: List[str], limit: int, outsiders: _Names) -> List[str]:
 def _fit(
     groups: Sequence[Tuple[Destinations, List[str]]],
     budget: int,
-    outsiders_of: Mapping[Destinations, _Names],
+    outsiders_of: Mapping[Destinations, NameIndex],
     compact: bool,
 ) -> List[PlannedRule]:
-    """Rules for ``groups`` in at most ``budget`` rules.
-
-    Each group's filters are split over spare rules first; only with
-    ``compact`` are names merged into wider prefixes when splitting is not enough.
-    """
+    """Rules for ``groups`` in at most ``budget`` rules: each group's filters split over spare
+    rules first, merged into wider prefixes (with ``compact``) only when that is not enough."""
     if len(groups) > budget:
         raise _Unfit(f"they need {len(groups)} rules and {budget} are left")
     filter_sets = []
     for _, names in groups:
-        literal = _prefix_free(n for n in names if is_literal(n))
+        literal = prefix_free(n for n in names if is_literal(n))
         opaque = sorted({n for n in names if not is_literal(n)})
         filter_sets.append((literal, opaque))
     shares = [1] * len(groups)
 
     def shortfall(i: int) -> int:
         literal, opaque = filter_sets[i]
-        return len(literal) + len(opaque) - MAX_FILTERS_PER_RULE * shares[i]
+        return len(literal) + len(opaque) - MAX_REPLICATION_FILTERS * shares[i]
 
     for _ in range(budget - len(groups)):
         i = max(range(len(groups)), key=lambda j: (shortfall(j), -j))
@@ -436,13 +335,13 @@ def _fit(
         shares[i] += 1
     rules: List[PlannedRule] = []
     for (destinations, _), (literal, opaque), share in zip(groups, filter_sets, shares):
-        room = MAX_FILTERS_PER_RULE * share - len(opaque)
+        room = MAX_REPLICATION_FILTERS * share - len(opaque)
         if room < len(literal):
             where = f"repositories replicating to {_describe(destinations)}"
             if not compact:
                 raise _Unfit(
                     f"{where} need {len(literal) + len(opaque)} filters, more than "
-                    f"{share} rule(s) of {MAX_FILTERS_PER_RULE} hold"
+                    f"{share} rule(s) of {MAX_REPLICATION_FILTERS} hold"
                 )
             if room < 1:
                 raise _Unfit(f"{where}: {len(opaque)} names are tokens, which cannot be merged")
@@ -521,11 +420,11 @@ def _check_unique_destinations(
     from_rules = len(unique)
     for name in sorted(requested):
         unique.update(dict.fromkeys(sorted(requested[name])))
-    if len(unique) > MAX_UNIQUE_DESTINATIONS:
+    if len(unique) > MAX_REPLICATION_DESTINATIONS:
         raise ValidationError(
             "replicate_to" if len(unique) > from_rules else "replication_rules",
             [str(d) for d in unique],
-            f"at most {MAX_UNIQUE_DESTINATIONS} unique destinations (account + region) across "
+            f"at most {MAX_REPLICATION_DESTINATIONS} unique destinations (account + region) across "
             "all replication rules of a registry (AWS limit)",
             problem=f"would make {len(unique)} unique destinations",
         )
@@ -534,7 +433,7 @@ def _check_unique_destinations(
 def _merge(
     needs: Mapping[str, Destinations],
     budget: int,
-    outsiders: Callable[[Destinations], _Names],
+    outsiders: Callable[[Destinations], NameIndex],
     registry_rules: int,
 ) -> List[PlannedRule]:
     """The fewest-surprise rules for ``needs``: exact splits before widened prefixes."""
@@ -560,7 +459,7 @@ def _merge(
     raise ValidationError(
         "replicate_to",
         {name: sorted(map(str, wanted)) for name, wanted in sorted(needs.items())},
-        f"at most {MAX_RULES} replication rules of at most {MAX_FILTERS_PER_RULE} "
+        f"at most {MAX_REPLICATION_RULES} replication rules of at most {MAX_REPLICATION_FILTERS} "
         f"filters per registry (AWS limits); {registry_rules} are registry-level rules",
         problem="cannot be written as one replication configuration: " + "; ".join(reasons),
     )
@@ -576,20 +475,15 @@ def plan_replication(
 ) -> ReplicationPlan:
     """Merge registry-level rules and per-repository requests into one configuration.
 
-    :param source_account_id: Account of the source registry (12 digits, or a
-        token such as ``DataAwsCallerIdentity(...).account_id``); it is the
+    :param source_account_id: The source registry's account (or a token), the
         ``registry_id`` of destinations without an account.
-    :param source_region: Region of the source registry. Default: None,
-        unknown (replication to the source registry itself is then not detected).
-    :param rules: Registry-level :class:`ReplicationRule`, kept as written, in
-        order, before the merged rules. Default: none.
-    :param requests: Repository name -> the destinations it asks for. A name
-        is a ``PREFIX_MATCH`` filter, so it also matches longer names. Default: none.
-    :param known_repositories: Every repository name of the source registry that
-        the app manages (requesting or not), to report :attr:`ReplicationPlan.over_coverage`.
-        Default: none.
-    :raises ValidationError: for bad input, replication to the source registry
-        itself or across partitions, and configurations past AWS's limits.
+    :param source_region: The source registry's region, if known.
+    :param rules: Registry-level :class:`ReplicationRule`, kept as written, first.
+    :param requests: Repository name (a ``PREFIX_MATCH`` filter) -> its destinations.
+    :param known_repositories: Every repository name of the app in the source registry,
+        to report :attr:`ReplicationPlan.over_coverage`.
+    :raises ValidationError: for bad input, replication to the source itself or across
+        partitions, and configurations past AWS's limits.
     """
     check_account_id("source_account_id", source_account_id)
     if source_region is not None:
@@ -600,11 +494,11 @@ def plan_replication(
         raise ValidationError(
             "replication_rules", rules, "a list of ReplicationRule", problem="is not"
         )
-    if len(rules) > MAX_RULES:
+    if len(rules) > MAX_REPLICATION_RULES:
         raise ValidationError(
             "replication_rules",
             len(rules),
-            f"at most {MAX_RULES} replication rules per registry (AWS limit)",
+            f"at most {MAX_REPLICATION_RULES} replication rules per registry (AWS limit)",
             problem="rules are too many",
         )
     checked = _check_requests({} if requests is None else requests)
@@ -642,12 +536,12 @@ def plan_replication(
     ) -> Set[DestinationRegistry]:
         return set(destinations) - requested.get(name, frozenset()) - covered(name)
 
-    def outsiders(destinations: Destinations) -> _Names:
+    def outsiders(destinations: Destinations) -> NameIndex:
         """App repositories that a rule to ``destinations`` must not match if avoidable."""
-        return _Names(k for k in literal_known if unwanted(k, destinations))
+        return NameIndex(k for k in literal_known if unwanted(k, destinations))
 
     merged = (
-        _merge(needs, MAX_RULES - len(fixed), outsiders, len(fixed)) if needs else []
+        _merge(needs, MAX_REPLICATION_RULES - len(fixed), outsiders, len(fixed)) if needs else []
     )
     over: Dict[str, Tuple[Set[DestinationRegistry], Set[str]]] = {}
     for planned in merged:

@@ -1,0 +1,1 @@
+"""IAM policies the library writes, on one statement model (:mod:`.statement`)."""
