@@ -57,6 +57,7 @@ _PUBLIC: Dict[str, str] = {
     "grant_registry_login": ".registry_login",
     "preview_lifecycle": ".lifecycle.simulator",
     "require_provider_versions": ".providers",
+    "upgrade_from_0_1_0": ".addresses",
 }
 
 __all__ = sorted(_PUBLIC, key=str.lower)
@@ -91,6 +92,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, eagerly
     from .access import (
         ServicePrincipal as ServicePrincipal,
     )
+    from .addresses import upgrade_from_0_1_0 as upgrade_from_0_1_0
     from .enums import (
         BasicScanTypeVersion as BasicScanTypeVersion,
     )

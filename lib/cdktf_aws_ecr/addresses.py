@@ -26,20 +26,22 @@ A name that is a token is only known at apply; such a repository keeps cdktf's
 path-derived address, and a refactor then plans a replacement, which the
 default ``prevent_destroy`` refuses.
 
-Stacks deployed by release 0.1.0 hold the path-derived addresses. Each pinned
-resource therefore also declares a ``moved`` block from its path-derived
-address, so the first plan after upgrading moves state and destroys nothing.
-Upgrade (and apply) before refactoring the construct tree: the ``moved``
-block is derived from the construct path of the code that upgrades.
+Stacks deployed by release 0.1.0 hold the path-derived addresses. A stack
+that says so (:func:`upgrade_from_0_1_0`) declares a ``moved`` block from each
+pinned resource's path-derived address, so the first plan after upgrading
+moves state and destroys nothing; other stacks carry none. Upgrade (and apply)
+before refactoring the construct tree: the ``moved`` block is derived from the
+construct path of the code that upgrades.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ._framework import TerraformElement, TerraformStack
+from ._framework import App, TerraformElement, TerraformStack
+from .errors import ValidationError
 
 #: The address of a registry's scanning configuration (one per stack and provider).
 REGISTRY_SCANNING_ID = "registry_scanning"
@@ -96,31 +98,62 @@ def pin_address(
     """Give ``element`` the logical id ``logical_id``; return the id it ends up with.
 
     A managed resource that release 0.1.0 could have created
-    (``in_release_0_1_0``) also moves from its path-derived address, so deployed
-    state follows it; the registry settings added since need no such move.
-    With ``logical_id`` None (a token name) the path-derived id stays.
+    (``in_release_0_1_0``) also moves from its path-derived address in a stack
+    that upgrades from that release (:func:`upgrade_from_0_1_0`); the registry
+    settings added since need no such move. With ``logical_id`` None (a token
+    name) the path-derived id stays.
 
     ``path``, the construct ids from below the stack down to ``element``, lets
     the hot path (every :class:`~cdktf_aws_ecr.Repository`) derive the old
-    address in Python and declare its move once per stack at synth, instead of
-    three jsii round trips per resource. Without it, or on a stack whose class
-    allocates logical ids its own way, cdktf is asked.
+    address in Python, instead of three jsii round trips per resource. Without
+    it, or on a stack whose class allocates logical ids its own way, cdktf is
+    asked.
     """
-    fast = path is not None and _allocates_ids_as_cdktf(stack)
-    legacy = (
-        path_logical_id(path)
-        if fast and path is not None
-        else str(stack.get_logical_id(element))
-    )
+    legacy = legacy_logical_id(stack, path) or str(stack.get_logical_id(element))
     if logical_id is None or logical_id == legacy:
         return legacy
     element.override_logical_id(logical_id)
     if managed and in_release_0_1_0:
-        if fast:
-            _declare_move(stack, f"{resource_type}.{legacy}", f"{resource_type}.{logical_id}")
-        else:
-            element.move_from_id(f"{resource_type}.{legacy}")
+        _declare_move(stack, f"{resource_type}.{legacy}", f"{resource_type}.{logical_id}")
     return logical_id
+
+
+def legacy_logical_id(stack: TerraformStack, path: Optional[Sequence[str]]) -> Optional[str]:
+    """The id release 0.1.0 gave the element at ``path`` (construct ids below the
+    stack), derived in Python; None without a path, or when the stack's class
+    allocates logical ids its own way."""
+    return path_logical_id(path) if path is not None and _allocates_ids_as_cdktf(stack) else None
+
+
+def upgrade_from_0_1_0(scope: Any) -> None:
+    """Declare that the stacks in ``scope`` (a ``TerraformStack``, or the ``App`` for
+    all of its stacks) were deployed with release 0.1.0 of this library.
+
+    That release named resources after their construct path. The stacks then
+    declare a ``moved`` block from each such address to the one this release
+    gives the resource, and each :class:`~cdktf_aws_ecr.RemovedRepository` also
+    forgets the address its repository had there, so the first plan after the
+    upgrade moves state and destroys nothing. Call it anywhere before synth.
+    Stacks that never ran release 0.1.0 do not need it, and carry no such block.
+    """
+    from ._state import book_of, state_of
+
+    if isinstance(scope, TerraformStack):
+        state_of(scope).upgrades_from_0_1_0 = True
+    elif isinstance(scope, App):
+        book_of(scope).upgrades_from_0_1_0 = True
+    else:
+        raise ValidationError(
+            "scope", scope, "a cdktf App or TerraformStack", problem=f"is a {type(scope).__name__}"
+        )
+
+
+def upgrades_from_0_1_0(stack: TerraformStack) -> bool:
+    """Whether :func:`upgrade_from_0_1_0` was called for ``stack`` or its app (read at synth)."""
+    from ._state import state_of
+
+    state = state_of(stack)
+    return state.upgrades_from_0_1_0 or state.book.upgrades_from_0_1_0
 
 
 def _allocates_ids_as_cdktf(stack: TerraformStack) -> bool:
@@ -141,7 +174,9 @@ def _declare_move(stack: TerraformStack, source: str, target: str) -> None:
 
 
 class _StackMoves(TerraformElement):
-    """The ``moved`` blocks a stack's repositories declare, as one Terraform element.
+    """The ``moved`` blocks from release 0.1.0's addresses, as one Terraform element,
+    written only if the stack upgrades from that release (decided at synth, so
+    :func:`upgrade_from_0_1_0` may come before or after the resources).
 
     cdktf merges the top-level lists of every element's JSON, so these join the
     moves that resources (and ``add_override``) declare, and they are in every
@@ -153,11 +188,16 @@ class _StackMoves(TerraformElement):
     def __init__(self, stack: TerraformStack) -> None:
         super().__init__(stack, _MOVES_ID)
         self.blocks: List[Dict[str, str]] = []
+        self._stack = stack
 
     def to_terraform(self) -> Any:
+        if not upgrades_from_0_1_0(self._stack):
+            return {}
         return {"moved": [dict(block) for block in self.blocks]}
 
     def to_hcl_terraform(self) -> Any:
+        if not upgrades_from_0_1_0(self._stack):
+            return {}
         # The shape cdktf's resources give their own moves in HCL.
         def reference(address: str) -> Dict[str, Any]:
             return {
@@ -218,21 +258,30 @@ def path_logical_id(path: Sequence[str]) -> str:
     return f"{human}_{digest}"
 
 
-def forget(stack: TerraformStack, address: str) -> None:
+def forget(stack: TerraformStack, address: str, *, from_0_1_0: bool = False) -> None:
     """Declare that ``stack``'s state forgets ``address`` without destroying it
     (Terraform's ``removed`` block with ``destroy = false``; no-op when the state
-    does not hold it). The stack then needs Terraform >= 1.7, which it declares."""
+    does not hold it). The stack then needs Terraform >= 1.7, which it declares.
+
+    An address of release 0.1.0 (``from_0_1_0``) is forgotten only by a stack
+    that upgrades from that release (decided at synth).
+    """
     from ._state import lazy_any
     from .providers import require_provider_versions
 
-    removed: Optional[List[Dict[str, Any]]] = getattr(stack, _REMOVED, None)
+    removed: Optional[List[Tuple[Dict[str, Any], bool]]] = getattr(stack, _REMOVED, None)
     if removed is None:
         removed = []
         setattr(stack, _REMOVED, removed)
         blocks = removed
-        stack.add_override("removed", lazy_any(lambda: list(blocks)))
+
+        def written() -> List[Dict[str, Any]]:
+            upgrading = any(legacy for _, legacy in blocks) and upgrades_from_0_1_0(stack)
+            return [block for block, legacy in blocks if upgrading or not legacy]
+
+        stack.add_override("removed", lazy_any(written))
         require_provider_versions(stack)
         stack.add_override("terraform.required_version", REMOVED_BLOCK_TERRAFORM)
     block = {"from": address, "lifecycle": {"destroy": False}}
-    if block not in removed:
-        removed.append(block)
+    if all(existing != block for existing, _ in removed):
+        removed.append((block, from_0_1_0))

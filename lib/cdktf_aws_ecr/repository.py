@@ -63,7 +63,7 @@ from .lifecycle.rules import (
     seed_lifecycle_rules,
 )
 from .preconditions import TokenChecks
-from .providers import ProviderFacts, alias_of, require_provider_versions
+from .providers import ProviderFacts, address_alias, require_provider_versions
 from .registry.membership import RepositoryRequest, check_same_stack
 from .registry.owner import Registry, owner_for
 from .registry_login import grant_registry_login
@@ -384,7 +384,7 @@ class Repository(Construct):
         address_id = (
             None
             if is_token(name)
-            else repository_address_id(name, alias_of(provider) if provider is not None else None)
+            else repository_address_id(name, address_alias(stack, provider))
         )
         repository_id = pin_address(
             stack, self.repository, "aws_ecr_repository", address_id,
