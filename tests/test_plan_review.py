@@ -206,3 +206,20 @@ def test_without_the_registry_turning_enhanced_warns_what_it_reaches() -> None:
     (warning,) = review.warnings
     assert warning.rule == "enhanced-scanning-undeclared" and "'api'" in warning.what
     assert review.exit_code() == 0 and review.exit_code(strict=True) == 1
+
+
+@pytest.mark.parametrize("actions, reason, rule", [
+    (["create", "delete"], "replace_because_cannot_update", "repository-replaced"),  # create_before_destroy
+    (["delete"], "delete_because_count_index", "repository-destroyed"),
+    (["delete"], "delete_because_each_key", "repository-destroyed"),
+])
+def test_every_form_of_repository_destroy_is_refused(actions: List[str], reason: str, rule: str) -> None:
+    # GIVEN a repository of a plan written with count or for_each, or create_before_destroy
+    change = _change("aws_ecr_repository.fleet[1]", actions, before={"name": "fleet/b"},
+                     after={"name": "fleet/b"} if "create" in actions else None)
+    change["action_reason"] = reason
+    # THEN it is refused, naming the repository
+    (finding,) = review_plans([_plan(change)]).refusals
+    assert (finding.rule, finding.address, finding.repository) == (rule, "aws_ecr_repository.fleet[1]", "fleet/b")
+    if reason == "delete_because_each_key":
+        assert finding.what.startswith("the repository is deleted: its for_each no longer includes this key")

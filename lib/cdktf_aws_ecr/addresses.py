@@ -17,14 +17,16 @@ it manages:
   ``creation_template_<prefix>`` (the prefix written like a repository name;
   ``ROOT`` stays ``ROOT``, which no lowercase prefix can spell);
 * resources on an aliased provider get ``___<alias>`` appended, since the same
-  name may exist in each region a stack deploys to.
+  name may exist in each region a stack deploys to (a repository on a provider of
+  the default provider's registry does not: ``providers.address_alias``).
 
 A repository name uses lowercase letters, digits and single ``. _ - /``
 separators, so writing ``/`` as ``--`` and ``.`` as ``__`` (and a leading digit
 after ``_``) gives a valid Terraform identifier that no other name maps to.
 A name that is a token is only known at apply; such a repository keeps cdktf's
-path-derived address, and a refactor then plans a replacement, which the
-default ``prevent_destroy`` refuses.
+path-derived address, so a refactor (or a literal name turned token) moves it
+to another address: Terraform plans to destroy it, out of reach of its
+``prevent_destroy``, and the plan review (``cdktf_aws_ecr.review``) refuses that.
 
 Stacks deployed by release 0.1.0 hold the path-derived addresses. A stack
 that says so (:func:`upgrade_from_0_1_0`) declares a ``moved`` block from each

@@ -58,6 +58,12 @@ REGISTRY_SETTINGS: Dict[str, Tuple[str, Optional[str], str]] = {
         "the setting leaves the app: ECR keeps its current value, but nothing holds it any more",
     ),
 }
+#: Terraform's ``action_reason`` of a delete, in words.
+_WHY_GONE = {
+    "delete_because_count_index": "its count no longer includes this index",
+    "delete_because_each_key": "its for_each no longer includes this key",
+    "delete_because_no_module": "its module left the configuration",
+}
 #: Release 0.1.0 named resources after their construct path: ``<ids>_<8 hex digits>``.
 _RELEASE_0_1_0_ID = re.compile(r"_[0-9A-F]{8}$")
 _PRINCIPAL_ACCOUNT = re.compile(r"^(?:(\d{12})|arn:[^:]+:(?:iam|sts)::(\d{12}):.*)$")
@@ -224,10 +230,10 @@ def _repository_finding(
         "; in a stack upgraded from release 0.1.0, it also forgets this address when it has the "
         "scope and id the Repository had" if legacy else ""
     )
+    gone = _WHY_GONE.get(change.action_reason, "its address left the configuration")
     return Finding(
         REFUSE, "repository-destroyed", **base,
-        what=f"the repository is deleted: its address left the configuration{renamed}; "
-        f"{images_go}",
+        what=f"the repository is deleted: {gone}{renamed}; {images_go}",
         instead=f"to stop managing it and keep it in AWS with its images, replace its Repository "
         f"with RemovedRepository(<same scope>, <same id>, name={name!r}){same_place}; to "
         f"rename it, keep name={name!r}, or declare the new name as another Repository and "
