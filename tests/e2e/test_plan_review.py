@@ -34,7 +34,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Sequence
 
 import boto3
 import pytest
@@ -421,3 +421,50 @@ def test_retiring_as_advised_while_upgrading_destroys_nothing(upgraded: Dict[str
     names = {r["instances"][0]["attributes"]["name"] for r in upgraded["state"]["resources"]
              if r["type"] == "aws_ecr_repository"}
     assert names == {"dev/accounts-service"}
+
+
+# --------------------------------------------------------------------------- the CI recipe
+
+CI_REGION = "ap-northeast-3"
+CI_SCRIPT = rehearse.REPO_ROOT / "docs" / "ci-deploy.sh"
+
+
+def _ci_app(outdir: Path, state: Path, names: Sequence[str]) -> None:
+    app = App(outdir=str(outdir))
+    stack = TerraformStack(app, "ci")
+    AwsProvider(stack, "aws", region=CI_REGION)
+    LocalBackend(stack, path=str(state))
+    for name in names:
+        Repository(stack, name.replace("/", "_"), name=name)
+    app.synth()
+
+
+def test_the_ci_recipe_applies_a_clean_change_and_stops_at_a_refusal(
+    e2e_endpoint: LocalAws, tmp_path: Path
+) -> None:
+    # GIVEN the copyable CI script, run on an app synthesized by an earlier step
+    env = {**e2e_endpoint.environ(CI_REGION), "SYNTH": ":", "CDKTF_OUT": str(tmp_path / "out"),
+           "PYTHON": sys.executable}
+    ecr = boto3.client("ecr", region_name=CI_REGION, endpoint_url=e2e_endpoint.url,
+                       aws_access_key_id="test", aws_secret_access_key="test")
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", str(CI_SCRIPT)], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=600)
+
+    # WHEN it deploys two new repositories
+    _ci_app(tmp_path / "out", tmp_path / "ci.tfstate", ["ci/api", "ci/worker"])
+    first = run()
+    # THEN the review passed and the reviewed plan was applied
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Passed (0 warnings)." in first.stdout and "Apply complete! Resources: 4 added" in first.stdout
+    ecr.put_image(repositoryName="ci/worker", imageManifest=MANIFEST, imageTag="v1")
+
+    # WHEN the next change deletes a repository that holds an image
+    _ci_app(tmp_path / "out", tmp_path / "ci.tfstate", ["ci/api"])
+    second = run()
+    # THEN the review refuses, nothing is applied, and the repository and its image are there
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "REFUSED  aws_ecr_repository.ci--worker (ci/worker)" in second.stdout
+    assert "==> apply" not in second.stdout
+    assert [i["imageTags"] for i in ecr.describe_images(repositoryName="ci/worker")["imageDetails"]] == [["v1"]]
