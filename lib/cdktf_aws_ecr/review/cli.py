@@ -14,7 +14,7 @@ from .report import EXIT_ERROR
 
 DESCRIPTION = """\
 Review Terraform plans before apply. Refuses (exit 1) a plan that would delete or replace
-an ECR repository, delete a repository or lifecycle policy while its repository stays,
+an ECR repository, delete its repository or lifecycle policy while the repository stays,
 delete or reset a registry setting, and, with --live, stop scanning a repository that is
 scanned today or expire images at once. Warns (exit 0 unless --strict) when enhanced
 scanning newly reaches repositories no plan declares, or a policy grants destructive
@@ -88,6 +88,9 @@ def main(
         review = review_plans(plans, live=args.live, allow_destroy=args.allow_destroy)
     except (PlanError, LiveError) as error:
         err.write(f"error: {error}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        err.write("interrupted; nothing was reviewed\n")
         return EXIT_ERROR
     except Exception as error:  # a message, never a traceback, in CI logs
         err.write(f"error: the review failed unexpectedly ({type(error).__name__}: {error})\n")

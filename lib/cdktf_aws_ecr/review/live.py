@@ -9,13 +9,14 @@ import contextlib
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, Iterable, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, TypeVar
 
 from ..lifecycle.preview import describe_images_entry
 from .scanning import ScanningConfiguration
 
-#: Concurrent describe_images calls when many repositories are at stake.
+#: Concurrent calls when many repositories are at stake.
 _WORKERS = 8
+T = TypeVar("T")
 
 
 class LiveError(Exception):
@@ -44,7 +45,8 @@ class LiveRegistry:
 
     def __init__(self, region: str) -> None:
         self.region = region
-        self._images: Dict[str, List[Dict[str, Any]]] = {}
+        #: What was read per repository: ``{(what, name): value}``.
+        self._read: Dict[Tuple[str, str], Any] = {}
         self._lock = threading.Lock()
         #: ``{name: scanOnPush}`` of every repository.
         self.repositories: Dict[str, bool] = {}
@@ -69,43 +71,56 @@ class LiveRegistry:
                 f"reading the registry in {self.region} ({what}) failed: {error}"
             ) from None
 
+    def _cached(self, key: Tuple[str, str], read: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._read:
+                found: T = self._read[key]
+                return found
+        value = read()
+        with self._lock:
+            self._read[key] = value
+        return value
+
     def images(self, name: str) -> List[Dict[str, Any]]:
         """The repository's images, as the lifecycle preview takes them."""
-        with self._lock:
-            cached = self._images.get(name)
-        if cached is not None:
-            return cached
-        found: List[Dict[str, Any]] = []
-        with self._reading(f"describe_images of {name}"):
-            pages = self._client.get_paginator("describe_images").paginate(repositoryName=name)
-            for page in pages:
-                found.extend(describe_images_entry(entry) for entry in page.get("imageDetails", []))
-        with self._lock:
-            self._images[name] = found
-        return found
 
-    def read_images(self, names: Iterable[str]) -> None:
-        """Read the images of ``names`` (those that exist) side by side."""
-        todo = [name for name in dict.fromkeys(names) if name in self.repositories]
-        if len(todo) > 1:
-            with ThreadPoolExecutor(max_workers=min(_WORKERS, len(todo))) as pool:
-                list(pool.map(self.images, todo))
+        def read() -> List[Dict[str, Any]]:
+            with self._reading(f"describe_images of {name}"):
+                paginator = self._client.get_paginator("describe_images")
+                return [
+                    describe_images_entry(entry)
+                    for page in paginator.paginate(repositoryName=name)
+                    for entry in page.get("imageDetails", [])
+                ]
+
+        return self._cached(("images", name), read)
 
     def lifecycle_policy(self, name: str) -> Optional[str]:
         """The repository's lifecycle policy text, or None when it has none."""
         from botocore.exceptions import ClientError
 
-        with self._reading(f"get_lifecycle_policy of {name}"):
-            try:
-                text: str = self._client.get_lifecycle_policy(repositoryName=name)[
-                    "lifecyclePolicyText"
-                ]
-            except ClientError as error:
-                code = error.response.get("Error", {}).get("Code")
-                if code == "LifecyclePolicyNotFoundException":
-                    return None
-                raise
-            return text
+        def read() -> Optional[str]:
+            with self._reading(f"get_lifecycle_policy of {name}"):
+                try:
+                    text: str = self._client.get_lifecycle_policy(repositoryName=name)[
+                        "lifecyclePolicyText"
+                    ]
+                except ClientError as error:
+                    code = error.response.get("Error", {}).get("Code")
+                    if code == "LifecyclePolicyNotFoundException":
+                        return None
+                    raise
+                return text
+
+        return self._cached(("lifecycle policy", name), read)
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Read the images of ``names`` (those that exist) side by side: a call per
+        repository, which is what a large review spends its time on."""
+        todo = [name for name in dict.fromkeys(names) if name in self.repositories]
+        if len(todo) > 1:
+            with ThreadPoolExecutor(max_workers=min(_WORKERS, len(todo))) as pool:
+                list(pool.map(self.images, todo))
 
 
 def read_registries(regions: Iterable[Optional[str]]) -> Dict[str, LiveRegistry]:

@@ -125,14 +125,15 @@ def _lifecycle_findings(ctx: Context) -> Iterator[Finding]:
         if isinstance(policy, str) and not ctx.repository_deleted(change.region, name):
             work.append((change, live, name, policy))
     for registry in {id(live): live for _, live, _, _ in work}.values():
-        registry.read_images(name for _, live, name, _ in work if live is registry)
+        registry.prefetch(name for _, live, name, _ in work if live is registry)
     for change, live, name, policy in work:
         images = live.images(name)
-        if not images:
-            continue
-        current = change.before.get("policy") if change.before else live.lifecycle_policy(name)
         try:
             planned = preview_lifecycle(policy, images, ctx.now)
+            if not planned.expired:
+                continue
+            # Only now the policy in force: expiring what it would expire anyway is no change.
+            current = change.before.get("policy") if change.before else live.lifecycle_policy(name)
             today = preview_lifecycle(current, images, ctx.now) if current else None
         except ValidationError as error:
             yield Finding(

@@ -243,7 +243,7 @@ def _repository_finding(
 
 def _repository_findings(ctx: Context) -> Iterator[Finding]:
     for registry in ctx.live.values():  # the images at stake, read side by side
-        registry.read_images(
+        registry.prefetch(
             name for name, changes in ctx.deleted.items()
             if any(ctx.live_for(change.region) is registry for change in changes)
         )
