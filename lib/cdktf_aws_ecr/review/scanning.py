@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Tuple
 
+from ..enums import ScanFrequency
 from ..registry.prefixes import wildcard_matches
 
 BASIC = "BASIC"
 ENHANCED = "ENHANCED"
-CONTINUOUS_SCAN = "CONTINUOUS_SCAN"
-SCAN_ON_PUSH = "SCAN_ON_PUSH"
 
 
 @dataclass(frozen=True)
@@ -73,14 +72,14 @@ class ScanningConfiguration:
     def scans(self, name: str, scan_on_push: bool) -> Optional[str]:
         """How the repository ``name`` is scanned, in words; None when it is not."""
         if self.enhanced:
-            for frequency in (CONTINUOUS_SCAN, SCAN_ON_PUSH):
-                matched = self._matching(frequency, name)
+            for frequency in (ScanFrequency.CONTINUOUS_SCAN, ScanFrequency.SCAN_ON_PUSH):
+                matched = self._matching(frequency.value, name)
                 if matched is not None:
-                    return f"enhanced {frequency} (filter {matched!r})"
+                    return f"enhanced {frequency.value} (filter {matched!r})"
             return None
         if scan_on_push:
             return "basic scan on push (its own setting)"
-        matched = self._matching(SCAN_ON_PUSH, name)
+        matched = self._matching(ScanFrequency.SCAN_ON_PUSH.value, name)
         return None if matched is None else f"basic scan on push (filter {matched!r})"
 
     def why_not(self, name: str) -> str:
