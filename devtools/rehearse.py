@@ -879,7 +879,7 @@ def deploy(paths: Paths, verbose: bool = False) -> int:
             with running_endpoint(paths, progress) as endpoint:
                 env = rehearsal_environ(paths.state_dir, endpoint)
                 progress.step(
-                    f"cdktf deploy {' '.join(stacks)} --auto-approve "
+                    f"deploying {' '.join(stacks)}: plan review, then cdktf deploy --auto-approve "
                     f"(account {ACCOUNT_ID}, region {REGION}; state in {_rel(paths.state_dir)})"
                 )
                 resume = paths.incomplete.exists()
