@@ -223,3 +223,18 @@ def test_every_form_of_repository_destroy_is_refused(actions: List[str], reason:
     assert (finding.rule, finding.address, finding.repository) == (rule, "aws_ecr_repository.fleet[1]", "fleet/b")
     if reason == "delete_because_each_key":
         assert finding.what.startswith("the repository is deleted: its for_each no longer includes this key")
+
+
+def test_an_upgrade_from_release_0_1_0_without_its_moves_names_the_call() -> None:
+    # GIVEN a stack of release 0.1.0 upgraded without upgrade_from_0_1_0: the repository
+    # leaves its construct-path address for its name-based one
+    plan = _plan(
+        _change("aws_ecr_repository.api_repository_3D4B7539", ["delete"], before={"name": "api"}),
+        _change("aws_ecr_repository.api", ["create"], after={"name": "api"}),
+    )
+    # THEN the refusal names the call, and the moved block for a stack that is not one
+    (finding,) = review_plans([plan]).refusals
+    assert finding.rule == "repository-address-changed"
+    assert "call cdktf_aws_ecr.upgrade_from_0_1_0(stack)" in finding.instead
+    assert "moved { from = aws_ecr_repository.api_repository_3D4B7539, to = aws_ecr_repository.api }" \
+        in finding.instead

@@ -193,23 +193,23 @@ def _repository_finding(
         )
     twins = [c for c in ctx.created.get(name, ()) if c.address != change.address]
     here = [c for c in twins if same_region(c.region, change.region)]
+    # Release 0.1.0's addresses, like a token-named repository's, follow the construct path.
     legacy = bool(_RELEASE_0_1_0_ID.search(change.address))
-    upgrade = (
-        "this stack was deployed with release 0.1.0, whose addresses followed the construct "
-        "path: call cdktf_aws_ecr.upgrade_from_0_1_0(stack) (or (app)) and every resource "
-        "moves from its old address (docs/upgrading.md)"
-    )
     if here:
         new = here[0].address
+        upgrade = (
+            "if this stack was deployed with release 0.1.0, whose addresses followed the "
+            "construct path, call cdktf_aws_ecr.upgrade_from_0_1_0(stack) (or (app)) and every "
+            "resource moves from its old address (docs/upgrading.md); otherwise, "
+            if legacy else ""
+        )
         return Finding(
             REFUSE, "repository-address-changed", **base,
             what=f"the repository keeps its name, but its address changes to {new}: Terraform "
             f"deletes it and creates it again, empty; {images_go}",
-            instead=upgrade if legacy else (
-                moved_block(change.address, new) + ", and the same for its lifecycle_policy "
-                "and repository_policy; switching provider keeps the address when both "
-                "providers pin the same region and allowed_account_ids"
-            ),
+            instead=upgrade + moved_block(change.address, new) + ", and the same for its "
+            "lifecycle_policy and repository_policy; switching provider keeps the address when "
+            "both providers pin the same region and allowed_account_ids",
         )
     if twins:
         return Finding(
