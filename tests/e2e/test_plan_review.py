@@ -20,8 +20,10 @@ Which detection each refusal test guards (``cdktf_aws_ecr/review/rules.py`` and
 * a lifecycle change that expires images at once: ``_lifecycle_findings``;
 * a destructive grant to another account (a warning): ``_grant_findings``.
 
-And the synth-time fix each clean case guards: a provider switch within one account and
-region keeps the address (``providers.address_alias``).
+And the synth-time fixes: a provider switch within one account and region keeps the address
+(``providers.address_alias``: the clean case "provider of the same registry"); a
+RemovedRepository in a stack upgrading from release 0.1.0 also forgets that release's
+address (``removed.py``: retiring as advised while upgrading).
 """
 
 from __future__ import annotations
@@ -140,7 +142,7 @@ def _build(outdir: Path, state: Path, change: str = "") -> Path:
     return outdir / "stacks" / "platform"
 
 
-def _review(directory: Path, plan_file: Path, env: Dict[str, str], *extra: str) -> Dict[str, Any]:
+def _review(plan_file: Path, env: Dict[str, str], *extra: str) -> Dict[str, Any]:
     """The review command's JSON verdict (and exit status) on one saved plan."""
     result = subprocess.run(
         [sys.executable, "-m", "cdktf_aws_ecr.review", "--plan", str(plan_file), "--live", "--json", *extra],
@@ -213,10 +215,10 @@ def reviewed(e2e_endpoint: LocalAws, tmp_path_factory: pytest.TempPathFactory) -
     directories = {change: _build(root / f"change{i}", state, change) for i, change in enumerate(CHANGES)}
     plans = parallel({change: (lambda d=d: _plan_json(d, deployed, env)) for change, d in directories.items()})
     verdicts = parallel({
-        change: (lambda c=change: _review(directories[c], plans[c], env)) for change in CHANGES
+        change: (lambda c=change: _review(plans[c], env)) for change in CHANGES
     })
-    strict = _review(directories["destructive grant"], plans["destructive grant"], env, "--strict")
-    allowed = _review(directories["rename"], plans["rename"], env, "--allow-destroy", "review/*")
+    strict = _review(plans["destructive grant"], env, "--strict")
+    allowed = _review(plans["rename"], env, "--allow-destroy", "review/*")
 
     # Follow the advice of the rename's refusal, and apply it.
     _apply_if_passed(directories["rename as advised"], verdicts["rename as advised"], env)
@@ -396,7 +398,7 @@ def upgraded(e2e_endpoint: LocalAws, tmp_path_factory: pytest.TempPathFactory) -
         "as advised": _upgraded_dev(root / "as-advised", state_dir, "web_frontend"),
     }
     plans = parallel({key: (lambda d=d: _plan_json(d, old, env)) for key, d in directories.items()})
-    verdicts = parallel({key: (lambda k=key: _review(directories[k], plans[k], env)) for key in directories})
+    verdicts = parallel({key: (lambda k=key: _review(plans[k], env)) for key in directories})
     _apply_if_passed(directories["as advised"], verdicts["as advised"], env)
     yield {
         "verdicts": verdicts, "images before": images,
