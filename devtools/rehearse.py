@@ -8,9 +8,10 @@
 ``deploy`` synthesizes the example app with every environment in ONE emulated
 account (123456789012) and ONE region (us-east-1), so dev, stage and prod share
 a registry and prod owns its scanning settings. It starts a moto server on
-127.0.0.1 (no AWS account, no network beyond loopback), runs the real
-``cdktf deploy dev stage prod --auto-approve``, prints each stack's outputs and
-stops the endpoint.
+127.0.0.1 (no AWS account, no network beyond loopback), reviews a plan of every
+stack (``python -m cdktf_aws_ecr.review --live``) and stops on a refusal, then
+runs the real ``cdktf deploy dev stage prod --auto-approve``, prints each
+stack's outputs and stops the endpoint.
 
 The endpoint keeps no state of its own once stopped, so the rehearsal keeps it:
 when the endpoint stops (also after a failure or Ctrl-C), its emulated
@@ -85,6 +86,10 @@ class RehearsalError(Exception):
 
 class RehearsalBusy(RehearsalError):
     """Another rehearsal command holds the lock; nothing was done."""
+
+
+class ReviewRefused(RehearsalError):
+    """The plan review refused the plans; nothing was applied."""
 
 
 @contextlib.contextmanager
@@ -713,6 +718,35 @@ def unrecorded_keys(env: Mapping[str, str], state_files: Iterable[Path]) -> List
     return sorted(extra)
 
 
+def review_stacks(
+    outdir: Path,
+    stacks: Sequence[str],
+    env: Mapping[str, str],
+    progress: Optional[Progress] = None,
+) -> None:
+    """Review a plan of every stack together, as CI does before it applies:
+    ``python -m cdktf_aws_ecr.review --live --stack-dir ...``. Raises
+    :class:`RehearsalError` with the review's report when it refuses."""
+    command = [
+        sys.executable, "-m", "cdktf_aws_ecr.review", "--live",
+        *(f"--stack-dir={outdir / 'stacks' / stack}" for stack in stacks),
+    ]
+    result = subprocess.run(
+        command, cwd=REPO_ROOT, env=dict(env), capture_output=True, text=True,
+        stdin=subprocess.DEVNULL, timeout=900,
+    )
+    report = result.stdout.rstrip().splitlines()
+    if result.returncode == 1:
+        raise ReviewRefused(
+            "the plan review refused the plans; nothing was applied:\n" + "\n".join(report)
+        )
+    if result.returncode != 0:
+        raise RehearsalError(f"the plan review failed (exit {result.returncode}):\n{result.stderr}")
+    if progress:
+        for line in report:
+            progress.detail(line, show=line.startswith(("WARNING", "  What", "Passed")))
+
+
 def deploy_stacks(
     outdir: Path,
     stacks: Sequence[str],
@@ -721,15 +755,21 @@ def deploy_stacks(
     progress: Optional[Progress] = None,
     verbose: bool = False,
     adopt: bool = False,
+    review: bool = False,
 ) -> Dict[str, Dict[str, str]]:
     """``cdktf deploy <stacks> --auto-approve --skip-synth`` of an already
     synthesized app; returns the stacks' outputs. Raises :class:`RehearsalError`
     naming the failing stacks and quoting Terraform's errors. With ``adopt``,
-    first :func:`adopt_orphans` of an interrupted earlier deploy."""
+    first :func:`adopt_orphans` of an interrupted earlier deploy; with
+    ``review``, then :func:`review_stacks`, which stops on a refusal."""
     init_stacks(outdir, stacks, env, progress)
     if adopt:
         with ThreadPoolExecutor(max_workers=len(stacks)) as pool:
             list(pool.map(lambda stack: adopt_orphans(outdir, stack, env, progress), stacks))
+    if review:
+        if progress:
+            progress.step("reviewing the plans (python -m cdktf_aws_ecr.review --live)")
+        review_stacks(outdir, stacks, env, progress)
     with contextlib.suppress(FileNotFoundError):
         outputs_file.unlink()
     run = run_cdktf(
@@ -839,7 +879,7 @@ def deploy(paths: Paths, verbose: bool = False) -> int:
             with running_endpoint(paths, progress) as endpoint:
                 env = rehearsal_environ(paths.state_dir, endpoint)
                 progress.step(
-                    f"cdktf deploy {' '.join(stacks)} --auto-approve "
+                    f"deploying {' '.join(stacks)}: plan review, then cdktf deploy --auto-approve "
                     f"(account {ACCOUNT_ID}, region {REGION}; state in {_rel(paths.state_dir)})"
                 )
                 resume = paths.incomplete.exists()
@@ -848,9 +888,14 @@ def deploy(paths: Paths, verbose: bool = False) -> int:
                         "the last deploy did not finish: adopting what it created but did not record"
                     )
                 paths.incomplete.touch()
-                outputs = deploy_stacks(
-                    paths.outdir, stacks, env, paths.outputs, progress, verbose, adopt=resume
-                )
+                try:
+                    outputs = deploy_stacks(
+                        paths.outdir, stacks, env, paths.outputs, progress, verbose, adopt=resume,
+                        review=True,
+                    )
+                except ReviewRefused:
+                    paths.incomplete.unlink()  # nothing was applied
+                    raise
                 paths.incomplete.unlink()
                 extra_keys = unrecorded_keys(env, paths.state_files())
                 if extra_keys:
@@ -956,7 +1001,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--dir", type=Path, default=REHEARSAL_DIR, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, text in (
-        ("deploy", "synthesize, start the endpoint, cdktf deploy every stack, print outputs, stop"),
+        ("deploy", "synthesize, start the endpoint, review the plans, cdktf deploy every stack, "
+                   "print outputs, stop"),
         ("destroy", "start the endpoint from the saved rehearsal, cdktf destroy every stack, stop"),
     ):
         command = sub.add_parser(name, help=text)

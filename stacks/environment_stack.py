@@ -16,6 +16,7 @@ from cdktf_aws_ecr import (
     ServicePrincipal,
     Upstream,
     grant_registry_login,
+    upgrade_from_0_1_0,
 )
 
 from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
@@ -58,6 +59,9 @@ class EnvironmentStack(TerraformStack):
         self, scope: Construct, environment: EnvironmentConfig, settings: DeploySettings
     ) -> None:
         super().__init__(scope, environment.name)
+        # These environments were first deployed with release 0.1.0, whose addresses
+        # followed the construct path: their resources move from there.
+        upgrade_from_0_1_0(self)
         self.environment = environment
         self.settings = settings
         AwsProvider(

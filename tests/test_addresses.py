@@ -3,21 +3,26 @@
 ``addresses.path_logical_id`` re-implements cdktf's address allocation so that a
 ``Repository`` needs no jsii round trip to learn its old address. These tests
 hold it to cdktf's own ``get_logical_id`` on construct trees of every shape, and
-check the ``moved`` blocks it feeds (the upgrade itself is applied end to end in
-``tests/e2e/test_refactors.py``). Each test reads GIVEN / WHEN / THEN.
+check the ``moved`` blocks it feeds in stacks that upgrade from that release
+(``upgrade_from_0_1_0``), and their absence in stacks that do not (the upgrade
+itself is applied end to end in ``tests/e2e/test_refactors.py``). Also: an
+address does not change when a repository moves to another provider of the same
+registry. Each test reads GIVEN / WHEN / THEN.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Sequence
 
+import pytest
 from cdktf import TerraformStack, Testing
 from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository
+from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cdktf_aws_ecr import Repository
+from cdktf_aws_ecr import RemovedRepository, Repository, ValidationError, upgrade_from_0_1_0
 from cdktf_aws_ecr.addresses import path_logical_id
 from conftest import synth_json
 
@@ -71,9 +76,10 @@ def _legacy_ids(twin: TerraformStack, path: Sequence[str], kinds: Sequence[str])
 def test_a_repository_moves_each_resource_from_its_path_derived_address(
     make_stack: Callable[..., TerraformStack],
 ) -> None:
-    # GIVEN a repository in a nested construct
+    # GIVEN a repository in a nested construct, in a stack deployed with release 0.1.0
     stack = make_stack()
     Repository(Construct(stack, "payments"), "api", name="payments/api", pull_principal_arns=["123456789012"])
+    upgrade_from_0_1_0(stack)
     # AND, in another stack, plain resources at the same construct paths
     legacy = _legacy_ids(make_stack(), ["payments", "api"],
                          ["repository", "lifecycle_policy", "repository_policy"])
@@ -86,8 +92,9 @@ def test_a_repository_moves_each_resource_from_its_path_derived_address(
 
 
 def test_moves_of_your_own_are_kept_beside_the_librarys(make_stack: Callable[..., TerraformStack]) -> None:
-    # GIVEN a resource of your own that declares a move, and a repository
+    # GIVEN a resource of your own that declares a move, and a repository, in an upgrading stack
     stack = make_stack()
+    upgrade_from_0_1_0(stack)
     mine = EcrRepository(stack, "mine", name="mine")
     mine.move_from_id("aws_ecr_repository.old_mine")
     Repository(stack, "api", name="api")
@@ -108,8 +115,9 @@ class _PrefixedStack(TerraformStack):
 
 
 def test_a_stack_that_allocates_ids_its_own_way_is_asked(app: Any) -> None:
-    # GIVEN a stack class with its own naming scheme
+    # GIVEN a stack class with its own naming scheme, deployed with release 0.1.0
     stack = _PrefixedStack(app, "prefixed")
+    upgrade_from_0_1_0(app)
     Repository(stack, "api", name="api")
     # THEN the moves come from the addresses that scheme gave
     assert _moves(stack) == {
@@ -119,8 +127,9 @@ def test_a_stack_that_allocates_ids_its_own_way_is_asked(app: Any) -> None:
 
 
 def test_moves_written_on_the_stack_are_kept_beside_the_librarys(make_stack: Callable[..., TerraformStack]) -> None:
-    # GIVEN a move written on the stack itself, and a repository
+    # GIVEN a move written on the stack itself, and a repository, in an upgrading stack
     stack = make_stack()
+    upgrade_from_0_1_0(stack)
     stack.add_override("moved", [{"from": "aws_s3_bucket.a", "to": "aws_s3_bucket.b"}])
     Repository(stack, "api", name="api")
     # THEN both are in the stack, in every output of it
@@ -129,3 +138,78 @@ def test_moves_written_on_the_stack_are_kept_beside_the_librarys(make_stack: Cal
     assert len(stack.to_terraform()["moved"]) == 3
     hcl = Testing.synth_hcl(stack)
     assert "moved {\nto = aws_ecr_repository.api\nfrom = aws_ecr_repository.api_repository_" in hcl
+
+
+def test_a_new_project_carries_no_moves_from_a_release_it_never_deployed(
+    make_stack: Callable[..., TerraformStack],
+) -> None:
+    # GIVEN a stack that never ran release 0.1.0: repositories, a registry setting, a retirement
+    stack = make_stack()
+    Repository(stack, "api", name="payments/api", enhanced_scanning=True, pull_principal_arns=["123456789012"])
+    RemovedRepository(stack, "old", name="payments/old")
+    # THEN it declares no move, and forgets only the retired repository's own addresses
+    synth = synth_json(stack)
+    assert "moved" not in synth and Testing.synth_hcl(stack).count("moved {") == 0
+    assert {block["from"] for block in synth["removed"]} == {
+        f"{kind}.payments--old"
+        for kind in ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy")
+    }
+
+
+def test_the_upgrade_applies_to_stacks_and_resources_made_before_or_after_it(app: Any) -> None:
+    # GIVEN an app declared as upgrading after one stack was built, and before another
+    first = TerraformStack(app, "first")
+    AwsProvider(first, "aws", region="us-east-1")
+    Repository(first, "api", name="api")
+    upgrade_from_0_1_0(app)
+    second = TerraformStack(app, "second")
+    AwsProvider(second, "aws", region="eu-west-1")
+    Repository(second, "api", name="api")
+    # THEN both stacks move their resources
+    for stack in (first, second):
+        assert set(_moves(stack)) == {"aws_ecr_repository.api", "aws_ecr_lifecycle_policy.api"}
+
+
+def test_retiring_in_an_upgrading_stack_also_forgets_the_release_0_1_0_addresses(
+    make_stack: Callable[..., TerraformStack],
+) -> None:
+    # GIVEN a stack deployed with release 0.1.0 that retires a repository in the same change,
+    # with a RemovedRepository where the Repository was
+    stack = make_stack()
+    upgrade_from_0_1_0(stack)
+    RemovedRepository(Construct(stack, "payments"), "old_api", name="payments/old-api")
+    legacy = _legacy_ids(make_stack(), ["payments", "old_api"],
+                         ["repository", "lifecycle_policy", "repository_policy"])
+    # THEN the state forgets both the name-based addresses and the ones release 0.1.0 gave
+    forgotten = {block["from"] for block in synth_json(stack)["removed"]}
+    assert forgotten == {
+        *(f"{kind}.payments--old-api" for kind in ("aws_ecr_repository", "aws_ecr_lifecycle_policy",
+                                                   "aws_ecr_repository_policy")),
+        f"aws_ecr_repository.{legacy['repository']}",
+        f"aws_ecr_lifecycle_policy.{legacy['lifecycle_policy']}",
+        f"aws_ecr_repository_policy.{legacy['repository_policy']}",
+    }
+
+
+def test_the_upgrade_is_declared_for_an_app_or_a_stack(make_stack: Callable[..., TerraformStack]) -> None:
+    # WHEN something else is given
+    with pytest.raises(ValidationError) as raised:
+        upgrade_from_0_1_0(Construct(make_stack(), "payments"))
+    # THEN the error names what is allowed
+    assert "scope" in str(raised.value) and "a cdktf App or TerraformStack" in str(raised.value)
+
+
+def test_a_provider_of_the_same_registry_keeps_the_address(make_stack: Callable[..., TerraformStack]) -> None:
+    # GIVEN providers beside the default one: the same region and pinned account, another
+    # region, and the same region with no pinned account
+    stack = make_stack(allowed_account_ids=["123456789012"])
+    same = AwsProvider(stack, "same", alias="same", region="us-east-1", allowed_account_ids=["123456789012"])
+    eu = AwsProvider(stack, "eu", alias="eu", region="eu-west-1", allowed_account_ids=["123456789012"])
+    unpinned = AwsProvider(stack, "unpinned", alias="unpinned", region="us-east-1")
+    for provider, name in ((same, "svc/a"), (eu, "svc/b"), (unpinned, "svc/c")):
+        Repository(stack, name.replace("/", "_"), name=name, provider=provider)
+    # THEN only the provider of the same registry gives the default provider's address;
+    # an account that cannot be known at synth keeps the alias (the plan review catches a switch)
+    assert set(synth_json(stack)["resource"]["aws_ecr_repository"]) == {
+        "svc--a", "svc--b___eu", "svc--c___unpinned",
+    }

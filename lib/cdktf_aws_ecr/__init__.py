@@ -54,6 +54,7 @@ _PUBLIC: Dict[str, str] = {
     "grant_registry_login": ".policy.registry_login",
     "preview_lifecycle": ".lifecycle.simulator",
     "require_provider_versions": ".providers",
+    "upgrade_from_0_1_0": ".addresses",
 }
 
 __all__ = sorted(_PUBLIC, key=str.lower)
@@ -73,6 +74,7 @@ def __dir__() -> List[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, eagerly
+    from .addresses import upgrade_from_0_1_0 as upgrade_from_0_1_0
     from .enums import (
         BasicScanTypeVersion as BasicScanTypeVersion,
         EncryptionType as EncryptionType,

@@ -48,6 +48,8 @@ class AppBook(Construct):
         self._facts: Optional[Dict[Any, ProviderFacts]] = None
         #: Other facts of the tree read during one run of the checks (see ``read_once``).
         self._read: Optional[Dict[str, Any]] = None
+        #: Every stack of the app was deployed with release 0.1.0 (``upgrade_from_0_1_0``).
+        self.upgrades_from_0_1_0 = False
 
     def record(self, key: str, make: Callable[[], T]) -> T:
         """The app-wide record ``key`` of one concept, made by ``make()`` on first use."""
@@ -94,6 +96,8 @@ class StackState:
     checked: bool = False
     #: The construct paths of the stack's repositories (a taken id is refused early).
     repository_paths: Set[str] = field(default_factory=set)
+    #: The stack was deployed with release 0.1.0 (``upgrade_from_0_1_0``).
+    upgrades_from_0_1_0: bool = False
 
 
 def state_of(scope: Construct) -> StackState:
@@ -112,15 +116,19 @@ def state_of(scope: Construct) -> StackState:
         ) from None
     state = getattr(stack, _STATE, None)
     if state is None:
-        root = stack.node.root
-        book = root.node.try_find_child(_BOOK_ID)
-        if not isinstance(book, AppBook):
-            book = AppBook(root)
-        state = StackState(stack=stack, path=stack.node.path, book=book)
+        state = StackState(stack=stack, path=stack.node.path, book=book_of(stack.node.root))
         setattr(stack, _STATE, state)
     if scope is not stack:
         setattr(scope, _STATE, state)
     return state
+
+
+def book_of(root: Construct) -> AppBook:
+    """The library's record of the app whose root is ``root``."""
+    book = root.node.try_find_child(_BOOK_ID)
+    if not isinstance(book, AppBook):
+        book = AppBook(root)
+    return book
 
 
 def path_of(scope: Construct, state: StackState) -> str:

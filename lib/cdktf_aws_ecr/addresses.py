@@ -5,16 +5,19 @@ a repository (and its images) and create another. Each resource's logical id is 
 what it manages instead: a repository's resources to its name (``payments/api`` becomes
 ``payments--api``, a name no other maps to), a registry setting to the setting
 (``registry_scanning``, ``pull_through_cache_<prefix>``...), with ``___<alias>`` on an
-aliased provider. A resource release 0.1.0 created at its path-derived address also gets a
-``moved`` block from there. A repository named by a token keeps the path-derived address."""
+aliased provider (not for a repository on a provider of the default provider's registry).
+In a stack that upgrades from release 0.1.0 (:func:`upgrade_from_0_1_0`), a resource that
+release created at its path-derived address gets a ``moved`` block from there. A repository
+named by a token keeps the path-derived address; the plan review catches its refactors."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ._framework import TerraformElement, TerraformStack
+from ._framework import App, TerraformElement, TerraformStack
+from .errors import ValidationError
 
 REGISTRY_SCANNING_ID = "registry_scanning"
 REGISTRY_REPLICATION_ID = "registry_replication"
@@ -67,27 +70,58 @@ def pin_address(
     path: Optional[Sequence[str]] = None,
 ) -> str:
     """Give ``element`` the logical id ``logical_id`` (None: keep the path-derived one); return
-    the id it ends up with. A managed resource ``in_release_0_1_0`` also moves from its
-    path-derived address.
+    the id it ends up with.
 
-    ``path`` (the construct ids below the stack) lets the hot path derive the old address in
-    Python and declare the moves once per stack, instead of three jsii round trips per
-    resource; without it, or for a stack that allocates ids its own way, cdktf is asked."""
-    fast = path is not None and _allocates_ids_as_cdktf(stack)
-    legacy = (
-        path_logical_id(path)
-        if fast and path is not None
-        else str(stack.get_logical_id(element))
-    )
+    A managed resource release 0.1.0 could have created (``in_release_0_1_0``) also moves
+    from its path-derived address in a stack that upgrades from that release. ``path`` (the
+    construct ids below the stack) lets the hot path derive that address in Python instead of
+    three jsii round trips per resource; without it, or for a stack that allocates ids its own
+    way, cdktf is asked."""
+    legacy = legacy_logical_id(stack, path) or str(stack.get_logical_id(element))
     if logical_id is None or logical_id == legacy:
         return legacy
     element.override_logical_id(logical_id)
     if managed and in_release_0_1_0:
-        if fast:
-            _declare_move(stack, f"{resource_type}.{legacy}", f"{resource_type}.{logical_id}")
-        else:
-            element.move_from_id(f"{resource_type}.{legacy}")
+        _declare_move(stack, f"{resource_type}.{legacy}", f"{resource_type}.{logical_id}")
     return logical_id
+
+
+def legacy_logical_id(stack: TerraformStack, path: Optional[Sequence[str]]) -> Optional[str]:
+    """The id release 0.1.0 gave the element at ``path`` (construct ids below the
+    stack), derived in Python; None without a path, or when the stack's class
+    allocates logical ids its own way."""
+    return path_logical_id(path) if path is not None and _allocates_ids_as_cdktf(stack) else None
+
+
+def upgrade_from_0_1_0(scope: Any) -> None:
+    """Declare that the stacks in ``scope`` (a ``TerraformStack``, or the ``App`` for
+    all of its stacks) were deployed with release 0.1.0 of this library.
+
+    That release named resources after their construct path. The stacks then
+    declare a ``moved`` block from each such address to the one this release
+    gives the resource, and each :class:`~cdktf_aws_ecr.RemovedRepository` also
+    forgets the address its repository had there, so the first plan after the
+    upgrade moves state and destroys nothing. Call it anywhere before synth.
+    Stacks that never ran release 0.1.0 do not need it, and carry no such block.
+    """
+    from ._state import book_of, state_of
+
+    if isinstance(scope, TerraformStack):
+        state_of(scope).upgrades_from_0_1_0 = True
+    elif isinstance(scope, App):
+        book_of(scope).upgrades_from_0_1_0 = True
+    else:
+        raise ValidationError(
+            "scope", scope, "a cdktf App or TerraformStack", problem=f"is a {type(scope).__name__}"
+        )
+
+
+def upgrades_from_0_1_0(stack: TerraformStack) -> bool:
+    """Whether :func:`upgrade_from_0_1_0` was called for ``stack`` or its app (read at synth)."""
+    from ._state import state_of
+
+    state = state_of(stack)
+    return state.upgrades_from_0_1_0 or state.book.upgrades_from_0_1_0
 
 
 def _allocates_ids_as_cdktf(stack: TerraformStack) -> bool:
@@ -108,17 +142,24 @@ def _declare_move(stack: TerraformStack, source: str, target: str) -> None:
 
 
 class _StackMoves(TerraformElement):
-    """The ``moved`` blocks a stack's repositories declare, as one Terraform element (one jsii
-    round trip in all); cdktf merges them with the moves resources declare."""
+    """The ``moved`` blocks from release 0.1.0's addresses, as one Terraform element (one jsii
+    round trip in all), written only if the stack upgrades from that release (decided at synth,
+    so :func:`upgrade_from_0_1_0` may come before or after the resources); cdktf merges them
+    with the moves resources declare."""
 
     def __init__(self, stack: TerraformStack) -> None:
         super().__init__(stack, _MOVES_ID)
         self.blocks: List[Dict[str, str]] = []
+        self._stack = stack
 
     def to_terraform(self) -> Any:
+        if not upgrades_from_0_1_0(self._stack):
+            return {}
         return {"moved": [dict(block) for block in self.blocks]}
 
     def to_hcl_terraform(self) -> Any:
+        if not upgrades_from_0_1_0(self._stack):
+            return {}
         # The shape cdktf's resources give their own moves in HCL.
         def reference(address: str) -> Dict[str, Any]:
             return {
@@ -176,21 +217,30 @@ def path_logical_id(path: Sequence[str]) -> str:
     return f"{human}_{digest}"
 
 
-def forget(stack: TerraformStack, address: str) -> None:
+def forget(stack: TerraformStack, address: str, *, from_0_1_0: bool = False) -> None:
     """Declare that ``stack``'s state forgets ``address`` without destroying it
     (Terraform's ``removed`` block with ``destroy = false``; no-op when the state
-    does not hold it). The stack then needs Terraform >= 1.7, which it declares."""
+    does not hold it). The stack then needs Terraform >= 1.7, which it declares.
+
+    An address of release 0.1.0 (``from_0_1_0``) is forgotten only by a stack
+    that upgrades from that release (decided at synth).
+    """
     from ._state import lazy_any
     from .providers import require_provider_versions
 
-    removed: Optional[List[Dict[str, Any]]] = getattr(stack, _REMOVED, None)
+    removed: Optional[List[Tuple[Dict[str, Any], bool]]] = getattr(stack, _REMOVED, None)
     if removed is None:
         removed = []
         setattr(stack, _REMOVED, removed)
         blocks = removed
-        stack.add_override("removed", lazy_any(lambda: list(blocks)))
+
+        def written() -> List[Dict[str, Any]]:
+            upgrading = any(legacy for _, legacy in blocks) and upgrades_from_0_1_0(stack)
+            return [block for block, legacy in blocks if upgrading or not legacy]
+
+        stack.add_override("removed", lazy_any(written))
         require_provider_versions(stack)
         stack.add_override("terraform.required_version", REMOVED_BLOCK_TERRAFORM)
     block = {"from": address, "lifecycle": {"destroy": False}}
-    if block not in removed:
-        removed.append(block)
+    if all(existing != block for existing, _ in removed):
+        removed.append((block, from_0_1_0))

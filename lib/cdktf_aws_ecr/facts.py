@@ -91,6 +91,26 @@ PUSH_ACTIONS: Tuple[str, ...] = PULL_ACTIONS + (
     "ecr:UploadLayerPart",
     "ecr:CompleteLayerUpload",
 )
+#: Actions that delete images or a repository, or remove or replace the guardrails of a
+#: repository or registry (Write actions of
+#: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html);
+#: the plan review warns when a policy grants one of them to another account.
+DESTRUCTIVE_ACTIONS: Tuple[str, ...] = (
+    "ecr:BatchDeleteImage",
+    "ecr:DeleteRepository",
+    "ecr:DeleteRepositoryPolicy",
+    "ecr:SetRepositoryPolicy",
+    "ecr:DeleteLifecyclePolicy",
+    "ecr:PutLifecyclePolicy",
+    "ecr:PutImageTagMutability",
+    "ecr:PutImageScanningConfiguration",
+    "ecr:DeleteRegistryPolicy",
+    "ecr:PutRegistryPolicy",
+    "ecr:PutRegistryScanningConfiguration",
+    "ecr:PutReplicationConfiguration",
+    "ecr:DeletePullThroughCacheRule",
+    "ecr:DeleteRepositoryCreationTemplate",
+)
 PULL_STATEMENT_SID = "AllowPull"
 PUSH_STATEMENT_SID = "AllowPush"
 #: ECR refuses a repository policy longer than this (SetRepositoryPolicy

@@ -92,6 +92,35 @@ def alias_of(provider: Optional[AwsProvider]) -> Optional[str]:
     return getattr(provider, _ALIAS)
 
 
+_ADDRESS_ALIAS = "_cdktf_aws_ecr_address_alias"
+
+
+def address_alias(stack: TerraformStack, provider: Optional[AwsProvider]) -> Optional[str]:
+    """The alias that a repository's address carries for ``provider``: none for the stack's
+    default provider, nor for an aliased one of the same registry (the same literal
+    region and single allowed account as the default provider's), so that moving a
+    repository between such providers changes nothing in AWS and nothing in the plan.
+
+    Decided once per provider, when its first repository is built: a default provider
+    created after that cannot be compared, and the alias stays.
+    """
+    if provider is None or alias_of(provider) is None:
+        return None
+    if not hasattr(provider, _ADDRESS_ALIAS):
+        default = default_provider(stack)
+        own = facts_of(provider)
+        base = facts_of(default) if default is not None else None
+        same_registry = (
+            base is not None
+            and own.region is not None
+            and own.account_id is not None
+            and (own.region, own.account_id) == (base.region, base.account_id)
+        )
+        setattr(provider, _ADDRESS_ALIAS, None if same_registry else alias_of(provider))
+    alias: Optional[str] = getattr(provider, _ADDRESS_ALIAS)
+    return alias
+
+
 def check_provider(parameter: str, value: Any) -> Optional[AwsProvider]:
     """None (the stack's default provider) or an ``AwsProvider``."""
     if value is None or isinstance(value, AwsProvider):

@@ -1,6 +1,8 @@
 """Retiring a repository from the code without destroying it. Deleting a ``Repository`` makes
 Terraform destroy its policies and then, if it can, the repository (``prevent_destroy`` went
-with its resource block); :class:`RemovedRepository` writes ``removed`` blocks instead."""
+with its resource block); :class:`RemovedRepository` writes ``removed`` blocks instead (and,
+in a stack that upgrades from release 0.1.0, for that release's addresses too: give it the
+scope and id the ``Repository`` had)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,20 @@ from typing import Optional
 
 from ._framework import AwsProvider, Construct
 from ._state import add_synth_check, path_of, state_of
-from .addresses import forget, repository_address_id
+from .addresses import forget, legacy_logical_id, node_id, repository_address_id
 from .checks import check_name
 from .errors import ValidationError, located
-from .providers import alias_of, check_provider
+from .providers import address_alias, check_provider
 from .registry.membership import check_same_stack
 from .registry.owner import owner_for
 from .tokens import is_token
 
-RETAINED_RESOURCE_TYPES = ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy")
+#: What retiring keeps: each resource type a Repository emits, and its construct id there.
+RETAINED_RESOURCES = {
+    "aws_ecr_repository": "repository",
+    "aws_ecr_lifecycle_policy": "lifecycle_policy",
+    "aws_ecr_repository_policy": "repository_policy",
+}
 
 
 class RemovedRepository(Construct):
@@ -33,7 +40,8 @@ class RemovedRepository(Construct):
         provider: Optional[AwsProvider] = None,
     ) -> None:
         state = state_of(scope)
-        where = f"RemovedRepository '{path_of(scope, state)}/{id}'"
+        scope_path = path_of(scope, state)
+        where = f"RemovedRepository '{scope_path}/{id}'"
         with located(where):
             check_name("name", name)
             if is_token(name):
@@ -47,9 +55,14 @@ class RemovedRepository(Construct):
         self.repository_name = name
         self._where = where
         self._provider = provider
-        address_id = repository_address_id(name, alias_of(provider))
-        for resource_type in RETAINED_RESOURCE_TYPES:
+        address_id = repository_address_id(name, address_alias(state.stack, provider))
+        # The construct ids below the stack of the Repository this one replaces.
+        path = tuple(f"{scope_path}/{node_id(id)}"[len(state.path) + 1:].split("/"))
+        for resource_type, construct_id in RETAINED_RESOURCES.items():
             forget(state.stack, f"{resource_type}.{address_id}")
+            legacy = legacy_logical_id(state.stack, (*path, construct_id))
+            if legacy is not None:
+                forget(state.stack, f"{resource_type}.{legacy}", from_0_1_0=True)
         self._state = state
         add_synth_check(state, self._check_not_declared)
 

@@ -43,7 +43,7 @@ from .policy.grantees import GRANTEES_ALLOWED, Access
 from .policy.registry_login import grant_registry_login
 from .policy.repository_policy import RepositoryPolicyDocument, write_policy_document
 from .preconditions import TokenChecks
-from .providers import ProviderFacts, alias_of, require_provider_versions
+from .providers import ProviderFacts, address_alias, require_provider_versions
 from .registry.membership import RepositoryRequest, check_same_stack
 from .registry.owner import Registry, owner_for
 from .repository_props import (
@@ -316,7 +316,11 @@ class Repository(Construct):
         )
         stack = self._state.stack
         name = settings["name"]
-        address_id = None if is_token(name) else repository_address_id(name, alias_of(provider))
+        address_id = (
+            None
+            if is_token(name)
+            else repository_address_id(name, address_alias(stack, provider))
+        )
         repository_id = pin_address(
             stack, self.repository, "aws_ecr_repository", address_id,
             path=(*self._path, "repository"),

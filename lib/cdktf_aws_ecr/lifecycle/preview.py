@@ -174,7 +174,7 @@ def _time(value: Any) -> Any:
     return value
 
 
-def _describe_images_entry(entry: Mapping[str, Any]) -> Dict[str, Any]:
+def describe_images_entry(entry: Mapping[str, Any]) -> Dict[str, Any]:
     """A describe_images ``imageDetail`` as a preview image (ARCHIVED means archive;
     ACTIVE and ACTIVATING, still being restored, mean standard)."""
     image = {
@@ -205,7 +205,7 @@ def images_from_file(path: Path) -> List[Dict[str, Any]]:
         ) from None
     if isinstance(data, Mapping) and isinstance(data.get("imageDetails"), list):
         return [
-            _describe_images_entry(entry) if isinstance(entry, Mapping) else entry
+            describe_images_entry(entry) if isinstance(entry, Mapping) else entry
             for entry in data["imageDetails"]
         ]
     if not isinstance(data, list):
@@ -232,7 +232,7 @@ def registry_images(repository: str, region: Optional[str]) -> Iterator[Dict[str
         client = boto3.client("ecr", region_name=region)
         for page in client.get_paginator("describe_images").paginate(repositoryName=repository):
             for entry in page.get("imageDetails", []):
-                yield _describe_images_entry(entry)
+                yield describe_images_entry(entry)
     except (BotoCoreError, ClientError) as error:
         raise PreviewError(f"describe_images for {repository!r} failed: {error}") from None
 
