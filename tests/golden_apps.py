@@ -183,7 +183,8 @@ def _token_repositories(stack: TerraformStack, roles: List[Any]) -> None:
         max_tagged_image_count=40, lifecycle_tag_prefix_list=["v"], lifecycle_rules=[],
         protected_tags=["prod-*"], pull_principal_arns=[f"arn:aws:iam::{PARTNER}:role/reader", roles[0].arn],
         push_principal_arns=[ACCOUNT], tags={"Team": "platform", "Cost Center": "R&D, #42 ${x}"},
-        prevent_destroy=True, provider=None, replicate_to=[WEST, DR])
+        prevent_destroy=True, provider=None, replicate_to=[WEST, DR], lifecycle_policy_json=None,
+        adopt=None)
     assert set(every) == {spec.name for spec in INPUTS}, "a seed keyword is missing"
     ecr.Repository(stack, "every_input", **every)
     ecr.Repository(

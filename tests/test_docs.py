@@ -183,7 +183,8 @@ def test_keyword_arguments_have_the_seed_variables_names_types_and_defaults() ->
         accepted = typing.get_args(hint) if typing.get_origin(hint) is typing.Union else (hint,)
         assert expected in accepted, (name, hint)
     assert set(PARAMETERS) - set(variables) == {
-        "lifecycle_rules", "protected_tags", "prevent_destroy", "provider", "replicate_to"
+        "lifecycle_rules", "protected_tags", "prevent_destroy", "provider", "replicate_to",
+        "lifecycle_policy_json", "adopt",
     }
 
 

@@ -23,6 +23,7 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey
 
 from cdktf_aws_ecr import (
     PULL_ACTIONS,
+    Adopt,
     PUSH_ACTIONS,
     EncryptionType,
     ImageTagMutability,
@@ -640,6 +641,26 @@ def test_replicate_to_reaches_the_registrys_replication_configuration(make_stack
     }]}}
 
 
+def test_adopt_writes_import_blocks_at_the_repository_s_addresses(stack: TerraformStack) -> None:
+    # GIVEN a repository said to exist with its lifecycle policy (more in test_adoption.py)
+    Repository(stack, "api", name="payments/api",
+               adopt=Adopt(lifecycle_policy=True, repository_policy=False))
+    # THEN both are imported by name at the addresses they are declared at
+    assert synth_json(stack)["import"] == [
+        {"to": "aws_ecr_repository.payments--api", "id": "payments/api"},
+        {"to": "aws_ecr_lifecycle_policy.payments--api", "id": "payments/api"},
+    ]
+
+
+def test_lifecycle_policy_json_is_the_lifecycle_policy(stack: TerraformStack) -> None:
+    policy = {"rules": [{"rulePriority": 7, "selection": {
+        "tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 40},
+        "action": {"type": "expire"}}]}
+    Repository(stack, "api", name="payments/api", lifecycle_policy_json=json.dumps(policy, indent=2))
+    written = only(resources_of(synth_json(stack), "aws_ecr_lifecycle_policy"))["policy"]
+    assert json.loads(written) == policy
+
+
 # --------------------------------------------------------------------------- coverage of the signature
 
 #: Inputs whose synthesized attribute this file asserts (test names in brackets).
@@ -664,6 +685,8 @@ INPUTS_ASSERTED = {
     "prevent_destroy": "prevent_destroy_sets_terraform_lifecycle",
     "provider": "provider_is_used_by_every_resource",
     "replicate_to": "replicate_to_reaches_the_registrys_replication_configuration",
+    "lifecycle_policy_json": "lifecycle_policy_json_is_the_lifecycle_policy",
+    "adopt": "adopt_writes_import_blocks",
 }
 
 

@@ -15,6 +15,8 @@ __version__ = "0.2.0"
 
 #: Each public name and the module that defines it.
 _PUBLIC: Dict[str, str] = {
+    "Adopt": ".adoption",
+    "AdoptionWarning": ".adoption",
     "AppliedFor": ".registry.creation_template",
     "BasicScanTypeVersion": ".enums",
     "Condition": ".policy.statement",
@@ -75,6 +77,7 @@ def __dir__() -> List[str]:
 
 if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, eagerly
     from .addresses import upgrade_from_0_1_0 as upgrade_from_0_1_0
+    from .adoption import Adopt as Adopt, AdoptionWarning as AdoptionWarning
     from .enums import (
         BasicScanTypeVersion as BasicScanTypeVersion,
         EncryptionType as EncryptionType,

@@ -38,6 +38,7 @@ from ._lean_import import PROVIDER_PACKAGE
 _BINDINGS: Dict[str, str] = {
     "AwsProvider": "provider",
     "DataAwsCallerIdentity": "data_aws_caller_identity",
+    "DataAwsEcrRepository": "data_aws_ecr_repository",
     "DataAwsIamPolicyDocument": "data_aws_iam_policy_document",
     "DataAwsKmsKey": "data_aws_kms_key",
     "EcrAccountSetting": "ecr_account_setting",

@@ -8,13 +8,15 @@ what it manages instead: a repository's resources to its name (``payments/api`` 
 aliased provider (not for a repository on a provider of the default provider's registry).
 In a stack that upgrades from release 0.1.0 (:func:`upgrade_from_0_1_0`), a resource that
 release created at its path-derived address gets a ``moved`` block from there. A repository
-named by a token keeps the path-derived address; the plan review catches its refactors."""
+named by a token keeps the path-derived address; the plan review catches its refactors.
+Resources that exist in AWS already are adopted with ``import`` blocks
+(:func:`declare_imports`), written at these same addresses."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ._framework import App, TerraformElement, TerraformStack
 from .errors import ValidationError
@@ -32,6 +34,8 @@ REMOVED_BLOCK_TERRAFORM = ">= 1.7.0"
 _REMOVED = "_cdktf_aws_ecr_removed"
 _MOVES = "_cdktf_aws_ecr_moves"
 _MOVES_ID = "cdktf-aws-ecr-moves"
+_IMPORTS = "_cdktf_aws_ecr_imports"
+_IMPORTS_ID = "cdktf-aws-ecr-imports"
 
 
 def repository_address_id(name: str, alias: Optional[str] = None) -> str:
@@ -175,6 +179,58 @@ class _StackMoves(TerraformElement):
                 for block in self.blocks
             ]
         }
+
+
+#: ``(address, import id)`` pairs, produced at synth.
+ImportBlocks = Callable[[], Iterable[Tuple[str, str]]]
+
+
+def declare_imports(stack: TerraformStack, blocks: ImportBlocks) -> None:
+    """Add ``blocks()``, called at synth, to ``stack``'s ``import`` blocks.
+
+    Terraform (>= 1.5, the floor every stack of the library declares) imports
+    each address at the next plan, and skips the block once the state holds
+    the address, so the blocks may stay in the code ("you can optionally remove
+    import blocks ... or leave them as a record of the resource's origin",
+    https://developer.hashicorp.com/terraform/language/import). An import of an object
+    that does not exist fails that plan ("Cannot import non-existent remote
+    object"), before anything is changed. cdktf's ``import_from`` would check
+    the Terraform version once per resource by running it; one element per stack
+    costs one jsii round trip.
+    """
+    element: Optional[_StackImports] = getattr(stack, _IMPORTS, None)
+    if element is None:
+        element = _StackImports(stack)
+        setattr(stack, _IMPORTS, element)
+    element.sources.append(blocks)
+
+
+class _StackImports(TerraformElement):
+    """The ``import`` blocks of a stack's adopted resources, as one Terraform element."""
+
+    def __init__(self, stack: TerraformStack) -> None:
+        super().__init__(stack, _IMPORTS_ID)
+        self.sources: List[ImportBlocks] = []
+
+    def _blocks(self) -> List[Tuple[str, str]]:
+        return [block for source in self.sources for block in source()]
+
+    def to_terraform(self) -> Any:
+        blocks = self._blocks()
+        return {"import": [{"to": to, "id": id} for to, id in blocks]} if blocks else {}
+
+    def to_hcl_terraform(self) -> Any:
+        # The shape cdktf's resources give their own imports in HCL.
+        blocks = self._blocks()
+        return {
+            "import": [
+                {
+                    "to": {"value": to, "type": "simple", "storageClassType": "reference"},
+                    "id": {"value": id, "type": "simple", "storageClassType": "string"},
+                }
+                for to, id in blocks
+            ]
+        } if blocks else {}
 
 
 # cdktf 0.20's HashedAddressingScheme (lib/private/unique.ts, makeUniqueId), which

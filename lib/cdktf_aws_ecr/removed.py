@@ -2,7 +2,8 @@
 Terraform destroy its policies and then, if it can, the repository (``prevent_destroy`` went
 with its resource block); :class:`RemovedRepository` writes ``removed`` blocks instead (and,
 in a stack that upgrades from release 0.1.0, for that release's addresses too: give it the
-scope and id the ``Repository`` had)."""
+scope and id the ``Repository`` had). To manage it again, put the ``Repository`` back with
+``adopt=Adopt(...)``."""
 
 from __future__ import annotations
 
@@ -74,7 +75,9 @@ class RemovedRepository(Construct):
             raise ValidationError(
                 "name",
                 self.repository_name,
-                "the name of a repository this stack no longer declares",
+                "the name of a repository this stack no longer declares (to manage a retired "
+                "repository again, delete the RemovedRepository and declare the Repository "
+                "with adopt=Adopt(...))",
                 problem=f"is still declared by {declared.where}",
                 where=self._where,
             )

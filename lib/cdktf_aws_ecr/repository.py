@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Unpack
@@ -21,6 +22,7 @@ from ._framework import (
 )
 from ._state import add_synth_check, lazy_string, path_of, state_of
 from .addresses import node_id, pin_address, repository_address_id
+from .adoption import RepositoryAdoption
 from .checks import (
     check_kms_key_region,
     check_principal_partitions,
@@ -69,6 +71,10 @@ def _lifecycle_document(settings: Mapping[str, Any], given: Mapping[str, Any]) -
     """The whole policy: ``lifecycle_rules``, or else the seed's two rules, behind
     ``protected_tags``, checked as ECR checks it. With only seed keywords it is the
     seed's exact policy."""
+    if settings["lifecycle_policy_json"] is not None:
+        # Checked already; written in Terraform's jsonencode layout like the others.
+        document: Dict[str, Any] = json.loads(settings["lifecycle_policy_json"])
+        return document
     protected = settings["protected_tags"]
     if settings["lifecycle_rules"]:
         try:
@@ -216,7 +222,8 @@ class Repository(Construct):
     Bad input raises :class:`~cdktf_aws_ecr.ValidationError` before anything is added
     to the tree; checks that need the provider (KMS key region, partitions, tags with
     ``default_tags``, names unique per registry, the policy's Sids and length) run at
-    synth and raise the same error."""
+    synth and raise the same error. ``adopt`` writes ``import`` blocks for what exists in AWS
+    already; ``lifecycle_policy_json`` keeps a whole lifecycle policy as written."""
 
     @expand_keyword_arguments(RepositoryProps)
     def __init__(self, scope: Construct, id: str, **inputs: Unpack[RepositoryProps]) -> None:
@@ -293,6 +300,22 @@ class Repository(Construct):
         token_checks.collect(settings, self._tag_total_condition)
         key = settings["kms_key_arn"]
         encryption = EncryptionType.KMS.value if key is not None else settings["encryption_type"]
+        stack = self._state.stack
+        name = settings["name"]
+        address_id = (
+            None
+            if is_token(name)
+            else repository_address_id(name, address_alias(stack, provider))
+        )
+        preconditions = list(token_checks.repository)
+        if settings["adopt"] is not None:
+            assert address_id is not None  # check_adoption refuses a token name
+            adoption = RepositoryAdoption(
+                self, settings["adopt"], name, provider, address_id, self._where,
+                lambda kind: getattr(self, kind) is not None,
+            )
+            preconditions.append(adoption.encryption_guard(encryption, key))
+            add_synth_check(self._state, adoption.warn_unmanaged)
         self.repository = aws.EcrRepository(
             self,
             "repository",
@@ -309,17 +332,8 @@ class Repository(Construct):
                 )
             ],
             tags=settings["tags"],
-            lifecycle=_lifecycle(
-                token_checks.repository, prevent_destroy=protected(settings) or None
-            ),
+            lifecycle=_lifecycle(preconditions, prevent_destroy=protected(settings) or None),
             provider=provider,
-        )
-        stack = self._state.stack
-        name = settings["name"]
-        address_id = (
-            None
-            if is_token(name)
-            else repository_address_id(name, address_alias(stack, provider))
         )
         repository_id = pin_address(
             stack, self.repository, "aws_ecr_repository", address_id,
@@ -462,7 +476,8 @@ class Repository(Construct):
         Added rules follow ``lifecycle_rules``, are numbered as they are, and like them
         replace the seed's two rules. The whole policy is checked here: a rule ECR would
         reject raises :class:`~cdktf_aws_ecr.ValidationError` and is not added. Refused on a
-        repository without a lifecycle policy or built with the seed's lifecycle keywords."""
+        repository without a lifecycle policy, or built with the seed's lifecycle keywords or
+        ``lifecycle_policy_json``."""
         with located(self._where):
             if self._lifecycle_document is None:
                 raise ValidationError(
@@ -479,6 +494,12 @@ class Repository(Construct):
                     "typed rules only on a repository built without the seed's lifecycle "
                     f"keywords ({', '.join(SEED_LIFECYCLE_KEYWORDS)}), which they would replace",
                     problem=f"is added to a repository built with {given}",
+                )
+            if self.settings["lifecycle_policy_json"] is not None:
+                raise ValidationError(
+                    "rule", rule, "typed rules only on a repository built without "
+                    "lifecycle_policy_json, which is kept as written",
+                    problem="is added to a repository built with lifecycle_policy_json",
                 )
             if not isinstance(rule, LifecycleRule):
                 raise ValidationError("rule", rule, "a LifecycleRule", problem=f"is {type_name(rule)}")

@@ -7,7 +7,11 @@ import warnings
 from types import MappingProxyType
 from typing import Annotated, Any, Mapping, Optional, Required, Sequence, TypedDict, Union
 
-from ._framework import AwsProvider, IResolvable
+from ._framework import (
+    AwsProvider,
+    IResolvable,
+)
+from .adoption import ADOPT_ALLOWED, Adopt, check_adopt, check_adoption
 from .checks import (
     TAG_PREFIXES_ALLOWED,
     check_bool,
@@ -18,10 +22,14 @@ from .checks import (
     check_plain_bool,
     check_tag_prefixes,
     check_tags,
+    type_name,
 )
 from .enums import EncryptionType, ImageTagMutability, ScanFrequency
 from .errors import ValidationError
-from .inputs import Input
+from .inputs import (
+    Input,
+)
+from .lifecycle.policy_check import check_lifecycle_policy
 from .lifecycle.rules import (
     PROTECTED_TAGS_ALLOWED,
     SEED_LIFECYCLE_KEYWORDS,
@@ -33,12 +41,33 @@ from .policy.repository_policy import PullPrincipalArns, PushPrincipalArns
 from .providers import check_provider
 from .registry.destinations import ReplicationDestination
 from .registry.replication_planner import REPLICATE_TO_ALLOWED, check_replicate_to
+from .tokens import is_token
 
 Number = Union[int, float]
 #: A boolean, or a boolean token (``TerraformVariable(type="bool").boolean_value``).
 BoolOrToken = Union[bool, IResolvable]
 
 _NO_TAGS: Mapping[str, str] = MappingProxyType({})
+
+_LIFECYCLE_POLICY_JSON_ALLOWED = (
+    "None, or the JSON text of a whole lifecycle policy that check_lifecycle_policy accepts, "
+    "known at synth"
+)
+
+
+def _check_lifecycle_policy_json(parameter: str, value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if type(value) is not str or is_token(value):
+        problem = "is an unresolved token" if isinstance(value, str) else f"is {type_name(value)}"
+        raise ValidationError(parameter, value, _LIFECYCLE_POLICY_JSON_ALLOWED, problem=problem)
+    try:
+        check_lifecycle_policy(value)
+    except ValidationError as error:
+        # Named as the input: "lifecycle_policy_json.rules[0].selection.tagStatus".
+        name = parameter + ("" if error.parameter == "lifecycle_policy" else f".{error.parameter}")
+        raise ValidationError(name, error.value, error.allowed, problem=error.problem) from None
+    return value
 
 
 class RepositoryProps(TypedDict, total=False):
@@ -150,6 +179,15 @@ class RepositoryProps(TypedDict, total=False):
         check=check_protected_tags,
         default=(),
     )]
+    lifecycle_policy_json: Annotated[Optional[str], Input(
+        description="Not in the seed module. A whole lifecycle policy, kept as written (Terraform "
+        "receives it compacted), for a policy typed rules cannot express, such as an adopted "
+        "one; checked as ECR checks it.",
+        allowed="None, or JSON text that `check_lifecycle_policy` accepts, known at synth; not "
+        "with `lifecycle_rules`, `protected_tags` or the seed's lifecycle keywords",
+        check=_check_lifecycle_policy_json,
+        default=None,
+    )]
     pull_principal_arns: PullPrincipalArns
     push_principal_arns: PushPrincipalArns
     tags: Annotated[Mapping[str, str], Input(
@@ -192,10 +230,22 @@ class RepositoryProps(TypedDict, total=False):
         check=check_replicate_to,
         default=(),
     )]
+    adopt: Annotated[Optional[Adopt], Input(
+        description="Not in the seed module. The repository exists in AWS already (made by the "
+        "console, a script or another state): the first plan imports it and the policies "
+        "`Adopt` says exist, then updates them in place to these inputs; a declared encryption "
+        "that is not the live one stops the plan. Once imported it changes nothing (it reads "
+        "the live repository at each plan), so it may stay. `python -m cdktf_aws_ecr.adopt` "
+        "writes it.",
+        allowed=ADOPT_ALLOWED,
+        check=check_adopt,
+        default=None,
+    )]
 
 
 def check_combinations(settings: Mapping[str, Any], given: Mapping[str, Any]) -> None:
     """Checks of inputs that depend on each other (errors show the values as ``given``)."""
+    check_adoption(settings, given)
     frequency = settings["enhanced_scan_frequency"]
     if settings["enhanced_scanning"] and frequency not in {m.value for m in ScanFrequency}:
         raise ValidationError(
@@ -230,8 +280,18 @@ def check_lifecycle_combinations(settings: Mapping[str, Any], given: Mapping[str
             problem="is given together with "
             + " and ".join(f"{keyword}={given[keyword]!r}" for keyword in seed),
         )
+    if settings["lifecycle_policy_json"] is not None:
+        combined = [k for k in ("lifecycle_rules", "protected_tags") if given.get(k)] + seed
+        if combined:
+            raise ValidationError(
+                "lifecycle_policy_json",
+                given["lifecycle_policy_json"],
+                "a whole policy on its own: not with lifecycle_rules, protected_tags or the "
+                f"seed's lifecycle keywords ({', '.join(SEED_LIFECYCLE_KEYWORDS)})",
+                problem=f"is given together with {combined[0]}={given[combined[0]]!r}",
+            )
     if settings["enable_lifecycle_policy"] is False:
-        for parameter in ("lifecycle_rules", "protected_tags"):
+        for parameter in ("lifecycle_rules", "protected_tags", "lifecycle_policy_json"):
             if settings[parameter]:
                 raise ValidationError(
                     parameter,

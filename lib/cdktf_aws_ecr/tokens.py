@@ -37,6 +37,7 @@ def is_token(value: Any) -> bool:
         return False
     if not _may_hold_token(value):
         return False
+
     if not Token.is_unresolved(value):
         return False
     try:

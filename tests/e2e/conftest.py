@@ -38,7 +38,8 @@ REGION = rehearse.REGION
 # regions of its own. us-east-1: the example app (this module); eu-central-1:
 # test_refactors; ca-central-1: test_grants_applied; eu-north-1, eu-west-3:
 # test_registry_settings; ap-south-1, sa-east-1, eu-south-1, ap-northeast-1:
-# test_fleet_scanning; us-west-2: test_s3_backend; ap-southeast-2: test_properties.
+# test_fleet_scanning; us-west-2: test_s3_backend; ap-southeast-2: test_properties;
+# ap-northeast-2, ap-southeast-1, ap-southeast-3: test_adoption.
 #: The smallest image manifest ECR accepts: a config blob and no layers.
 MANIFEST = json.dumps(
     {

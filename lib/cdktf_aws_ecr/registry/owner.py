@@ -17,6 +17,7 @@ from ..inputs import checked_inputs, expand_keyword_arguments, with_init_signatu
 from ..providers import alias_of, check_provider, require_provider_versions
 from ..tokens import is_token
 from .account_settings import AccountSettings
+from .adoption import RegistryAdoption
 from .creation_template import (
     AppliedFor,
     RepositoryCreationTemplate,
@@ -126,6 +127,7 @@ class Registry(Construct):
         self._account_settings = AccountSettings(self)
         self._templates = Templates(self, settings["replica_template"])
         self._caches = Caches(self, self._templates)
+        self._adoption: Optional[RegistryAdoption] = None
         self._registry_policy = RegistryPolicy(
             self, self._account_settings, self._incoming_source_accounts, self._caches.prefixes
         )
@@ -279,6 +281,36 @@ class Registry(Construct):
         for request in other._requests:
             self._add_repository(request)
         self._changed()
+
+    def adopt(
+        self,
+        *,
+        replication: bool,
+        registry_policy: bool,
+        pull_through_caches: Sequence[str] = (),
+        creation_templates: Sequence[str] = (),
+    ) -> "Registry":
+        """The registry's settings exist in AWS already: the first plan imports those this
+        owner writes, then updates them in place; returns this owner.
+
+        The scanning configuration and account settings exist in every registry, so they
+        are always imported. Say whether the replication configuration (it exists once it
+        has a rule) and the registry policy exist, and which pull-through cache rules and
+        creation templates do, by prefix. A wrong statement fails as
+        :class:`~cdktf_aws_ecr.Adopt` describes; one about a setting this owner does not
+        write warns (:class:`~cdktf_aws_ecr.AdoptionWarning`).
+        """
+        with located(self.label):
+            if self._adoption is not None:
+                raise ValidationError("adopt", "a second call", "one call per owner",
+                                      problem="repeats what the first said")
+            self._adoption = RegistryAdoption(
+                self, replication, registry_policy, pull_through_caches, creation_templates
+            )
+        self.explicit = True
+        return self
+
+    # ------------------------------------------------------------------ repositories
 
     def _request_named(self, name: str) -> Optional[RepositoryRequest]:
         return self._names.get(name)

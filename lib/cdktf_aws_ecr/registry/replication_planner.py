@@ -41,7 +41,6 @@ from ..policy.statement import PolicyStatement
 from ..tokens import is_literal, is_token
 from .destinations import DestinationRegistry, ReplicationDestination
 from .prefixes import PAST_NAMES, NameIndex, common_prefix_length, prefix_free
-from .registry_policy import replication_source_statement
 
 _FILTER = re.compile(REPLICATION_FILTER_PATTERN, re.ASCII)
 FILTER_ALLOWED = (
@@ -254,6 +253,10 @@ class ReplicationPlan:
         self,
     ) -> Dict[DestinationRegistry, PolicyStatement]:
         """The statement each cross-account destination's registry policy needs."""
+        # Imported here: the registry policy's module binds the provider, and the
+        # planner stays pure Python (the adoption generator runs without jsii).
+        from .registry_policy import replication_source_statement
+
         return {
             destination: replication_source_statement(
                 self.source_account_id,
