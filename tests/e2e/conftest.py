@@ -39,7 +39,8 @@ REGION = rehearse.REGION
 # test_refactors; ca-central-1: test_grants_applied; eu-north-1, eu-west-3:
 # test_registry_settings; ap-south-1, sa-east-1, eu-south-1, ap-northeast-1:
 # test_fleet_scanning; us-west-2: test_s3_backend; ap-southeast-2: test_properties;
-# ap-northeast-2, ap-southeast-1, ap-southeast-3: test_adoption.
+# ap-northeast-2, ap-southeast-1, ap-northeast-3: test_plan_review; eu-west-2,
+# ap-southeast-4, ap-south-2 (and ap-east-1 as a replication destination): test_adoption.
 #: The smallest image manifest ECR accepts: a config blob and no layers.
 MANIFEST = json.dumps(
     {

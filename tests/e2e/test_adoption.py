@@ -43,10 +43,10 @@ from .conftest import Plan, parallel, plan, terraform
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
-REGION = "ap-northeast-2"
+REGION = "eu-west-2"
 #: The long-running story's region and the retired repository's: registries of their own.
-LARGE_REGION = "ap-southeast-1"
-RETIRE_REGION = "ap-southeast-3"
+LARGE_REGION = "ap-southeast-4"
+RETIRE_REGION = "ap-south-2"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GUIDE = REPO_ROOT / "docs" / "adopting.md"
 PULL = ["ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability"]
@@ -228,7 +228,7 @@ def console_repositories(ecr: Any, region: str, kms_key: str, extra: int) -> Non
 
 def registry_settings(ecr: Any, region: str) -> None:
     ecr.put_replication_configuration(replicationConfiguration={"rules": [{
-        "destinations": [{"region": "ap-northeast-3", "registryId": ACCOUNT_ID}],
+        "destinations": [{"region": "ap-east-1", "registryId": ACCOUNT_ID}],
         "repositoryFilters": [{"filter": "seed/", "filterType": "PREFIX_MATCH"}]}]})
     ecr.put_registry_policy(policyText=json.dumps({"Version": "2012-10-17", "Statement": [{
         "Sid": f"AllowReplicationFrom{PARTNER}", "Effect": "Allow",
