@@ -387,11 +387,12 @@ def test_a_resource_of_your_own_at_the_login_policys_address_is_refused_at_synth
     # WHEN the stack is synthesized  THEN it is refused, naming the role and the other resource,
     # rather than writing only one of the two
     error = synth_error(stack)
-    assert (error.parameter, error.value) == ("identity", f"{stack.node.path}/ci")
-    assert str(error).startswith(f"grant_registry_login '{stack.node.path}/ci': identity=")
+    assert (error.parameter, error.value) == ("address", "aws_iam_role_policy.ci_registry_login")
+    policy = f"{stack.node.path}/ci/cdktf-aws-ecr-registry-login"
+    assert str(error).startswith(f"{policy}: address=")
     assert (
-        "gets its registry-login policy at aws_iam_role_policy.ci_registry_login, which is also "
-        f"the address of '{stack.node.path}/ci_registry_login'"
+        f"is written for '{policy}' and also for '{stack.node.path}/ci_registry_login' "
+        "(your IamRolePolicy)"
     ) in error.problem
 
 

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from .._framework import TerraformStack, aws
-from .._state import add_synth_check, state_of
+from ..addresses import claim
 from ..errors import ValidationError
 from ..facts import REGISTRY_LOGIN_ACTION
 from .grantees import GRANTEES_ALLOWED, IdentityType, classify_grantee
@@ -64,7 +64,8 @@ def grant_registry_login(identity: Any) -> Any:
     stack = TerraformStack.of(identity)
     logical_id = f"{stack.get_logical_id(identity)}{_ADDRESS_SUFFIX}"
     policy.override_logical_id(logical_id)
-    add_synth_check(state_of(identity), lambda: _check_address_is_its_own(stack, policy, identity))
+    claim(stack, policy, "aws_iam_user_policy" if user else "aws_iam_role_policy", logical_id,
+          data=False)
     return policy
 
 
@@ -81,27 +82,3 @@ def _login_policy_class(user: bool) -> Any:
                 super().move_from_id(id)
 
     return RegistryLoginPolicy
-
-
-def _check_address_is_its_own(stack: TerraformStack, policy: Any, identity: Any) -> None:
-    """No other resource of the stack has the login policy's address (cdktf would keep one,
-    silently). Only a child of the stack gets a logical id without a hash suffix."""
-    logical_id = policy.friendly_unique_id
-    other = stack.node.try_find_child(logical_id)
-    if (
-        other is None
-        or getattr(other, "terraform_resource_type", None) != policy.terraform_resource_type
-        or stack.get_logical_id(other) != logical_id
-    ):
-        return
-    address = f"{policy.terraform_resource_type}.{logical_id}"
-    raise ValidationError(
-        "identity",
-        identity.node.path,
-        "an IamRole or IamUser whose registry-login policy's address no other resource of "
-        "the stack has",
-        problem=f"gets its registry-login policy at {address}, which is also the address of "
-        f"'{other.node.path}': the stack would hold only one of them. Give that construct "
-        "another id; if it is your own registry-login policy, delete it, and the library's "
-        "takes over its address",
-    ).located(f"grant_registry_login '{identity.node.path}'")
