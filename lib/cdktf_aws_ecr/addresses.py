@@ -112,7 +112,8 @@ def claim(
 _TYPES: Dict[type, str] = {}
 
 
-def _terraform_type(element: Any) -> str:
+def terraform_type(element: Any) -> str:
+    """The Terraform type of a resource or data source (``aws_iam_role``)."""
     kind = type(element)
     if kind not in _TYPES:
         try:
@@ -136,8 +137,8 @@ def _check_claims(stack: TerraformStack, claimed: Dict[str, List[Any]]) -> None:
             continue
         if not hasattr(node, "terraform_resource_type"):
             continue
-        kind = f"data.{_terraform_type(node)}" if isinstance(node, TerraformDataSource) else (
-            _terraform_type(node)
+        kind = f"data.{terraform_type(node)}" if isinstance(node, TerraformDataSource) else (
+            terraform_type(node)
         )
         if kind in types:
             address = f"{kind}.{node.friendly_unique_id}"
