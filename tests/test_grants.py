@@ -638,7 +638,7 @@ def test_a_service_principal_needs_a_source(stack: TerraformStack) -> None:
     "statement, parameter, fragment",
     [
         (lambda: PolicyStatement(sid="Public", principals={"*": ["*"]}, actions=["ecr:BatchGetImage"]),
-         "principals", "names '*' in an Allow statement without an organization condition"),
+         "principals", "names '*' in an Allow statement without an organization or account condition"),
         (lambda: DataAwsIamPolicyDocumentStatement(
             sid="Public", actions=["ecr:BatchGetImage"],
             principals=[DataAwsIamPolicyDocumentStatementPrincipals(type="AWS", identifiers=["*"])]),
