@@ -1766,3 +1766,60 @@ def test_iam_paths_with_the_characters_iam_allows_are_accepted() -> None:
     for arn in (f"arn:aws:iam::{ACCOUNT}:role/a*b/ci", f"arn:aws:iam::{ACCOUNT}:role/a b/ci"):
         with pytest.raises(ValidationError):
             RepositoryPolicyDocument().grant(Access.PULL, arn)
+
+
+# --------------------------------------------------------------------------- risky statements warn
+
+
+def _synth_warnings(stack: TerraformStack) -> List[str]:
+    import warnings as python_warnings
+
+    from cdktf_aws_ecr import RiskyStatementWarning
+
+    with python_warnings.catch_warnings(record=True) as caught:
+        python_warnings.simplefilter("always")
+        Testing.synth(stack)
+    return [str(w.message) for w in caught if issubclass(w.category, RiskyStatementWarning)]
+
+
+OTHER = "210987654321"
+
+
+def test_an_unconditioned_deny_of_policy_management_to_everyone_warns(make_stack: Callable[..., TerraformStack]) -> None:
+    stack = make_stack(allowed_account_ids=[ACCOUNT])
+    repository = Repository(stack, "repo", name="svc")
+    repository.add_to_resource_policy(PolicyStatement(
+        sid="DenyPolicyChanges", effect="Deny", principals={"AWS": ["*"]},
+        actions=["ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy"]))
+    (message,) = _synth_warnings(stack)
+    assert "statement 'DenyPolicyChanges' denies ecr:SetRepositoryPolicy, ecr:DeleteRepositoryPolicy" in message
+    assert "the account's own administrators and Terraform could then no longer change" in message
+
+
+def test_broad_and_delete_actions_to_another_account_warn(make_stack: Callable[..., TerraformStack]) -> None:
+    stack = make_stack(allowed_account_ids=[ACCOUNT])
+    repository = Repository(stack, "repo", name="svc")
+    for sid, actions in (("All", ["ecr:*"]), ("Any", ["*"]), ("Deletes", ["ecr:BatchDelete*"])):
+        repository.add_to_resource_policy(PolicyStatement(
+            sid=sid, principals={"AWS": [f"arn:aws:iam::{OTHER}:role/ci"]}, actions=actions))
+    messages = _synth_warnings(stack)
+    assert len(messages) == 3
+    assert f"statement 'All' allows ecr:* to arn:aws:iam::{OTHER}:role/ci, outside the registry's account {ACCOUNT}" in messages[0]
+    assert "statement 'Any' allows *" in messages[1]
+    assert "statement 'Deletes' allows ecr:BatchDeleteImage" in messages[2]
+
+
+def test_what_is_meant_does_not_warn(make_stack: Callable[..., TerraformStack]) -> None:
+    # GIVEN a conditioned Deny of policy management, a Deny of plain HTTP, ecr:* to the
+    # registry's own account, and a pull grant to another account
+    stack = make_stack(allowed_account_ids=[ACCOUNT])
+    repository = Repository(stack, "repo", name="svc")
+    repository.add_to_resource_policy(PolicyStatement(
+        sid="DenyOthers", effect="Deny", principals={"AWS": ["*"]}, actions=["ecr:SetRepositoryPolicy"],
+        conditions=[Condition("StringNotEquals", "aws:PrincipalAccount", [ACCOUNT])]))
+    repository.add_to_resource_policy(PolicyStatement(
+        sid="DenyHttp", effect="Deny", principals={"AWS": ["*"]}, actions=["ecr:BatchGetImage"]))
+    repository.add_to_resource_policy(PolicyStatement(
+        sid="Admins", principals={"AWS": [f"arn:aws:iam::{ACCOUNT}:role/admin"]}, actions=["ecr:*"]))
+    repository.grant_pull(OTHER)
+    assert _synth_warnings(stack) == []

@@ -119,6 +119,16 @@ DESTRUCTIVE_ACTIONS: Tuple[str, ...] = (
     "ecr:DeletePullThroughCacheRule",
     "ecr:DeleteRepositoryCreationTemplate",
 )
+#: The actions that manage a repository's or registry's policy: denied to everyone without a
+#: condition, nobody (the account's administrators and Terraform included) can change or
+#: remove the policy again but the root user
+#: (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html).
+POLICY_MANAGEMENT_ACTIONS: Tuple[str, ...] = (
+    "ecr:SetRepositoryPolicy",
+    "ecr:DeleteRepositoryPolicy",
+    "ecr:PutRegistryPolicy",
+    "ecr:DeleteRegistryPolicy",
+)
 PULL_STATEMENT_SID = "AllowPull"
 PUSH_STATEMENT_SID = "AllowPush"
 #: ECR refuses a repository policy longer than this (SetRepositoryPolicy

@@ -49,6 +49,7 @@ from .policy.repository_policy import (
     write_policy_document,
     written_condition,
 )
+from .policy.risks import warn_risky_statements
 from .preconditions import TokenChecks
 from .providers import ProviderFacts, address_alias, require_provider_versions
 from .registry.membership import RepositoryRequest, check_same_stack
@@ -573,6 +574,7 @@ class Repository(Construct):
             check_tag_total("tags", settings["tags"], facts.default_tag_keys)
             # With every grant made: unique Sids, the grantees' partitions, ECR's size limit.
             self._access_policy.check(facts.region)
+        warn_risky_statements(self._access_policy.custom_statements, facts.account_id, self._where)
 
     def _check_kms_key_construct_region(self, region: str) -> None:
         """A key given as ``KmsKey(...).arn`` (or a ``DataAwsKmsKey``'s) is only known at

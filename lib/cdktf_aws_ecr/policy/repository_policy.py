@@ -333,6 +333,11 @@ class RepositoryPolicyDocument:
         self.check(region)
         return self.blocks()
 
+    @property
+    def custom_statements(self) -> Tuple[PolicyStatement, ...]:
+        """The statements added with :meth:`add_statement`, in order."""
+        return tuple(self._custom)
+
     def check(self, region: Optional[str] = None) -> None:
         """Check the policy as a whole: unique Sids, ARNs in ``region``'s partition
         (when known) and ECR's size limit. Raises :class:`ValidationError`."""
