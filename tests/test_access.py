@@ -651,12 +651,6 @@ ORG_ID_CONDITION = Condition("StringEquals", "aws:PrincipalOrgID", [ORG])
         ),
         (
             {"*": ["*"]},
-            [Condition("StringEquals", "aws:PrincipalAccount", [ACCOUNT])],
-            "principals",
-            "public",
-        ),
-        (
-            {"*": ["*"]},
             [Condition("StringNotEquals", "aws:PrincipalOrgID", [ORG])],
             "principals",
             "StringNotEquals",
@@ -1707,3 +1701,125 @@ def test_the_outsider_model_is_not_vacuous() -> None:
         _condition_holds(c["test"], c["variable"], c["values"], insider)
         for c in org_statement["condition"]
     )
+
+
+# --------------------------------------------------------------------------- valid inputs per AWS docs
+
+
+def test_star_confined_by_principal_account_is_accepted_as_tightly_as_an_account_list() -> None:
+    # GIVEN '*' in an Allow statement limited by aws:PrincipalAccount (StringEquals or
+    # StringLike on literal account IDs, StringEquals also on a token)
+    for condition in (Condition("StringEquals", "aws:PrincipalAccount", [ACCOUNT, "210987654321"]),
+                      Condition("StringLike", "aws:PrincipalAccount", [ACCOUNT])):
+        statement = PolicyStatement(sid="Accounts", principals={"AWS": ["*"]}, actions=PULL,
+                                    conditions=[condition])
+        # THEN it is accepted, and no outsider gets in
+        document = RepositoryPolicyDocument()
+        document.add_statement(statement)
+        for rendered in document.render():
+            for context in OUTSIDERS:
+                assert not _allows_outsider(rendered, context), (rendered, context)
+
+
+@pytest.mark.parametrize("condition, fragment", [
+    (Condition("StringNotEquals", "aws:PrincipalAccount", [ACCOUNT]), "does not confine it to an organization or account"),
+    (Condition("StringLike", "aws:PrincipalAccount", ["1234*"]), "does not confine it to an organization or account"),
+    (Condition("StringEquals", "aws:PrincipalAccount", ["12345"]), "does not confine it to an organization or account"),
+])
+def test_star_with_a_loose_principal_account_condition_is_refused(condition: Condition, fragment: str) -> None:
+    refused(
+        lambda: PolicyStatement(sid="Loose", principals={"AWS": ["*"]}, actions=PULL, conditions=[condition]),
+        "principals",
+        fragment,
+    )
+
+
+def test_the_european_sovereign_cloud_is_accepted() -> None:
+    # GIVEN the aws-eusc partition's region, and its KMS key and principal ARNs
+    from cdktf_aws_ecr.checks import (
+        check_kms_key_arn,
+        check_kms_key_region,
+        check_principal_partitions,
+        check_principals,
+        check_region,
+    )
+
+    region = "eusc-de-east-1"
+    key = f"arn:aws-eusc:kms:{region}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    role = f"arn:aws-eusc:iam::{ACCOUNT}:role/ci"
+    # THEN each is accepted, in its own partition
+    assert check_region("region", region) == region
+    assert check_kms_key_arn("kms_key_arn", key) == key
+    check_kms_key_region("kms_key_arn", key, region)
+    assert check_principals("pull_principal_arns", [role]) == [role]
+    check_principal_partitions("pull_principal_arns", [role], region)
+    # AND a commercial principal is still refused there
+    refused(lambda: check_principal_partitions("p", [ECS_ROLE], region), "p", "from partition aws")
+
+
+def test_iam_paths_with_the_characters_iam_allows_are_accepted() -> None:
+    # GIVEN role and user ARNs whose paths hold printable ASCII IAM allows ("!" through "~")
+    for arn in (f"arn:aws:iam::{ACCOUNT}:role/team!a/ci", f"arn:aws:iam::{ACCOUNT}:user/a:b/c~d/deployer",
+                f"arn:aws:iam::{ACCOUNT}:role/#ops/$x/ci"):
+        RepositoryPolicyDocument().grant(Access.PULL, arn)
+    # AND an asterisk (IAM refuses it in a path) or a space still is not
+    for arn in (f"arn:aws:iam::{ACCOUNT}:role/a*b/ci", f"arn:aws:iam::{ACCOUNT}:role/a b/ci"):
+        with pytest.raises(ValidationError):
+            RepositoryPolicyDocument().grant(Access.PULL, arn)
+
+
+# --------------------------------------------------------------------------- risky statements warn
+
+
+def _synth_warnings(stack: TerraformStack) -> List[str]:
+    import warnings as python_warnings
+
+    from cdktf_aws_ecr import RiskyStatementWarning
+
+    with python_warnings.catch_warnings(record=True) as caught:
+        python_warnings.simplefilter("always")
+        Testing.synth(stack)
+    return [str(w.message) for w in caught if issubclass(w.category, RiskyStatementWarning)]
+
+
+OTHER = "210987654321"
+
+
+def test_an_unconditioned_deny_of_policy_management_to_everyone_warns(make_stack: Callable[..., TerraformStack]) -> None:
+    stack = make_stack(allowed_account_ids=[ACCOUNT])
+    repository = Repository(stack, "repo", name="svc")
+    repository.add_to_resource_policy(PolicyStatement(
+        sid="DenyPolicyChanges", effect="Deny", principals={"AWS": ["*"]},
+        actions=["ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy"]))
+    (message,) = _synth_warnings(stack)
+    assert "statement 'DenyPolicyChanges' denies ecr:SetRepositoryPolicy, ecr:DeleteRepositoryPolicy" in message
+    assert "the account's own administrators and Terraform could then no longer change" in message
+
+
+def test_broad_and_delete_actions_to_another_account_warn(make_stack: Callable[..., TerraformStack]) -> None:
+    stack = make_stack(allowed_account_ids=[ACCOUNT])
+    repository = Repository(stack, "repo", name="svc")
+    for sid, actions in (("All", ["ecr:*"]), ("Any", ["*"]), ("Deletes", ["ecr:BatchDelete*"])):
+        repository.add_to_resource_policy(PolicyStatement(
+            sid=sid, principals={"AWS": [f"arn:aws:iam::{OTHER}:role/ci"]}, actions=actions))
+    messages = _synth_warnings(stack)
+    assert len(messages) == 3
+    assert f"statement 'All' allows ecr:* to arn:aws:iam::{OTHER}:role/ci, outside the registry's account {ACCOUNT}" in messages[0]
+    assert "statement 'Any' allows *" in messages[1]
+    assert "statement 'Deletes' allows ecr:BatchDeleteImage" in messages[2]
+
+
+def test_what_is_meant_does_not_warn(make_stack: Callable[..., TerraformStack]) -> None:
+    # GIVEN a conditioned Deny of policy management, a Deny of plain HTTP, ecr:* to the
+    # registry's own account, and a pull grant to another account
+    stack = make_stack(allowed_account_ids=[ACCOUNT])
+    repository = Repository(stack, "repo", name="svc")
+    repository.add_to_resource_policy(PolicyStatement(
+        sid="DenyOthers", effect="Deny", principals={"AWS": ["*"]}, actions=["ecr:SetRepositoryPolicy"],
+        conditions=[Condition("StringNotEquals", "aws:PrincipalAccount", [ACCOUNT])]))
+    repository.add_to_resource_policy(PolicyStatement(
+        sid="DenyHttp", effect="Deny", principals={"AWS": ["*"]}, actions=["ecr:BatchGetImage"]))
+    repository.add_to_resource_policy(PolicyStatement(
+        sid="Admins", principals={"AWS": [f"arn:aws:iam::{ACCOUNT}:role/admin"]}, actions=["ecr:*"]))
+    repository.grant_pull(OTHER)
+    assert _synth_warnings(stack) == []

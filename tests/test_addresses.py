@@ -213,3 +213,74 @@ def test_a_provider_of_the_same_registry_keeps_the_address(make_stack: Callable[
     assert set(synth_json(stack)["resource"]["aws_ecr_repository"]) == {
         "svc--a", "svc--b___eu", "svc--c___unpinned",
     }
+
+
+# --------------------------------------------------------------------------- collisions
+# cdktf deep-merges two elements of one Terraform type at one logical id, silently; every
+# address the library writes is checked at synth against the whole stack.
+
+PULLER = "arn:aws:iam::123456789012:role/puller"
+
+
+def test_your_repository_at_a_repositorys_address_is_refused(stack: TerraformStack) -> None:
+    # GIVEN a repository of the library named payments/api (address payments--api) and an
+    # EcrRepository of your own whose construct id is that address (made after it)
+    Repository(stack, "api", name="payments/api")
+    EcrRepository(stack, "payments--api", name="mine")
+    # WHEN the stack is synthesized  THEN it is refused, naming both constructs and the fix
+    with pytest.raises(ValidationError) as caught:
+        Testing.synth(stack)
+    error = caught.value
+    assert (error.parameter, error.value) == ("address", "aws_ecr_repository.payments--api")
+    here, there = f"{stack.node.path}/api/repository", f"{stack.node.path}/payments--api"
+    assert error.where == here
+    assert f"is written for '{here}' and also for '{there}' (your EcrRepository)" in error.problem
+    assert f"give '{there}' another construct id, or another logical id with override_logical_id" in (
+        error.problem
+    )
+
+
+def test_your_policy_document_at_a_repositorys_document_address_is_refused(stack: TerraformStack) -> None:
+    # GIVEN a granted repository and a DataAwsIamPolicyDocument of your own nested in a
+    # construct, given the document's logical id by override_logical_id
+    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument
+
+    Repository(stack, "api", name="api").grant_pull(PULLER)
+    mine = DataAwsIamPolicyDocument(Construct(stack, "team"), "doc")
+    mine.override_logical_id("api")
+    with pytest.raises(ValidationError) as caught:
+        Testing.synth(stack)
+    assert caught.value.value == "data.aws_iam_policy_document.api"
+    assert f"'{stack.node.path}/team/doc' (your DataAwsIamPolicyDocument)" in caught.value.problem
+
+
+def test_two_library_constructs_whose_ids_match_are_refused(stack: TerraformStack) -> None:
+    # GIVEN a repository named creation_template_prod with a grant, and a creation template
+    # of prefix prod with a repository policy: both documents are derived at one address
+    from cdktf_aws_ecr import Registry
+
+    Repository(stack, "odd", name="creation_template_prod").grant_pull(PULLER)
+    Registry(stack, region="us-east-1", account_id="123456789012").add_creation_template(
+        "prod", ["REPLICATION"], pull_principal_arns=[PULLER]
+    )
+    with pytest.raises(ValidationError) as caught:
+        Testing.synth(stack)
+    assert caught.value.value == "data.aws_iam_policy_document.creation_template_prod"
+    assert "(this library's too)" in caught.value.problem
+    assert "give one of them another name" in caught.value.problem
+
+
+def test_same_id_of_another_type_or_kind_does_not_collide(stack: TerraformStack) -> None:
+    # GIVEN a repository api with a grant, your own IAM role at logical id api, and your own
+    # data source of the repository's type at api (data sources are another namespace)
+    from cdktf_cdktf_provider_aws.data_aws_ecr_repository import DataAwsEcrRepository
+    from cdktf_cdktf_provider_aws.iam_role import IamRole
+
+    Repository(stack, "repo", name="api").grant_pull(PULLER)
+    IamRole(stack, "api", assume_role_policy="{}")
+    DataAwsEcrRepository(stack, "api_lookup", name="api").override_logical_id("api")
+    synth = synth_json(stack)
+    # THEN all are written
+    assert set(synth["resource"]["aws_iam_role"]) == {"api"}
+    assert set(synth["data"]["aws_ecr_repository"]) == {"api"}
+    assert set(synth["resource"]["aws_ecr_repository"]) == {"api"}

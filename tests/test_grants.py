@@ -46,6 +46,7 @@ from cdktf_aws_ecr import (
     ValidationError,
     grant_registry_login,
 )
+from cdktf_aws_ecr.policy.registry_login import REGISTRY_LOGIN_POLICY
 from cdktf_aws_ecr.policy.repository_policy import (
     POLICY_SIZE_GUARD_CONDITION,
     POLICY_SIZE_GUARD_MESSAGE,
@@ -387,11 +388,12 @@ def test_a_resource_of_your_own_at_the_login_policys_address_is_refused_at_synth
     # WHEN the stack is synthesized  THEN it is refused, naming the role and the other resource,
     # rather than writing only one of the two
     error = synth_error(stack)
-    assert (error.parameter, error.value) == ("identity", f"{stack.node.path}/ci")
-    assert str(error).startswith(f"grant_registry_login '{stack.node.path}/ci': identity=")
+    assert (error.parameter, error.value) == ("address", "aws_iam_role_policy.ci_registry_login")
+    policy = f"{stack.node.path}/ci/cdktf-aws-ecr-registry-login"
+    assert str(error).startswith(f"{policy}: address=")
     assert (
-        "gets its registry-login policy at aws_iam_role_policy.ci_registry_login, which is also "
-        f"the address of '{stack.node.path}/ci_registry_login'"
+        f"is written for '{policy}' and also for '{stack.node.path}/ci_registry_login' "
+        "(your IamRolePolicy)"
     ) in error.problem
 
 
@@ -636,7 +638,7 @@ def test_a_service_principal_needs_a_source(stack: TerraformStack) -> None:
     "statement, parameter, fragment",
     [
         (lambda: PolicyStatement(sid="Public", principals={"*": ["*"]}, actions=["ecr:BatchGetImage"]),
-         "principals", "names '*' in an Allow statement without an organization condition"),
+         "principals", "names '*' in an Allow statement without an organization or account condition"),
         (lambda: DataAwsIamPolicyDocumentStatement(
             sid="Public", actions=["ecr:BatchGetImage"],
             principals=[DataAwsIamPolicyDocumentStatementPrincipals(type="AWS", identifiers=["*"])]),
@@ -747,3 +749,61 @@ def test_no_sequence_of_calls_lets_an_outsider_in(
     for statement in document_of(synth)["statement"]:
         for context in OUTSIDERS:
             assert not _allows_outsider(statement, context), (statement, context)
+
+
+# --------------------------------------------------------------------------- exclusive inline policies
+# Applied three times, with empty plans after the first, in tests/e2e/test_exclusive_roles.py.
+
+
+def test_a_role_with_inline_policy_blocks_gets_the_login_block_too(stack: TerraformStack) -> None:
+    from cdktf_cdktf_provider_aws.iam_role import IamRoleInlinePolicy
+
+    # GIVEN a role declaring its inline policies as blocks (Terraform deletes any other)
+    role = IamRole(stack, "task", assume_role_policy="{}",
+                   inline_policy=[IamRoleInlinePolicy(name="logs", policy="{}")])
+    Repository(stack, "repo", name="svc").grant_pull(role)
+    synth = synth_json(stack)
+    # THEN the role lists the login policy among them, with the library's document
+    blocks = resources_of(synth, "aws_iam_role")["task"]["inline_policy"]
+    assert blocks == [{"name": "logs", "policy": "{}"},
+                      {"name": "ecr-registry-login", "policy": REGISTRY_LOGIN_POLICY}]
+    # AND a role without blocks is left as it was
+    plain = IamRole(stack, "plain", assume_role_policy="{}")
+    Repository(stack, "other", name="other").grant_pull(plain)
+    assert "inline_policy" not in resources_of(synth_json(stack), "aws_iam_role")["plain"]
+
+
+def test_an_exclusive_list_of_the_role_gets_the_login_policys_name(stack: TerraformStack) -> None:
+    from cdktf_cdktf_provider_aws.iam_role_policies_exclusive import IamRolePoliciesExclusive
+
+    # GIVEN roles named by aws_iam_role_policies_exclusive, by .name, by .id and by literal name,
+    # and one for another role
+    roles = [IamRole(stack, f"r{i}", name=f"role-{i}", assume_role_policy="{}") for i in range(4)]
+    IamRolePoliciesExclusive(stack, "by_name", role_name=roles[0].name, policy_names=["a"])
+    IamRolePoliciesExclusive(stack, "by_id", role_name=roles[1].id, policy_names=[])
+    IamRolePoliciesExclusive(stack, "by_literal", role_name="role-2", policy_names=["b"])
+    IamRolePoliciesExclusive(stack, "another", role_name=roles[3].name, policy_names=["c"])
+    repository = Repository(stack, "repo", name="svc")
+    for role in roles[:3]:
+        repository.grant_pull(role)
+    exclusive = resources_of(synth_json(stack), "aws_iam_role_policies_exclusive")
+    # THEN each exclusive list of a granted role names the login policy, the other is untouched
+    assert {k: v["policy_names"] for k, v in exclusive.items()} == {
+        "by_name": ["a", "ecr-registry-login"], "by_id": ["ecr-registry-login"],
+        "by_literal": ["b", "ecr-registry-login"], "another": ["c"],
+    }
+
+
+def test_an_exclusive_list_given_as_a_token_is_refused(stack: TerraformStack) -> None:
+    from cdktf_cdktf_provider_aws.iam_role_policies_exclusive import IamRolePoliciesExclusive
+
+    role = IamRole(stack, "task", name="task", assume_role_policy="{}")
+    names = TerraformVariable(stack, "names", type="list(string)")
+    IamRolePoliciesExclusive(stack, "only", role_name=role.name, policy_names=names.list_value)
+    Repository(stack, "repo", name="svc").grant_pull(role)
+    error = synth_error(stack)
+    assert (error.parameter, error.value) == ("identity", f"{stack.node.path}/task")
+    assert f"managed exclusively by policy_names of '{stack.node.path}/only', an unresolved token" in (
+        error.problem
+    )
+    assert "Give a plain list there, which the library extends with 'ecr-registry-login'" in error.problem

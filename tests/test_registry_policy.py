@@ -127,7 +127,7 @@ def test_wildcard_principal_without_an_organization_condition_is_refused() -> No
     assert_refused(
         lambda: statement(principals={"*": ["*"]}),
         "principals",
-        "names '*' in an Allow statement without an organization condition",
+        "names '*' in an Allow statement without an organization or account condition",
         "the repositories it names would be public",
         "aws:PrincipalOrgID",
     )
@@ -137,7 +137,7 @@ def test_wildcard_principal_without_an_organization_condition_is_refused() -> No
             conditions=[Condition("StringEquals", "aws:SourceAccount", [SOURCE])],
         ),
         "principals",
-        "without an organization condition",
+        "without an organization or account condition",
     )
     assert_refused(
         lambda: statement(

@@ -707,8 +707,11 @@ def test_token_values_skip_format_checks(stack: TerraformStack) -> None:
     assert repository["image_tag_mutability"] == "${var.mutability}"
     assert repository["encryption_configuration"] == [{"encryption_type": "${var.encryption}"}]
     assert repository["tags"] == {"Owner": "${var.owner}", "${var.owner}": "x"}
-    statement = only(synth_json(stack)["data"]["aws_iam_policy_document"])["statement"]
-    assert statement[0]["principals"] == [{"type": "AWS", "identifiers": "${var.pullers}"}]
+    # AND the statement of a list token alone is written only when the list is not empty
+    document = only(synth_json(stack)["data"]["aws_iam_policy_document"])
+    (dynamic,) = document["dynamic"]["statement"]
+    assert dynamic["for_each"] == "${(length(var.pullers) >= 1) ? [1] : []}"
+    assert dynamic["content"]["principals"] == [{"type": "AWS", "identifiers": "${var.pullers}"}]
 
 
 def test_token_scan_frequency_with_enhanced_scanning_is_rejected(stack: TerraformStack) -> None:
@@ -767,3 +770,58 @@ def test_tags_count_together_with_the_providers_default_tags(make_stack: Callabl
     assert error.parameter == "tags"
     assert f"Repository '{stack.node.path}/over'" in str(error)
     assert "has 49 tags, 51 together with the provider's default_tags" in str(error)
+
+
+# --------------------------------------------------------------------------- null and empty tokens
+# Applied and planned against the local endpoint in tests/e2e/test_null_and_empty_tokens.py.
+
+
+def test_a_nullable_key_variable_lets_terraform_choose_the_default_encryption(stack: TerraformStack) -> None:
+    # GIVEN a KMS key variable that may be null, and a key resource's ARN (never null)
+    key = TerraformVariable(stack, "key", type="string", nullable=True, default=None)
+    variable = assert_accepted(stack, kms_key_arn=key.string_value, encryption_type="AES256")
+    # THEN Terraform picks the encryption: the default one when the variable is null
+    assert variable["encryption_configuration"] == [
+        {"encryption_type": '${(var.key == null) ? "AES256" : "KMS"}', "kms_key": "${var.key}"}
+    ]
+    # AND its check lets null through, and its message says null, never Python's None
+    (check,) = variable["lifecycle"]["precondition"]
+    assert check["condition"].startswith("${((var.key == null) || can(regex(")
+    assert "allowed: null, or the ARN of a KMS key" in check["error_message"]
+    assert "None" not in check["error_message"]
+    resource_key = KmsKey(stack, "k")
+    by_resource = assert_accepted(stack, "other", name="other", kms_key_arn=resource_key.arn)
+    assert by_resource["encryption_configuration"] == [
+        {"encryption_type": "KMS", "kms_key": "${aws_kms_key.k.arn}"}
+    ]
+
+
+def test_an_empty_principal_list_variable_writes_no_statement_and_no_policy(stack: TerraformStack) -> None:
+    # GIVEN the seed's two principal lists as variables, and nothing else in the policy
+    pull = TerraformVariable(stack, "pull", type="list(string)", default=[])
+    push = TerraformVariable(stack, "push", type="list(string)", default=[])
+    assert_accepted(stack, pull_principal_arns=pull.list_value, push_principal_arns=push.list_value)
+    synth = synth_json(stack)
+    # THEN each statement is written only when its list is not empty
+    document = only(synth["data"]["aws_iam_policy_document"])
+    assert document["statement"] == []
+    assert [d["for_each"] for d in document["dynamic"]["statement"]] == [
+        "${(length(var.pull) >= 1) ? [1] : []}", "${(length(var.push) >= 1) ? [1] : []}"
+    ]
+    # AND the policy exists only when one of them is (no precondition refuses an empty list)
+    policy = only(resources_of(synth, "aws_ecr_repository_policy"))
+    assert policy["count"] == "${((length(var.pull) >= 1) || (length(var.push) >= 1)) ? 1 : 0}"
+    assert "precondition" not in policy["lifecycle"]
+    # AND its guards read no statement as none
+    assert "(self.statement == null ? [] : self.statement)" in (
+        document["lifecycle"]["postcondition"][0]["condition"]
+    )
+
+
+def test_a_list_variable_next_to_a_grant_is_always_written(stack: TerraformStack) -> None:
+    pull = TerraformVariable(stack, "pull", type="list(string)", default=[])
+    Repository(stack, "repo", name="svc", pull_principal_arns=pull.list_value).grant_pull(ACCOUNT)
+    synth = synth_json(stack)
+    assert "count" not in only(resources_of(synth, "aws_ecr_repository_policy"))
+    # (a dynamic statement written before the grant is left as none: terraform validate takes it)
+    assert only(synth["data"]["aws_iam_policy_document"]).get("dynamic", {}).get("statement", []) == []

@@ -51,6 +51,7 @@ _PUBLIC: Dict[str, str] = {
     "TagStatus": ".lifecycle.policy_check",
     "Upstream": ".registry.upstreams",
     "UpstreamRegistry": ".registry.upstreams",
+    "RiskyStatementWarning": ".errors",
     "ValidationError": ".errors",
     "check_lifecycle_policy": ".lifecycle.policy_check",
     "grant_registry_login": ".policy.registry_login",
@@ -85,7 +86,10 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, eagerly
         RegistryPolicyScope as RegistryPolicyScope,
         ScanFrequency as ScanFrequency,
     )
-    from .errors import ValidationError as ValidationError
+    from .errors import (
+        RiskyStatementWarning as RiskyStatementWarning,
+        ValidationError as ValidationError,
+    )
     from .facts import PULL_ACTIONS as PULL_ACTIONS, PUSH_ACTIONS as PUSH_ACTIONS
     from .lifecycle.policy_check import (
         TagStatus as TagStatus,

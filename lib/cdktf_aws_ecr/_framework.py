@@ -53,6 +53,7 @@ _BINDINGS: Dict[str, str] = {
     "EcrRepositoryCreationTemplate": "ecr_repository_creation_template",
     "EcrRepositoryPolicy": "ecr_repository_policy",
     "IamRole": "iam_role",
+    "IamRoleInlinePolicy": "iam_role",
     "IamRolePolicy": "iam_role_policy",
     "IamUserPolicy": "iam_user_policy",
     "KmsKey": "kms_key",

@@ -98,6 +98,8 @@ class StackState:
     repository_paths: Set[str] = field(default_factory=set)
     #: The stack was deployed with release 0.1.0 (``upgrade_from_0_1_0``).
     upgrades_from_0_1_0: bool = False
+    #: The elements this library wrote, by Terraform address (see ``addresses.claim``).
+    addresses: Dict[str, List[Any]] = field(default_factory=dict)
 
 
 def state_of(scope: Construct) -> StackState:

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from ._framework import App, TerraformElement, TerraformStack
+from ._framework import App, TerraformDataSource, TerraformElement, TerraformStack
 from .errors import ValidationError
 
 REGISTRY_SCANNING_ID = "registry_scanning"
@@ -83,11 +83,96 @@ def pin_address(
     way, cdktf is asked."""
     legacy = legacy_logical_id(stack, path) or str(stack.get_logical_id(element))
     if logical_id is None or logical_id == legacy:
+        claim(stack, element, resource_type, legacy, data=not managed)
         return legacy
     element.override_logical_id(logical_id)
+    claim(stack, element, resource_type, logical_id, data=not managed)
     if managed and in_release_0_1_0:
         _declare_move(stack, f"{resource_type}.{legacy}", f"{resource_type}.{logical_id}")
     return logical_id
+
+
+def claim(
+    stack: TerraformStack, element: Any, resource_type: str, logical_id: str, *, data: bool
+) -> None:
+    """Record that this library writes ``element`` (a data source when ``data``) at
+    ``resource_type.logical_id`` in ``stack``: at synth, any other element of the stack at that
+    address is refused (:func:`_check_claims`), since cdktf would deep-merge the two silently
+    (one's policy statements in the other's document, or a repository gone)."""
+    from ._state import add_synth_check, state_of
+
+    state = state_of(stack)
+    if not state.addresses:
+        add_synth_check(state, lambda: _check_claims(stack, state.addresses))
+    address = f"data.{resource_type}.{logical_id}" if data else f"{resource_type}.{logical_id}"
+    state.addresses.setdefault(address, []).append(element)
+
+
+#: Terraform type by element class (a class-level fact of the bindings: one jsii call each).
+_TYPES: Dict[type, str] = {}
+
+
+def terraform_type(element: Any) -> str:
+    """The Terraform type of a resource or data source (``aws_iam_role``)."""
+    kind = type(element)
+    if kind not in _TYPES:
+        try:
+            _TYPES[kind] = str(kind.TF_RESOURCE_TYPE)
+        except AttributeError:  # a TerraformResource built directly: its type is per object
+            return str(element.terraform_resource_type)
+    return _TYPES[kind]
+
+
+def _check_claims(stack: TerraformStack, claimed: Dict[str, List[Any]]) -> None:
+    """No two elements of ``stack`` share an address this library writes: the user's own
+    resources and data sources of the same type, and the library's other constructs."""
+    # Only the claims still in the tree count (a construct may be removed, e.g. a template
+    # a declared one replaced).
+    ours = {id(element): address for address, elements in claimed.items() for element in elements}
+    types = {address.rsplit(".", 1)[0] for address in claimed}
+    holders: Dict[str, List[Any]] = {}
+    for node in stack.node.find_all():
+        if id(node) in ours:
+            holders.setdefault(ours[id(node)], []).append(node)
+            continue
+        if not hasattr(node, "terraform_resource_type"):
+            continue
+        kind = f"data.{terraform_type(node)}" if isinstance(node, TerraformDataSource) else (
+            terraform_type(node)
+        )
+        if kind in types:
+            address = f"{kind}.{node.friendly_unique_id}"
+            if address in claimed:
+                holders.setdefault(address, []).append(node)
+    for address, elements in holders.items():
+        if len(elements) > 1:
+            raise _collision(address, elements, set(ours))
+
+
+def _collision(address: str, elements: List[Any], ours: Set[int]) -> ValidationError:
+    library = next(element for element in elements if id(element) in ours)
+    other = next(element for element in elements if element is not library)
+    here, there = str(library.node.path), str(other.node.path)
+    if id(other) in ours:
+        resolve = (
+            "give one of them another name (a repository's name, a template's or cache rule's "
+            "prefix, an IAM role's construct id) so their addresses differ"
+        )
+        whose = "this library's too"
+    else:
+        resolve = (
+            f"give '{there}' another construct id, or another logical id with "
+            "override_logical_id"
+        )
+        whose = f"your {type(other).__name__}"
+    return ValidationError(
+        "address",
+        address,
+        "an address no other element of the stack has",
+        problem=f"is written for '{here}' and also for '{there}' ({whose}): cdktf would "
+        f"silently merge the two into one element. To resolve it, {resolve}",
+        where=here,
+    )
 
 
 def legacy_logical_id(stack: TerraformStack, path: Optional[Sequence[str]]) -> Optional[str]:

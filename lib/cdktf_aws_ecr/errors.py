@@ -58,3 +58,10 @@ def located(where: str) -> Iterator[None]:
         yield
     except ValidationError as error:
         raise error.located(where) from None
+
+
+class RiskyStatementWarning(UserWarning):
+    """A policy statement that is valid but probably not what was meant: an unconditioned
+    ``Deny`` of policy management to everyone (which locks the account's own administrators
+    and Terraform out of the policy), or ``ecr:*``, ``*`` or delete actions allowed to
+    another account."""

@@ -8,9 +8,12 @@ from typing import Tuple
 # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ReplicationDestination.html
 # (registryId: [0-9]{12})
 ACCOUNT_ID_PATTERN = r"\d{12}"
-# Provider 5.100 validates `region` with this shape: it accepted "us-east-10"
-# and refused "eusc-de-east-1" and "US-east-1" in `terraform validate`.
-REGION_PATTERN = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
+# A region code: two letters (four for the European Sovereign Cloud's partition aws-eusc,
+# whose first region is eusc-de-east-1, https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+# lists partitions; the aws-eusc ARN prefix and region: https://cambelo.com/posts/aws-european-sovereign-cloud-technical-guide),
+# then words and a number. Provider 5.100's own region check refuses "eusc-de-east-1" in
+# `terraform validate` where it checks one (a replication destination), as it refuses "US-east-1".
+REGION_PATTERN = r"(?:[a-z]{2}|eusc)(?:-[a-z]+)+-\d{1,2}"
 PARTITION_PATTERN = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?|-eusc)?"
 # Region name prefix -> AWS partition; every other region is in "aws".
 _REGION_PARTITIONS = (
@@ -38,14 +41,19 @@ IAM_NAME_CHARACTERS = r"\w+=,.@-"
 _IAM_NAME = rf"[{IAM_NAME_CHARACTERS}]{{1,{MAX_IAM_NAME_LENGTH}}}"
 #: IAM limits a role or user path ("/" ... "/") to 512 characters.
 MAX_IAM_PATH_LENGTH = 512
+#: An IAM path below "/": "/" alone, or "/" and printable ASCII ("!" through "~") and "/"
+#: (CreateRole's Path pattern (\u002F)|(\u002F[\u0021-\u007E]+\u002F); "You cannot use an
+#: asterisk (*) in the path name"),
+#: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+_IAM_PATH = r"(?:[\x21-\x29\x2B-\x7E]*/)?"
 PRINCIPAL_PATTERN = (
     ACCOUNT_ID_PATTERN
-    + rf"|arn:{PARTITION_PATTERN}:iam::\d{{12}}:(?:root|(?:role|user)/(?:[{IAM_NAME_CHARACTERS}]+/)*{_IAM_NAME})"
+    + rf"|arn:{PARTITION_PATTERN}:iam::\d{{12}}:(?:root|(?:role|user)/{_IAM_PATH}{_IAM_NAME})"
     rf"|arn:{PARTITION_PATTERN}:sts::\d{{12}}:(?:assumed-role/{_IAM_NAME}/[{IAM_NAME_CHARACTERS}]{{2,64}}"
     rf"|federated-user/[{IAM_NAME_CHARACTERS}]{{2,32}})"
 )
 ROLE_ARN_PATTERN = (
-    rf"arn:({PARTITION_PATTERN}):iam::(\d{{12}}):role/(?:[{IAM_NAME_CHARACTERS}]+/)*{_IAM_NAME}"
+    rf"arn:({PARTITION_PATTERN}):iam::(\d{{12}}):role/{_IAM_PATH}{_IAM_NAME}"
 )
 POLICY_VERSION = "2012-10-17"
 # The ID formats of AWS Organizations: organization o-<10-32>, all lowercase letters and digits,
@@ -110,6 +118,16 @@ DESTRUCTIVE_ACTIONS: Tuple[str, ...] = (
     "ecr:PutReplicationConfiguration",
     "ecr:DeletePullThroughCacheRule",
     "ecr:DeleteRepositoryCreationTemplate",
+)
+#: The actions that manage a repository's or registry's policy: denied to everyone without a
+#: condition, nobody (the account's administrators and Terraform included) can change or
+#: remove the policy again but the root user
+#: (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html).
+POLICY_MANAGEMENT_ACTIONS: Tuple[str, ...] = (
+    "ecr:SetRepositoryPolicy",
+    "ecr:DeleteRepositoryPolicy",
+    "ecr:PutRegistryPolicy",
+    "ecr:DeleteRegistryPolicy",
 )
 PULL_STATEMENT_SID = "AllowPull"
 PUSH_STATEMENT_SID = "AllowPush"
@@ -233,6 +251,11 @@ ACTION_PATTERN = r"\*|[a-z0-9-]+:[A-Za-z0-9*?]+"
 # operators count as a limit only spelled exactly as IAM documents them,
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
 PRINCIPAL_ORG_ID = "aws:PrincipalOrgID"
+#: "The account to which the requesting principal belongs" (single-valued): with '*' as the
+#: principal, a StringEquals on account IDs lets in exactly the principals of those accounts,
+#: as tightly as naming the accounts,
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalaccount
+PRINCIPAL_ACCOUNT = "aws:PrincipalAccount"
 PRINCIPAL_ORG_PATHS = "aws:PrincipalOrgPaths"
 SOURCE_ARN = "aws:SourceArn"
 SOURCE_ACCOUNT = "aws:SourceAccount"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, List, Mapping, Optional, Sequence
 
 from ._framework import Fn, Op, Precondition, Token
-from .checks import KMS_KEY_ALLOWED, PRINCIPALS_ALLOWED, TAG_PREFIXES_ALLOWED, TAGS_ALLOWED
+from .checks import KMS_KEY_ALLOWED, TAG_PREFIXES_ALLOWED, TAGS_ALLOWED
 from .facts import (
     MAX_COUNT,
     MAX_TAG_KEY_LENGTH,
@@ -42,7 +42,11 @@ class TokenChecks:
             )
         )
 
-    def collect(self, settings: Mapping[str, Any], tag_total: Callable[[str], str]) -> None:
+    def collect(
+        self, settings: Mapping[str, Any], tag_total: Callable[[str], str], nullable_key: bool
+    ) -> None:
+        """``nullable_key``: the KMS key token may be null (a variable), which means the
+        default encryption."""
         name = settings["name"]
         if is_token(name):
             low, high = REPOSITORY_NAME_LENGTH
@@ -56,11 +60,13 @@ class TokenChecks:
             )
         key = settings["kms_key_arn"]
         if key is not None and is_token(key):
-            self.add(
-                self.repository, "kms_key_arn",
-                Fn.can(Fn.regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/", key)),
-                KMS_KEY_ALLOWED,
-            )
+            condition = Fn.can(Fn.regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/", key))
+            allowed = KMS_KEY_ALLOWED
+            if nullable_key:
+                # null is the default encryption (see Repository); "None" is Python's word.
+                condition = Op.or_(Op.eq(key, Token.null_value()), condition)
+                allowed = allowed.replace("None", "null")
+            self.add(self.repository, "kms_key_arn", condition, allowed)
         tags = settings["tags"]
         if is_map_token(tags):
             # A for expression has no cdktf builder; cdktf resolves the token inside it.
@@ -101,14 +107,6 @@ class TokenChecks:
             if is_token(prefixes):
                 self._non_empty(self.lifecycle_policy, "lifecycle_tag_prefix_list", prefixes,
                                 _TAG_PREFIX_CHECK.allowed)
-        for parameter in ("pull_principal_arns", "push_principal_arns"):
-            principals = settings[parameter]
-            if principals and is_token(principals):
-                self.add(
-                    self.repository_policy, parameter,
-                    Op.gte(Fn.length_of(principals), 1),
-                    PRINCIPALS_ALLOWED + "; at least one when given as a list token",
-                )
 
     def typed_rules(
         self, rules: Sequence[LifecycleRule], given: int, protected: Sequence[str]

@@ -12,6 +12,7 @@ from ._framework import (
     Construct,
     DefaultTokenResolver,
     Fn,
+    Op,
     Precondition,
     StringConcat,
     TerraformResourceLifecycle,
@@ -43,7 +44,12 @@ from .lifecycle.rules import (
 )
 from .policy.grantees import GRANTEES_ALLOWED, Access
 from .policy.registry_login import grant_registry_login
-from .policy.repository_policy import RepositoryPolicyDocument, write_policy_document
+from .policy.repository_policy import (
+    RepositoryPolicyDocument,
+    write_policy_document,
+    written_condition,
+)
+from .policy.risks import warn_risky_statements
 from .preconditions import TokenChecks
 from .providers import ProviderFacts, address_alias, require_provider_versions
 from .registry.membership import RepositoryRequest, check_same_stack
@@ -164,6 +170,19 @@ def _lifecycle_policy_text(document: Mapping[str, Any]) -> str:
 # A whole value that is one KMS key's ARN, as cdktf resolves it without preparing
 # cross-stack references (which leaves the key's own address).
 _KMS_KEY_REFERENCE = re.compile(r"\$\{(data\.)?aws_kms_key\.([A-Za-z0-9_-]+)\.arn\}")
+
+
+# A resource's or data source's attribute: an ARN that exists, never null.
+_ATTRIBUTE_REFERENCE = re.compile(r"\$\{(?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z_]+\}")
+
+
+def _never_null(stack: TerraformStack, key: str) -> bool:
+    """Whether the token ``key`` is a resource attribute (``aws_kms_key.k.arn``), which is never
+    null, where a variable, local or expression may be."""
+    resolved = Tokenization.resolve(
+        key, scope=stack, resolver=DefaultTokenResolver(StringConcat()), preparing=False
+    )
+    return isinstance(resolved, str) and _ATTRIBUTE_REFERENCE.fullmatch(resolved) is not None
 
 
 def _kms_key_construct(
@@ -296,11 +315,18 @@ class Repository(Construct):
 
     def _build(self, settings: Mapping[str, Any]) -> None:
         provider = settings["provider"]
-        token_checks = TokenChecks(self._where)
-        token_checks.collect(settings, self._tag_total_condition)
-        key = settings["kms_key_arn"]
-        encryption = EncryptionType.KMS.value if key is not None else settings["encryption_type"]
         stack = self._state.stack
+        key = settings["kms_key_arn"]
+        nullable_key = key is not None and is_token(key) and not _never_null(stack, key)
+        token_checks = TokenChecks(self._where)
+        token_checks.collect(settings, self._tag_total_condition, nullable_key)
+        encryption = EncryptionType.KMS.value if key is not None else settings["encryption_type"]
+        if nullable_key:
+            # As the seed: a key variable set to null means the default encryption, decided
+            # by Terraform at plan.
+            encryption = Token.as_string(Fn.conditional(
+                Op.eq(key, Token.null_value()), settings["encryption_type"], encryption
+            ))
         name = settings["name"]
         address_id = (
             None
@@ -328,7 +354,7 @@ class Repository(Construct):
             encryption_configuration=[
                 aws.EcrRepositoryEncryptionConfiguration(
                     encryption_type=encryption,
-                    kms_key=key if encryption == EncryptionType.KMS.value else None,
+                    kms_key=key,
                 )
             ],
             tags=settings["tags"],
@@ -457,6 +483,11 @@ class Repository(Construct):
             )
         # Checked, with every grant made, by _check_with_provider.
         write_policy_document(self.policy_document, self._access_policy)
+        written = written_condition(self._access_policy)
+        assert self.repository_policy is not None
+        self.repository_policy.count = (
+            None if written is None else Token.as_number(Fn.conditional(written, 1, 0))
+        )
 
     def _lifecycle_policy_lifecycle(self) -> Optional[TerraformResourceLifecycle]:
         """The lifecycle policy's preconditions (its tokens') and replacement trigger."""
@@ -543,6 +574,7 @@ class Repository(Construct):
             check_tag_total("tags", settings["tags"], facts.default_tag_keys)
             # With every grant made: unique Sids, the grantees' partitions, ECR's size limit.
             self._access_policy.check(facts.region)
+        warn_risky_statements(self._access_policy.custom_statements, facts.account_id, self._where)
 
     def _check_kms_key_construct_region(self, region: str) -> None:
         """A key given as ``KmsKey(...).arn`` (or a ``DataAwsKmsKey``'s) is only known at

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import Any, List
 
-from .._framework import TerraformStack, aws
+from .._framework import DefaultTokenResolver, StringConcat, TerraformStack, Tokenization, aws
 from .._state import add_synth_check, state_of
+from ..addresses import claim, terraform_type
 from ..errors import ValidationError
 from ..facts import REGISTRY_LOGIN_ACTION
+from ..tokens import is_token
 from .grantees import GRANTEES_ALLOWED, IdentityType, classify_grantee
 from .statement import PolicyStatement, policy_document
 
@@ -64,8 +66,74 @@ def grant_registry_login(identity: Any) -> Any:
     stack = TerraformStack.of(identity)
     logical_id = f"{stack.get_logical_id(identity)}{_ADDRESS_SUFFIX}"
     policy.override_logical_id(logical_id)
-    add_synth_check(state_of(identity), lambda: _check_address_is_its_own(stack, policy, identity))
+    claim(stack, policy, "aws_iam_user_policy" if user else "aws_iam_role_policy", logical_id,
+          data=False)
+    add_synth_check(state_of(identity), lambda: _keep_under_exclusive_management(stack, identity, user))
     return policy
+
+
+#: The resources that make Terraform delete every inline policy of a role or user they do not
+#: list, with the argument naming the identity ("Terraform will ... remove any inline policy
+#: not explicitly configured", aws_iam_role_policies_exclusive in provider 5.100's docs).
+_EXCLUSIVE = {False: ("aws_iam_role_policies_exclusive", "role_name"),
+              True: ("aws_iam_user_policies_exclusive", "user_name")}
+
+
+def _keep_under_exclusive_management(stack: TerraformStack, identity: Any, user: bool) -> None:
+    """List the login policy wherever Terraform manages ``identity``'s inline policies
+    exclusively (an ``inline_policy`` block of a role, a name of an ``*_policies_exclusive``
+    resource of the stack); otherwise one apply deletes it and the next creates it again.
+    Refused when that list is a token, which Python cannot extend."""
+    where = f"grant_registry_login '{identity.node.path}'"
+    if not user:
+        blocks = identity.inline_policy_input
+        if blocks is not None:
+            if is_token(blocks) or not isinstance(blocks, list):
+                raise _unlistable("inline_policy", identity.node.path, where)
+            names = [block.name for block in blocks]
+            if LOGIN_POLICY_NAME not in names:
+                # An empty block means "no inline policies"; with ours listed it must go.
+                kept = [block for block in blocks if block.name is not None or block.policy is not None]
+                identity.put_inline_policy(kept + [aws.IamRoleInlinePolicy(
+                    name=LOGIN_POLICY_NAME, policy=REGISTRY_LOGIN_POLICY)])
+    kind, argument = _EXCLUSIVE[user]
+    resource_type = terraform_type(identity)
+    logical_id = identity.friendly_unique_id
+    references = {f"${{{resource_type}.{logical_id}.{field}}}" for field in ("name", "id")}
+    references.add(identity.name_input)
+    for exclusive in _exclusive_resources(stack, kind):
+        named = getattr(exclusive, f"{argument}_input")
+        if named is None or Tokenization.resolve(
+            named, scope=stack, resolver=DefaultTokenResolver(StringConcat()), preparing=False
+        ) not in references:
+            continue
+        listed = exclusive.policy_names_input
+        if is_token(listed) or not isinstance(listed, list):
+            raise _unlistable(f"policy_names of '{exclusive.node.path}'", identity.node.path, where)
+        if LOGIN_POLICY_NAME not in listed:
+            exclusive.policy_names = list(listed) + [LOGIN_POLICY_NAME]
+
+
+def _exclusive_resources(stack: TerraformStack, kind: str) -> List[Any]:
+    state = state_of(stack)
+    return state.book.read_once(f"{kind} in {state.path}", lambda: [
+        node for node in stack.node.find_all()
+        if hasattr(node, "terraform_resource_type") and terraform_type(node) == kind
+    ])
+
+
+def _unlistable(what: str, identity: str, where: str) -> ValidationError:
+    return ValidationError(
+        "identity",
+        identity,
+        f"a role or user whose exclusively managed inline policies are a plain list, to which "
+        f"the library adds {LOGIN_POLICY_NAME!r}",
+        problem=f"has its inline policies managed exclusively by {what}, an unresolved token: "
+        f"Terraform would delete the registry-login policy {LOGIN_POLICY_NAME!r} on one apply "
+        f"and create it on the next. Give a plain list there, which the library extends with "
+        f"{LOGIN_POLICY_NAME!r}",
+        where=where,
+    )
 
 
 @functools.cache
@@ -81,27 +149,3 @@ def _login_policy_class(user: bool) -> Any:
                 super().move_from_id(id)
 
     return RegistryLoginPolicy
-
-
-def _check_address_is_its_own(stack: TerraformStack, policy: Any, identity: Any) -> None:
-    """No other resource of the stack has the login policy's address (cdktf would keep one,
-    silently). Only a child of the stack gets a logical id without a hash suffix."""
-    logical_id = policy.friendly_unique_id
-    other = stack.node.try_find_child(logical_id)
-    if (
-        other is None
-        or getattr(other, "terraform_resource_type", None) != policy.terraform_resource_type
-        or stack.get_logical_id(other) != logical_id
-    ):
-        return
-    address = f"{policy.terraform_resource_type}.{logical_id}"
-    raise ValidationError(
-        "identity",
-        identity.node.path,
-        "an IamRole or IamUser whose registry-login policy's address no other resource of "
-        "the stack has",
-        problem=f"gets its registry-login policy at {address}, which is also the address of "
-        f"'{other.node.path}': the stack would hold only one of them. Give that construct "
-        "another id; if it is your own registry-login policy, delete it, and the library's "
-        "takes over its address",
-    ).located(f"grant_registry_login '{identity.node.path}'")

@@ -3,6 +3,7 @@ written into an ``aws_iam_policy_document`` with the Terraform guards it needs."
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from ..checks import PRINCIPAL_RE, PRINCIPALS_ALLOWED, check_principals, type_name
@@ -59,6 +60,8 @@ _GUARD_ORGANIZATION_LIMITS = (
 #: Terraform checks this on the policy document when some principal is only known at
 #: apply time (a token): outside Deny statements and statements confined to an
 #: organization, no identifier may hold a wildcard.
+#: The document's statements where some are dynamic: none (null) when none is written.
+_STATEMENTS = "(self.statement == null ? [] : self.statement)"
 WILDCARD_GUARD_CONDITION = (
     '${alltrue([for s in self.statement : s.effect == "Deny" || anytrue([for c in s.condition : '
     "contains(["
@@ -313,10 +316,27 @@ class RepositoryPolicyDocument:
                     return True
         return False
 
+    def presence(self) -> List[Optional[str]]:
+        """For each statement of :meth:`blocks`: None when it is always written, or the list
+        token it names as its only principals, which drops it when empty (as the seed wrote no
+        statement for an empty principal list; IAM refuses a statement without principals)."""
+        presence: List[Optional[str]] = []
+        for statement in self._statements():
+            principals = statement._parsed_principals or ()
+            only = principals[0][1] if len(principals) == 1 and len(principals[0][1]) == 1 else ()
+            token = only[0] if only and isinstance(only[0], ListToken) else None
+            presence.append(token.encoded if token is not None else None)
+        return presence
+
     def render(self, region: Optional[str] = None) -> List[Dict[str, Any]]:
         """The statement blocks, checked (see :meth:`check`). Raises :class:`ValidationError`."""
         self.check(region)
         return self.blocks()
+
+    @property
+    def custom_statements(self) -> Tuple[PolicyStatement, ...]:
+        """The statements added with :meth:`add_statement`, in order."""
+        return tuple(self._custom)
 
     def check(self, region: Optional[str] = None) -> None:
         """Check the policy as a whole: unique Sids, ARNs in ``region``'s partition
@@ -364,6 +384,8 @@ class RepositoryPolicyDocument:
             guards.append((SOURCE_GUARD_CONDITION, SOURCE_GUARD_MESSAGE))
         if self.policy_json() is None:
             guards.append((POLICY_SIZE_GUARD_CONDITION, POLICY_SIZE_GUARD_MESSAGE))
+        if any(p is not None for p in self.presence()):
+            guards = [(c.replace("self.statement :", f"{_STATEMENTS} :"), m) for c, m in guards]
         return guards
 
     def policy_json(self) -> Optional[str]:
@@ -473,13 +495,39 @@ class RepositoryPolicyDocument:
                         )
 
 
+_DYNAMIC = "_cdktf_aws_ecr_dynamic_statements"
+
+
+def written_condition(document: RepositoryPolicyDocument) -> Optional[Any]:
+    """None when some statement of ``document`` is always written; otherwise the Terraform
+    condition under which any is (some of its principal list tokens is not empty): without
+    it, as in the seed, there is no policy to write."""
+    from .._framework import Fn, Op
+
+    presence = document.presence()
+    if any(p is None for p in presence):
+        return None
+    conditions = [Op.gte(Fn.length_of([p]), 1) for p in presence]
+    return functools.reduce(Op.or_, conditions) if conditions else None
+
+
 def write_policy_document(data_source: Any, document: RepositoryPolicyDocument) -> None:
     """Write ``document``'s statements and guards into ``data_source``; call it again after
     every change. An override keeps the blocks intact (plain nested dicts given to the struct
     are not) in one jsii round trip, where a lazy value costs four."""
-    from .._framework import Postcondition, TerraformResourceLifecycle
+    from .._framework import Fn, Op, Postcondition, TerraformResourceLifecycle
 
-    data_source.add_override("statement", document.blocks())
+    blocks, presence = document.blocks(), document.presence()
+    data_source.add_override("statement", [b for b, p in zip(blocks, presence) if p is None])
+    conditional = [
+        {"for_each": Fn.conditional(Op.gte(Fn.length_of([p]), 1), [1], []), "content": b}
+        for b, p in zip(blocks, presence)
+        if p is not None
+    ]
+    if conditional or getattr(data_source, _DYNAMIC, False):
+        # Terraform decides at plan whether each is written (an empty list: not written).
+        data_source.add_override("dynamic", {"statement": conditional})
+        setattr(data_source, _DYNAMIC, True)
     guards = document.guards()
     if guards:
         data_source.lifecycle = TerraformResourceLifecycle(postcondition=[

@@ -15,6 +15,7 @@ from ..errors import ValidationError
 from ..facts import (
     ACTION_PATTERN,
     POLICY_VERSION,
+    PRINCIPAL_ACCOUNT,
     PRINCIPAL_ORG_ID,
     PRINCIPAL_ORG_PATHS,
     SID_PATTERN,
@@ -30,6 +31,7 @@ from ..tokens import (
     literal_text,
 )
 from .values import (
+    ACCOUNT_ID,
     ORGANIZATION_ID,
     SERVICE_PRINCIPAL,
     SOURCE_ARN_RE,
@@ -70,10 +72,13 @@ class Effect(str, enum.Enum):
 # multivalued: ForAnyValue on literal paths, each anchored at an organization ID,
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
+# aws:PrincipalAccount (single-valued, see facts.PRINCIPAL_ACCOUNT) on account IDs confines
+# '*' as tightly as an account list, under the same operators as aws:PrincipalOrgID.
 ORGANIZATION_LIMITS = frozenset({
     ("StringEquals", PRINCIPAL_ORG_ID.lower()), ("StringLike", PRINCIPAL_ORG_ID.lower()),
     ("ForAnyValue:StringEquals", PRINCIPAL_ORG_PATHS.lower()),
     ("ForAnyValue:StringLike", PRINCIPAL_ORG_PATHS.lower()),
+    ("StringEquals", PRINCIPAL_ACCOUNT.lower()), ("StringLike", PRINCIPAL_ACCOUNT.lower()),
 })
 # The conditions that confine a service principal to your resources (positive operators
 # only, for the same reason), against the confused deputy problem,
@@ -85,7 +90,9 @@ SOURCE_LIMITS = frozenset(
 ORGANIZATION_CONDITION = (
     f"a StringEquals or StringLike {PRINCIPAL_ORG_ID} condition on organization IDs (o-...; "
     f"StringEquals also on tokens), or a ForAnyValue:StringEquals / ForAnyValue:StringLike "
-    f"{PRINCIPAL_ORG_PATHS} condition on organization paths (o-.../...)"
+    f"{PRINCIPAL_ORG_PATHS} condition on organization paths (o-.../...), or a StringEquals "
+    f"or StringLike {PRINCIPAL_ACCOUNT} condition on 12-digit account IDs (StringEquals also "
+    "on tokens)"
 )
 SOURCE_CONDITION = (
     f"an ArnLike/ArnEquals/StringLike/StringEquals {SOURCE_ARN} condition on ARNs naming an "
@@ -98,6 +105,10 @@ def confines_to_organization(condition: Condition) -> bool:
     if condition._key not in ORGANIZATION_LIMITS:
         return False
     test, key = condition._key
+    if key == PRINCIPAL_ACCOUNT.lower():
+        if test == "StringEquals":
+            return passes(condition._parsed, account_problem)
+        return all(isinstance(v, str) and ACCOUNT_ID.fullmatch(v) for v in condition._parsed)
     if key == PRINCIPAL_ORG_ID.lower() and test == "StringEquals":
         # Exact, so even a token cannot widen it.
         return passes(condition._parsed, org_id_problem)
@@ -395,15 +406,16 @@ class PolicyStatement:
             near = [
                 c
                 for c in conditions
-                if c._key[1] in (PRINCIPAL_ORG_ID.lower(), PRINCIPAL_ORG_PATHS.lower())
+                if c._key[1]
+                in (PRINCIPAL_ORG_ID.lower(), PRINCIPAL_ORG_PATHS.lower(), PRINCIPAL_ACCOUNT.lower())
             ]
             subject = "the repositories it names" if self.resources else "the repository"
             problem = (
-                "names '*' in an Allow statement without an organization condition: "
+                "names '*' in an Allow statement without an organization or account condition: "
                 f"{subject} would be public"
                 if not near
                 else f"names '*' in an Allow statement whose {near[0].test} {near[0].variable} "
-                "condition does not confine it to an organization (negated, ...IfExists and "
+                "condition does not confine it to an organization or account (negated, ...IfExists and "
                 "ForAllValues operators hold for principals outside any organization, and "
                 "values must be organization IDs or paths)"
             )

@@ -26,7 +26,7 @@ from typing import (
     Unpack,
 )
 
-from .._framework import Construct, aws
+from .._framework import Construct, Fn, Token, aws
 from .._state import add_synth_check, lazy_any, lazy_string
 from ..addresses import CREATION_TEMPLATE_ROLE_ID, pin_address, prefix_address_id, with_alias
 from ..checks import (
@@ -70,6 +70,7 @@ from ..policy.repository_policy import (
     PushPrincipalArns,
     RepositoryPolicyDocument,
     write_policy_document,
+    written_condition,
 )
 from ..tokens import is_token
 from .membership import OwnerCore
@@ -478,7 +479,7 @@ class RepositoryCreationTemplate(Construct):
             # Plain dicts would be read as jsii structs (camelCase keys) and synthesize as [{}].
             encryption_configuration=lazy_any(lambda: encryption),
             lifecycle_policy=arguments.get("lifecycle_policy"),
-            repository_policy=self.policy_document.json if self.policy_document else None,
+            repository_policy=_policy_text(self.policy_document, document),
             resource_tags=arguments.get("resource_tags"),
             custom_role_arn=role,
             provider=registry.provider,
@@ -650,3 +651,14 @@ class Templates:
         if self.added_for_replicas is None and self.needs_replica_template(receives_replicas):
             written[f"creation template {ROOT!r}"] = ("prefix", ROOT)
         return written
+
+
+def _policy_text(data_source: Optional[Any], document: RepositoryPolicyDocument) -> Optional[str]:
+    """The template's repository policy: none without statements, and none when its only
+    statements name principal list tokens that are empty (decided by Terraform at plan)."""
+    if data_source is None:
+        return None
+    written = written_condition(document)
+    if written is None:
+        return str(data_source.json)
+    return Token.as_string(Fn.conditional(written, data_source.json, Token.null_value()))
