@@ -115,10 +115,11 @@ def test_no_configuration_while_nothing_is_enhanced(stack: TerraformStack) -> No
 def test_single_enhanced_repository_gives_the_seed_shape(stack: TerraformStack) -> None:
     # GIVEN one repository with enhanced scanning (scan_on_push left at its default True)
     Repository(stack, "repo", name="accounts-service", enhanced_scanning=True)
-    # THEN exactly the seed's configuration: one rule, one WILDCARD filter equal to the name
+    # THEN the seed's configuration: one rule, one WILDCARD filter, the name as a prefix (the
+    # seed's bare name also matched every repository whose name contains it)
     assert configuration(stack) == {
         "scan_type": "ENHANCED",
-        "rule": [rule("CONTINUOUS_SCAN", "accounts-service")],
+        "rule": [rule("CONTINUOUS_SCAN", "accounts-service*")],
     }
     assert RegistryScanning.of(stack).enhanced is True
 
@@ -140,8 +141,8 @@ def test_several_repositories_share_one_configuration_grouped_by_frequency(stack
     assert only(resources_of(synth, CONFIG)) == {
         "scan_type": "ENHANCED",
         "rule": [
-            rule("CONTINUOUS_SCAN", "payments/api", "payments/worker"),
-            rule("SCAN_ON_PUSH", "early", "late", "payments/web"),
+            rule("CONTINUOUS_SCAN", "payments/api*", "payments/worker*"),
+            rule("SCAN_ON_PUSH", "early*", "late*", "payments/web*"),
         ],
     }
     # AND each repository still carries its own scan_on_push setting
@@ -154,14 +155,14 @@ def test_enhanced_repository_without_scan_on_push_is_still_in_its_rule(stack: Te
     Repository(stack, "a", name="a-svc", enhanced_scanning=True, scan_on_push=False,
                enhanced_scan_frequency="SCAN_ON_PUSH")
     Repository(stack, "b", name="b-svc", scan_on_push=False)
-    assert names_in_rules(stack) == {"SCAN_ON_PUSH": ["a-svc"]}
+    assert names_in_rules(stack) == {"SCAN_ON_PUSH": ["a-svc*"]}
 
 
 def test_only_continuous_rule_when_no_repository_scans_on_push(stack: TerraformStack) -> None:
     Repository(stack, "a", name="a-svc", enhanced_scanning=True, scan_on_push=False)
     Repository(stack, "b", name="b-svc", enhanced_scanning=True, scan_on_push=True)
     Repository(stack, "c", name="c-svc", scan_on_push=False)
-    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["a-svc", "b-svc"]}
+    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["a-svc*", "b-svc*"]}
 
 
 def test_token_name_becomes_a_filter_reference(stack: TerraformStack) -> None:
@@ -212,7 +213,7 @@ def test_compaction_that_scans_other_repositories_names_them(stack: TerraformSta
         rules = names_in_rules(stack)
     # THEN within AWS's limit every requester is covered, and exactly the unscanned
     # repositories the filters reach (by AWS's matching, checked here independently) are reported
-    assert rules["CONTINUOUS_SCAN"] == ["enhanced"]
+    assert rules["CONTINUOUS_SCAN"] == ["enhanced*"]
     assert len(rules["SCAN_ON_PUSH"]) <= 100
 
     def matches(filter: str, name: str) -> bool:
@@ -250,7 +251,7 @@ def test_namespace_rules_cover_repositories_without_filters_of_their_own(stack: 
     Repository(stack, "audit", name="audit", enhanced_scanning=True)
     # THEN the rules are kept verbatim, and only "audit" needs a filter of its own
     assert names_in_rules(stack) == {
-        "CONTINUOUS_SCAN": ["audit", "payments/*"],
+        "CONTINUOUS_SCAN": ["audit*", "payments/*"],
         "SCAN_ON_PUSH": ["*"],
     }
     assert owner.namespace_rules == (("*", ScanFrequency.SCAN_ON_PUSH),
@@ -329,7 +330,7 @@ def test_unscanned_repository_next_to_an_enhanced_stack_is_fine(make_stack: Make
     enhanced, quiet = make_stack("enhanced"), make_stack("quiet")
     Repository(enhanced, "repo", name="enhanced-svc", enhanced_scanning=True)
     Repository(quiet, "repo", name="quiet-svc", scan_on_push=False)
-    assert names_in_rules(enhanced) == {"CONTINUOUS_SCAN": ["enhanced-svc"]}
+    assert names_in_rules(enhanced) == {"CONTINUOUS_SCAN": ["enhanced-svc*"]}
     assert resources_of(synth_json(quiet), CONFIG) == {}
 
 
@@ -344,7 +345,7 @@ def test_after_a_refusal_the_recommended_include_works_after_the_fact(make_stack
     RegistryScanning.of(first).add_rule("second/*", "SCAN_ON_PUSH")
     # THEN the first stack's configuration covers both, and the second writes none
     assert names_in_rules(first) == {
-        "CONTINUOUS_SCAN": ["first-svc", "second/svc"], "SCAN_ON_PUSH": ["second/*"]}
+        "CONTINUOUS_SCAN": ["first-svc*", "second/svc*"], "SCAN_ON_PUSH": ["second/*"]}
     assert resources_of(synth_json(second), CONFIG) == {}
     assert second.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
 
@@ -368,8 +369,8 @@ def test_stacks_of_distinct_registries_each_own_their_configuration(
     Repository(second, "repo", name="svc", enhanced_scanning=True, enhanced_scan_frequency="SCAN_ON_PUSH")
     Repository(second, "basic", name="basic", scan_on_push=True)
     # THEN each writes its own configuration with its own repositories (the same name is fine)
-    assert names_in_rules(first) == {"CONTINUOUS_SCAN": ["svc"]}
-    assert names_in_rules(second) == {"SCAN_ON_PUSH": ["basic", "svc"]}
+    assert names_in_rules(first) == {"CONTINUOUS_SCAN": ["svc*"]}
+    assert names_in_rules(second) == {"SCAN_ON_PUSH": ["basic*", "svc*"]}
 
 
 @pytest.mark.parametrize(
@@ -414,7 +415,7 @@ def test_included_stack_reports_to_the_owner(make_stack: MakeStack) -> None:
     # THEN the owner's stack writes the one configuration, with every stack's repositories
     assert configuration(shared) == {
         "scan_type": "ENHANCED",
-        "rule": [rule("CONTINUOUS_SCAN", "prod/api"), rule("SCAN_ON_PUSH", "dev/*", "prod/*")],
+        "rule": [rule("CONTINUOUS_SCAN", "prod/api*"), rule("SCAN_ON_PUSH", "dev/*", "prod/*")],
     }
     # AND the included stacks write none
     assert resources_of(synth_json(dev), CONFIG) == {}
@@ -433,7 +434,7 @@ def test_include_from_an_implicit_owner(make_stack: MakeStack) -> None:
     RegistryScanning.of(prod).include(stage)
     RegistryScanning.of(prod).add_rule("stage/*", "SCAN_ON_PUSH")
     Repository(stage, "api", name="stage/api")
-    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["prod/api"], "SCAN_ON_PUSH": ["stage/*"]}
+    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["prod/api*"], "SCAN_ON_PUSH": ["stage/*"]}
     assert resources_of(synth_json(stage), CONFIG) == {}
 
 
@@ -480,7 +481,7 @@ def test_include_after_the_stack_has_repositories(make_stack: MakeStack) -> None
     # THEN the implicit owner is gone with its configuration, and the owner covers both stacks
     assert stage.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
     assert resources_of(synth_json(stage), CONFIG) == {}
-    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["stage/*"], "SCAN_ON_PUSH": ["prod/api"]}
+    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["stage/*"], "SCAN_ON_PUSH": ["prod/api*"]}
     assert RegistryScanning.of(stage) is owner
 
 
@@ -503,7 +504,7 @@ def test_an_included_stack_must_be_covered_by_namespace_rules(make_stack: MakeSt
     RegistryScanning(other_prod).include(other_dev)
     Repository(other_prod, "api", name="prod/api", enhanced_scanning=True)
     Repository(other_dev, "tmp", name="dev/tmp", scan_on_push=False)
-    assert names_in_rules(other_prod) == {"CONTINUOUS_SCAN": ["prod/api"]}
+    assert names_in_rules(other_prod) == {"CONTINUOUS_SCAN": ["prod/api*"]}
 
 
 def test_include_twice_or_of_the_owners_own_stack_is_refused(make_stack: MakeStack) -> None:
@@ -595,7 +596,7 @@ def test_owner_created_after_the_first_repository_takes_over(stack: TerraformSta
     assert RegistryScanning.of(stack) is owner
     assert stack.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
     assert list(resources_of(synth_json(stack), CONFIG)) == ["registry_scanning"]
-    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["svc"]}
+    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["svc*"]}
 
 
 def test_a_second_explicit_owner_for_one_stack_is_refused(stack: TerraformStack) -> None:
@@ -631,7 +632,7 @@ def test_explicit_location_overrides_an_unknown_provider(make_stack: MakeStack) 
     # WHEN both turn enhanced scanning on  THEN both may own their (different) registries
     Repository(first, "repo", name="svc", enhanced_scanning=True)
     Repository(second, "repo", name="svc", enhanced_scanning=True)
-    assert names_in_rules(first) == names_in_rules(second) == {"CONTINUOUS_SCAN": ["svc"]}
+    assert names_in_rules(first) == names_in_rules(second) == {"CONTINUOUS_SCAN": ["svc*"]}
 
 
 def test_owner_location_defaults_to_the_provider(make_stack: MakeStack) -> None:
@@ -649,7 +650,7 @@ def test_an_explicit_owner_with_the_default_id_after_repositories_takes_over(sta
     owner = RegistryScanning(stack, account_id=ACCOUNT, region="us-east-1")
     # THEN it takes over: one owner, one configuration
     assert RegistryScanning.of(stack) is owner and owner.explicit
-    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["prod/api"]}
+    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["prod/api*"]}
 
 
 def test_an_exact_filter_with_a_wildcard_draws_no_coverage_warning(stack: TerraformStack) -> None:
@@ -660,7 +661,7 @@ def test_an_exact_filter_with_a_wildcard_draws_no_coverage_warning(stack: Terraf
         warnings.simplefilter("error", ScanningCoverageWarning)
         rules = names_in_rules(stack)
     # THEN nothing was compacted or over-covered, so nothing is reported
-    assert rules == {"CONTINUOUS_SCAN": ["payments/ap*i"], "SCAN_ON_PUSH": ["payments/api-admin"]}
+    assert rules == {"CONTINUOUS_SCAN": ["payments/ap*i"], "SCAN_ON_PUSH": ["payments/api-admin*"]}
     assert RegistryScanning.of(stack).over_covered == ()
 
 
