@@ -19,11 +19,15 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from cdktf_aws_ecr import (
+    Registry,
     RegistryLocation,
     RegistryScanning,
+    RemovedRepository,
     Repository,
     ScanFrequency,
     ScanningCoverageWarning,
+    ScanningLossWarning,
+    UndeclaredRepositories,
     ValidationError,
 )
 from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
@@ -342,10 +346,9 @@ def test_after_a_refusal_the_recommended_include_works_after_the_fact(make_stack
     synth_error(second)
     # WHEN the fix the message recommends is applied, after the repositories exist
     RegistryScanning.of(first).include(second)
-    RegistryScanning.of(first).add_rule("second/*", "SCAN_ON_PUSH")
+    RegistryScanning.of(first).add_rule("second/*", "CONTINUOUS_SCAN")
     # THEN the first stack's configuration covers both, and the second writes none
-    assert names_in_rules(first) == {
-        "CONTINUOUS_SCAN": ["first-svc*", "second/svc*"], "SCAN_ON_PUSH": ["second/*"]}
+    assert names_in_rules(first) == {"CONTINUOUS_SCAN": ["first-svc*", "second/*"]}
     assert resources_of(synth_json(second), CONFIG) == {}
     assert second.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
 
@@ -407,6 +410,7 @@ def test_included_stack_reports_to_the_owner(make_stack: MakeStack) -> None:
     owner.include(dev)
     owner.include(prod)
     owner.add_rule("dev/*", "SCAN_ON_PUSH").add_rule("prod/*", "SCAN_ON_PUSH")
+    owner.add_rule("prod/api*", "CONTINUOUS_SCAN")
     # WHEN only the included stacks hold repositories
     Repository(dev, "api", name="dev/api", scan_on_push=True)
     Repository(prod, "api", name="prod/api", enhanced_scanning=True)
@@ -709,3 +713,129 @@ def test_owners_sharing_a_stack_are_named_with_their_providers(app) -> None:
     Repository(stack, "b", name="svc-b", enhanced_scanning=True, provider=other)
     assert_synth_refused(stack, "enhanced_scanning", ["stack 's' (the credentials' account",
                                                       "stack 's' (provider aws.b,"])
+
+
+# --------------------------------------------------------------------------- who loses scanning
+
+
+def synth_warnings(stack: TerraformStack) -> List[str]:
+    """The ScanningLossWarning messages of synthesizing ``stack``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Testing.synth(stack)
+    return [str(w.message) for w in caught if issubclass(w.category, ScanningLossWarning)]
+
+
+def test_an_undecided_enhanced_owner_names_who_loses_scanning(make_stack: MakeStack) -> None:
+    stack = make_stack()
+    # GIVEN one repository asking for continuous scanning, one for none, and no decision
+    Repository(stack, "api", name="payments/api", enhanced_scanning=True)
+    Repository(stack, "tmp", name="scratch", scan_on_push=False)
+    # THEN synth warns once: the registry turns ENHANCED, and everything else goes unscanned
+    (message,) = synth_warnings(stack)
+    assert "turns ENHANCED" in message
+    assert "a repository that no filter matches is not scanned at all" in message
+    assert ("every repository of the registry this app does not declare, except those "
+            "matching the filters 'payments/api*'") in message
+    assert "of this app's, 'scratch' (they ask for none)" in message
+    assert "undeclared_repositories=" in message and "UndeclaredRepositories.UNSCANNED" in message
+    # AND a BASIC registry (nothing enhanced) warns nothing
+    other = make_stack("basic", region="eu-west-1")
+    Repository(other, "web", name="web")
+    assert synth_warnings(other) == []
+
+
+@pytest.mark.parametrize(
+    ("decision", "rules"),
+    [
+        (UndeclaredRepositories.SCAN_ON_PUSH, {"CONTINUOUS_SCAN": ["api*"], "SCAN_ON_PUSH": ["*"]}),
+        ("CONTINUOUS_SCAN", {"CONTINUOUS_SCAN": ["*"]}),
+        (UndeclaredRepositories.UNSCANNED, {"CONTINUOUS_SCAN": ["api*"]}),
+    ],
+)
+def test_a_decided_owner_writes_its_decision_and_warns_nothing(
+    stack: TerraformStack, decision: Any, rules: Dict[str, List[str]]
+) -> None:
+    owner = Registry(stack, undeclared_repositories=decision)
+    Repository(stack, "api", name="api", enhanced_scanning=True)
+    assert names_in_rules(stack) == rules
+    assert synth_warnings(stack) == []
+    # The '*' rule counts as a namespace rule: on-push requests need no filter of their own.
+    assert owner.plan().coverage == {"api": ScanFrequency.CONTINUOUS_SCAN}
+
+
+def test_a_decision_alone_does_not_make_the_registry_enhanced(stack: TerraformStack) -> None:
+    Registry(stack, undeclared_repositories="SCAN_ON_PUSH")
+    Repository(stack, "web", name="web", scan_on_push=True)
+    assert resources_of(synth_json(stack), CONFIG) == {}
+
+
+def test_a_star_namespace_rule_is_a_decision(stack: TerraformStack) -> None:
+    Registry(stack).add_rule("*", ScanFrequency.SCAN_ON_PUSH)
+    Repository(stack, "api", name="api", enhanced_scanning=True)
+    assert synth_warnings(stack) == []
+
+
+def test_undeclared_repositories_refused(make_stack: MakeStack) -> None:
+    stack = make_stack()
+    assert_refused(
+        lambda: Registry(stack, undeclared_repositories="ALL"), [stack],
+        "undeclared_repositories", ["'SCAN_ON_PUSH' or 'CONTINUOUS_SCAN' or 'UNSCANNED'"],
+    )
+    assert_refused(
+        lambda: Registry(stack, configured_elsewhere=True, undeclared_repositories="UNSCANNED"),
+        [stack], "undeclared_repositories", ["is declared on an owner managed elsewhere"],
+    )
+    variable = TerraformVariable(stack, "choice", type="string")
+    assert_refused(
+        lambda: Registry(stack, undeclared_repositories=variable.string_value), [stack],
+        "undeclared_repositories", ["is an unresolved token"],
+    )
+
+
+def test_requests_dropped_by_managed_elsewhere_warn(stack: TerraformStack) -> None:
+    Registry.managed_elsewhere(stack)
+    Repository(stack, "api", name="payments/api", enhanced_scanning=True)
+    Repository(stack, "web", name="web")  # basic scan on push: its own setting, not dropped
+    (message,) = synth_warnings(stack)
+    assert "is managed elsewhere, so this app writes no scanning configuration" in message
+    assert "'payments/api' (CONTINUOUS_SCAN)" in message and "'web'" not in message
+    assert "{'CONTINUOUS_SCAN': ['payments/api*']" in message
+    assert resources_of(synth_json(stack), CONFIG) == {}
+
+
+def test_retiring_a_repository_of_an_enhanced_registry_warns(make_stack: MakeStack) -> None:
+    # GIVEN an ENHANCED registry, decided to leave undeclared repositories unscanned
+    stack = make_stack()
+    Registry(stack, undeclared_repositories="UNSCANNED")
+    Repository(stack, "api", name="payments/api", enhanced_scanning=True)
+    # WHEN a repository is retired (kept in AWS, forgotten by the state)
+    RemovedRepository(stack, "old", name="legacy/worker")
+    # THEN synth says it is no longer scanned
+    (message,) = synth_warnings(stack)
+    assert "RemovedRepository" in message and "repository 'legacy/worker' stays in AWS" in message
+    assert "not scanned at all" in message
+    # AND a namespace rule that still covers it keeps it scanned: no warning
+    covered = make_stack(region="eu-west-1")
+    Registry(covered, undeclared_repositories="UNSCANNED").add_rule("legacy/*", "SCAN_ON_PUSH")
+    Repository(covered, "api", name="payments/api", enhanced_scanning=True)
+    RemovedRepository(covered, "old", name="legacy/worker")
+    assert synth_warnings(covered) == []
+
+
+def test_a_continuous_member_request_under_an_on_push_namespace_rule_is_refused(
+    make_stack: MakeStack,
+) -> None:
+    # GIVEN prod owns the registry and covers dev with a scan-on-push namespace rule
+    prod, dev = make_stack("prod"), make_stack("dev")
+    RegistryScanning(prod).include(dev)
+    RegistryScanning.of(prod).add_rule("dev/*", ScanFrequency.SCAN_ON_PUSH)
+    # WHEN dev asks for continuous scanning
+    Repository(dev, "api", name="dev/api", enhanced_scanning=True, enhanced_scan_frequency="CONTINUOUS_SCAN")
+    # THEN deploying dev alone would scan it on push only: refused, naming the frequency
+    assert_synth_refused(
+        prod, "name",
+        ["Repository 'dev/api'", "asks for scanning (CONTINUOUS_SCAN)",
+         "would leave it scanned on push only, not continuously",
+         ".add_rule('dev/*', ScanFrequency.CONTINUOUS_SCAN)"],
+    )
