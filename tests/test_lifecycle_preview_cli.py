@@ -680,3 +680,31 @@ def test_a_byte_order_mark_and_epoch_times_are_read_in_every_shape(tmp_path: Pat
         (["v2"], "2026-11-20T00:00:00+00:00", "keep"),
         ([], "2026-10-01T00:00:00+00:00", "expire"),
     ]
+
+
+def test_a_buildx_image_on_the_local_endpoint_keeps_its_platform_manifests(
+    tmp_path: Path, registry: Dict[str, str]
+) -> None:
+    # GIVEN the registry's images plus a multi-arch image: two untagged OCI platform
+    # manifests and a tagged index referencing them, as `docker buildx` pushes them
+    client = boto3.client("ecr", region_name="us-east-1")
+    platforms = []
+    for layer in (11, 12):
+        oci = json.loads(_manifest(layer)) | {"mediaType": OCI_MANIFEST}
+        answer = client.put_image(repositoryName=REPOSITORY, imageManifest=json.dumps(oci),
+                                  imageManifestMediaType=OCI_MANIFEST)
+        platforms.append(answer["image"]["imageId"]["imageDigest"])
+    index = {"schemaVersion": 2, "mediaType": OCI_INDEX,
+             "manifests": [{"mediaType": OCI_MANIFEST, "digest": d, "size": 1} for d in platforms]}
+    client.put_image(repositoryName=REPOSITORY, imageManifest=json.dumps(index), imageTag="v2-multiarch",
+                     imageManifestMediaType=OCI_INDEX)
+    stack = hand_written_stack(tmp_path / "stack", UNTAGGED_AFTER_A_DAY)
+    # WHEN previewed from the registry 30 days ahead, failing on any expiry
+    ahead = (datetime.now(timezone.utc) + timedelta(days=30)).isoformat()
+    code, out, err = run(stack, REPOSITORY, "--json", "--now", ahead, "--fail-on-expire")
+    # THEN only the orphan untagged image expires: the index's platform manifests are kept
+    report = json.loads(out)
+    assert report["expired"] == {registry["<untagged>"]: 1}
+    assert (code, err) == (1, f"--fail-on-expire: 1 image(s) would expire: {registry['<untagged>']}\n")
+    kept = {i["digest"]: i for i in report["images"] if i["digest"] in platforms}
+    assert len(kept) == 2 and all(i["verdict"] == "keep" and "references it" in i["reason"] for i in kept.values())
