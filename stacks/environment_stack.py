@@ -14,6 +14,7 @@ from cdktf_aws_ecr import (
     Repository,
     ScanFrequency,
     ServicePrincipal,
+    UndeclaredRepositories,
     Upstream,
     grant_registry_login,
     upgrade_from_0_1_0,
@@ -212,6 +213,9 @@ class EnvironmentStack(TerraformStack):
             region=self.environment.region,
             basic_scan_type_version=BasicScanTypeVersion.AWS_NATIVE if full else None,
             kms_key_arn=self.kms_key_arn,
+            # Every repository of these registries is declared by this app (the environments'
+            # namespaces); anything else there is not ours to pay Inspector scans for.
+            undeclared_repositories=UndeclaredRepositories.UNSCANNED,
         )
         for member in members:
             owner.include(member)

@@ -48,6 +48,7 @@ LIBRARY_WARNINGS = (
     ecr.DestroyableRepositoryWarning,
     ecr.LifecycleTagPrefixListWarning,
     ecr.ScanningCoverageWarning,
+    ecr.ScanningLossWarning,
     ecr.ReplicationCoverageWarning,
 )
 MAX_DIFF_LINES = 150

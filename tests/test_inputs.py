@@ -125,7 +125,7 @@ def test_a_token_scan_on_push_stays_covered_in_an_enhanced_registry(stack: Terra
     # THEN it is put in the SCAN_ON_PUSH rule: if the variable is true it would otherwise be unscanned
     rules = only(resources_of(synth_json(stack), CONFIG))["rule"]
     assert {r["scan_frequency"]: [f["filter"] for f in r["repository_filter"]] for r in rules} == {
-        "CONTINUOUS_SCAN": ["enhanced"], "SCAN_ON_PUSH": ["maybe"]
+        "CONTINUOUS_SCAN": ["enhanced*"], "SCAN_ON_PUSH": ["maybe*"]
     }
 
 
@@ -250,11 +250,11 @@ def test_two_regions_in_one_stack_get_one_scanning_configuration_each(app: App) 
     configurations = sorted(resources_of(synth, CONFIG).values(), key=lambda c: c.get("provider", ""))
     assert configurations == [
         {"scan_type": "ENHANCED", "rule": [
-            {"scan_frequency": "CONTINUOUS_SCAN", "repository_filter": [{"filter": "api", "filter_type": "WILDCARD"}]},
-            {"scan_frequency": "SCAN_ON_PUSH", "repository_filter": [{"filter": "web", "filter_type": "WILDCARD"}]},
+            {"scan_frequency": "CONTINUOUS_SCAN", "repository_filter": [{"filter": "api*", "filter_type": "WILDCARD"}]},
+            {"scan_frequency": "SCAN_ON_PUSH", "repository_filter": [{"filter": "web*", "filter_type": "WILDCARD"}]},
         ]},
         {"scan_type": "ENHANCED", "provider": "aws.eu", "rule": [
-            {"scan_frequency": "SCAN_ON_PUSH", "repository_filter": [{"filter": "api", "filter_type": "WILDCARD"}]},
+            {"scan_frequency": "SCAN_ON_PUSH", "repository_filter": [{"filter": "api*", "filter_type": "WILDCARD"}]},
         ]},
     ]
     # AND the same name in the two regions is fine; the eu repository is on the eu provider

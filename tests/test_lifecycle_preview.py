@@ -413,7 +413,8 @@ def test_tags_that_only_look_odd_are_previewed_as_written() -> None:
         ([image("a", [1], NOW)], "images[0].tags", "a list of tag strings"),
         ([{"digest": "a", "tags": []}], "images[0].pushed_at", "is missing"),
         ([image("a", [], "yesterday")], "images[0].pushed_at", "is not an ISO-8601 date and time"),
-        ([image("a", [], 1700000000)], "images[0].pushed_at", "is an int"),
+        ([image("a", [], True)], "images[0].pushed_at", "is a bool"),
+        ([image("a", [], 1e20)], "images[0].pushed_at", "is out of range"),
     ],
 )
 def test_malformed_images_are_refused(images: Any, parameter: str, fragment: str) -> None:
@@ -639,3 +640,60 @@ def test_malformed_archive_fields_are_refused(item: Dict[str, Any], parameter: s
         preview_lifecycle(policy(rule(1, "any", 1)), [item], NOW)
     assert caught.value.parameter == parameter
     assert fragment in str(caught.value)
+
+
+# --------------------------------------------------------------------------- image indexes
+
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+
+
+def buildx_images() -> List[Dict[str, Any]]:
+    """A tagged multi-arch image as buildx pushes it (an index and its two untagged platform
+    manifests), an older tagged index with its own, and one untagged orphan."""
+    return [
+        {**image("idx-v2", ["v2"], days_ago(1)), "media_type": OCI_INDEX, "references": ["amd-v2", "arm-v2"]},
+        {**image("amd-v2", [], days_ago(1)), "media_type": OCI_MANIFEST},
+        {**image("arm-v2", [], days_ago(1)), "media_type": OCI_MANIFEST},
+        {**image("idx-v1", ["v1"], days_ago(40)), "media_type": OCI_INDEX, "references": ["amd-v1", "arm-v1"]},
+        {**image("amd-v1", [], days_ago(40)), "media_type": OCI_MANIFEST},
+        {**image("arm-v1", [], days_ago(40)), "media_type": OCI_MANIFEST},
+        {**image("orphan", [], days_ago(30)), "media_type": OCI_MANIFEST},
+    ]
+
+
+def test_platform_manifests_of_an_image_index_are_kept_while_it_exists() -> None:
+    # GIVEN untagged images expiring after 7 days, and tagged ones beyond the newest 1
+    rules = policy(
+        rule(1, "untagged", 7, "sinceImagePushed"),
+        rule(2, "tagged", 1, tagPatternList=["v*"]),
+    )
+    preview = preview_lifecycle(rules, buildx_images(), NOW)
+    # THEN only the orphan and the old index expire: the platform manifests an index
+    # references stay while it exists (LifecyclePolicies.html), v1's until a later evaluation
+    assert preview.expired == {"orphan": 1, "idx-v1": 2}
+    verdicts = {v.digest: v for v in preview.images}
+    for digest in ("amd-v1", "arm-v1"):
+        assert verdicts[digest].verdict is Verdict.KEEP and verdicts[digest].rule_priority == 1
+        assert "image index idx-v1 references it" in verdicts[digest].reason
+        assert "the index expires in this evaluation" in verdicts[digest].reason
+    assert "the index expires" not in verdicts["amd-v2"].reason
+
+
+def test_an_image_index_whose_references_are_unknown_is_refused() -> None:
+    images = buildx_images()
+    del images[0]["references"]
+    with pytest.raises(ValidationError) as caught:
+        preview_lifecycle(policy(rule(1, "untagged", 7, "sinceImagePushed")), images, NOW)
+    assert caught.value.parameter == "images[0].references"
+    assert f"is missing for an image index ({OCI_INDEX})" in str(caught.value)
+    assert "no --images" in str(caught.value)
+
+
+@pytest.mark.parametrize("pushed_at", [days_ago(3).timestamp(), int(days_ago(3).timestamp())])
+def test_an_epoch_pushed_at_is_accepted(pushed_at: Any) -> None:
+    preview = preview_lifecycle(
+        policy(rule(1, "untagged", 2, "sinceImagePushed")), [image("u", [], pushed_at)], NOW
+    )
+    assert preview.expired == {"u": 1}
+    assert preview.images[0].pushed_at == days_ago(3)

@@ -594,3 +594,117 @@ def test_the_preview_api_starts_no_jsii() -> None:
     expired, modules = json.loads(result.stdout)
     assert expired == {"sha256:old": 1}
     assert set(modules) & JSII_PACKAGES == set()
+
+
+# --------------------------------------------------------------------------- real registries' files
+
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+UNTAGGED_AFTER_A_DAY = lifecycle_policy_json(
+    assemble_lifecycle_policy([LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=1)])
+)
+
+
+def test_fail_on_expire_passes_a_buildx_repository_read_from_the_registry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a registry holding a tagged multi-arch index and its two untagged platform manifests
+    client = boto3.client("ecr", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    stubber = Stubber(client)
+    pushed = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    index, amd, arm = ("sha256:" + c * 64 for c in "123")
+    details = [
+        {"imageDigest": index, "imageTags": ["v1"], "imagePushedAt": pushed, "imageManifestMediaType": OCI_INDEX},
+        {"imageDigest": amd, "imagePushedAt": pushed, "imageManifestMediaType": OCI_MANIFEST},
+        {"imageDigest": arm, "imagePushedAt": pushed, "imageManifestMediaType": OCI_MANIFEST},
+    ]
+    stubber.add_response("describe_images", {"imageDetails": details}, {"repositoryName": REPOSITORY})
+    manifest = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+        {"mediaType": OCI_MANIFEST, "digest": amd, "size": 1, "platform": {"architecture": "amd64", "os": "linux"}},
+        {"mediaType": OCI_MANIFEST, "digest": arm, "size": 1, "platform": {"architecture": "arm64", "os": "linux"}},
+    ]}
+    stubber.add_response(
+        "batch_get_image",
+        {"images": [{"imageId": {"imageDigest": index}, "imageManifest": json.dumps(manifest)}], "failures": []},
+        {"repositoryName": REPOSITORY, "imageIds": [{"imageDigest": index}],
+         "acceptedMediaTypes": sorted([OCI_INDEX, "application/vnd.docker.distribution.manifest.list.v2+json"])},
+    )
+    monkeypatch.setattr(boto3, "client", lambda service, region_name=None: client)
+    stack = hand_written_stack(tmp_path / "stack", UNTAGGED_AFTER_A_DAY)
+    # WHEN previewed with --fail-on-expire
+    with stubber:
+        code, out, err = run(stack, REPOSITORY, "--now", NOW, "--fail-on-expire", "--json")
+    # THEN nothing expires: ECR keeps the manifests the index references while it exists
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert report["expired"] == {}
+    assert all("references it" in i["reason"] for i in report["images"] if i["digest"] != index)
+    stubber.assert_no_pending_responses()
+
+
+def test_one_page_of_describe_images_is_refused(tmp_path: Path) -> None:
+    page = {"imageDetails": [{"imageDigest": "sha256:" + "1" * 64, "imageTags": ["v1"],
+                              "imagePushedAt": "2026-11-20T00:00:00+00:00"}], "nextToken": "eyJ0b2tlbiI6IDF9"}
+    stack = hand_written_stack(tmp_path / "stack", PROTECTED_POLICY)
+    code, out, err = run(stack, REPOSITORY, "--images", write_json(tmp_path / "page.json", page), "--now", NOW)
+    assert (code, out) == (2, "")
+    assert "holds nextToken: it is one page of the images, not all of them" in err
+    assert "--max-items" in err
+
+
+def test_a_describe_images_file_with_an_index_but_no_references_is_refused(tmp_path: Path) -> None:
+    details = {"imageDetails": [{"imageDigest": "sha256:" + "1" * 64, "imageTags": ["v1"],
+                                 "imagePushedAt": "2026-11-20T00:00:00+00:00", "imageManifestMediaType": OCI_INDEX}]}
+    stack = hand_written_stack(tmp_path / "stack", PROTECTED_POLICY)
+    code, _, err = run(stack, REPOSITORY, "--images", write_json(tmp_path / "d.json", details), "--now", NOW)
+    assert code == 2 and "images[0].references" in err and "is missing for an image index" in err
+
+
+@pytest.mark.parametrize("shape", ["list", "describe-images"])
+def test_a_byte_order_mark_and_epoch_times_are_read_in_every_shape(tmp_path: Path, shape: str) -> None:
+    # GIVEN a file as PowerShell writes it (UTF-8 with a BOM), with epoch push times
+    old = datetime(2026, 10, 1, tzinfo=timezone.utc).timestamp()
+    new = int(datetime(2026, 11, 20, tzinfo=timezone.utc).timestamp())
+    if shape == "list":
+        data: Any = [{"digest": "sha256:" + "1" * 64, "tags": ["v2"], "pushed_at": new},
+                     {"digest": "sha256:" + "2" * 64, "tags": [], "pushed_at": old}]
+    else:
+        data = {"imageDetails": [{"imageDigest": "sha256:" + "1" * 64, "imageTags": ["v2"], "imagePushedAt": new},
+                                 {"imageDigest": "sha256:" + "2" * 64, "imagePushedAt": old}]}
+    path = tmp_path / "images.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(data).encode("utf-8"))
+    stack = hand_written_stack(tmp_path / "stack", PROTECTED_POLICY)
+    code, out, err = run(stack, REPOSITORY, "--images", path, "--now", NOW, "--json")
+    assert (code, err) == (0, "")
+    assert [(i["tags"], i["pushed_at"], i["verdict"]) for i in json.loads(out)["images"]] == [
+        (["v2"], "2026-11-20T00:00:00+00:00", "keep"),
+        ([], "2026-10-01T00:00:00+00:00", "expire"),
+    ]
+
+
+def test_a_buildx_image_on_the_local_endpoint_keeps_its_platform_manifests(
+    tmp_path: Path, registry: Dict[str, str]
+) -> None:
+    # GIVEN the registry's images plus a multi-arch image: two untagged OCI platform
+    # manifests and a tagged index referencing them, as `docker buildx` pushes them
+    client = boto3.client("ecr", region_name="us-east-1")
+    platforms = []
+    for layer in (11, 12):
+        oci = json.loads(_manifest(layer)) | {"mediaType": OCI_MANIFEST}
+        answer = client.put_image(repositoryName=REPOSITORY, imageManifest=json.dumps(oci),
+                                  imageManifestMediaType=OCI_MANIFEST)
+        platforms.append(answer["image"]["imageId"]["imageDigest"])
+    index = {"schemaVersion": 2, "mediaType": OCI_INDEX,
+             "manifests": [{"mediaType": OCI_MANIFEST, "digest": d, "size": 1} for d in platforms]}
+    client.put_image(repositoryName=REPOSITORY, imageManifest=json.dumps(index), imageTag="v2-multiarch",
+                     imageManifestMediaType=OCI_INDEX)
+    stack = hand_written_stack(tmp_path / "stack", UNTAGGED_AFTER_A_DAY)
+    # WHEN previewed from the registry 30 days ahead, failing on any expiry
+    ahead = (datetime.now(timezone.utc) + timedelta(days=30)).isoformat()
+    code, out, err = run(stack, REPOSITORY, "--json", "--now", ahead, "--fail-on-expire")
+    # THEN only the orphan untagged image expires: the index's platform manifests are kept
+    report = json.loads(out)
+    assert report["expired"] == {registry["<untagged>"]: 1}
+    assert (code, err) == (1, f"--fail-on-expire: 1 image(s) would expire: {registry['<untagged>']}\n")
+    kept = {i["digest"]: i for i in report["images"] if i["digest"] in platforms}
+    assert len(kept) == 2 and all(i["verdict"] == "keep" and "references it" in i["reason"] for i in kept.values())

@@ -496,7 +496,12 @@ def assert_valid_terraform_json(document: Dict[str, Any], kwargs: Dict[str, Any]
         assert configuration["scan_type"] == "ENHANCED"
         frequency = _expected(kwargs, "enhanced_scan_frequency", "CONTINUOUS_SCAN")
         (rule,) = [r for r in configuration["rule"] if r["scan_frequency"] == frequency]
-        assert {"filter": kwargs["name"], "filter_type": "WILDCARD"} in rule["repository_filter"]
+        # The name as a prefix: a bare name would match every name containing it. Filters
+        # hold 255 characters: a 255-character name is its own filter (only 256-character
+        # names contain it), a 256-character one is cut.
+        name = kwargs["name"]
+        expected = name + "*" if len(name) < 255 else name if len(name) == 255 else name[:254] + "*"
+        assert {"filter": expected, "filter_type": "WILDCARD"} in rule["repository_filter"]
     else:
         assert scanning == {}
 

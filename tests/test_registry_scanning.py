@@ -19,11 +19,15 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from cdktf_aws_ecr import (
+    Registry,
     RegistryLocation,
     RegistryScanning,
+    RemovedRepository,
     Repository,
     ScanFrequency,
     ScanningCoverageWarning,
+    ScanningLossWarning,
+    UndeclaredRepositories,
     ValidationError,
 )
 from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
@@ -115,10 +119,11 @@ def test_no_configuration_while_nothing_is_enhanced(stack: TerraformStack) -> No
 def test_single_enhanced_repository_gives_the_seed_shape(stack: TerraformStack) -> None:
     # GIVEN one repository with enhanced scanning (scan_on_push left at its default True)
     Repository(stack, "repo", name="accounts-service", enhanced_scanning=True)
-    # THEN exactly the seed's configuration: one rule, one WILDCARD filter equal to the name
+    # THEN the seed's configuration: one rule, one WILDCARD filter, the name as a prefix (the
+    # seed's bare name also matched every repository whose name contains it)
     assert configuration(stack) == {
         "scan_type": "ENHANCED",
-        "rule": [rule("CONTINUOUS_SCAN", "accounts-service")],
+        "rule": [rule("CONTINUOUS_SCAN", "accounts-service*")],
     }
     assert RegistryScanning.of(stack).enhanced is True
 
@@ -140,8 +145,8 @@ def test_several_repositories_share_one_configuration_grouped_by_frequency(stack
     assert only(resources_of(synth, CONFIG)) == {
         "scan_type": "ENHANCED",
         "rule": [
-            rule("CONTINUOUS_SCAN", "payments/api", "payments/worker"),
-            rule("SCAN_ON_PUSH", "early", "late", "payments/web"),
+            rule("CONTINUOUS_SCAN", "payments/api*", "payments/worker*"),
+            rule("SCAN_ON_PUSH", "early*", "late*", "payments/web*"),
         ],
     }
     # AND each repository still carries its own scan_on_push setting
@@ -154,14 +159,14 @@ def test_enhanced_repository_without_scan_on_push_is_still_in_its_rule(stack: Te
     Repository(stack, "a", name="a-svc", enhanced_scanning=True, scan_on_push=False,
                enhanced_scan_frequency="SCAN_ON_PUSH")
     Repository(stack, "b", name="b-svc", scan_on_push=False)
-    assert names_in_rules(stack) == {"SCAN_ON_PUSH": ["a-svc"]}
+    assert names_in_rules(stack) == {"SCAN_ON_PUSH": ["a-svc*"]}
 
 
 def test_only_continuous_rule_when_no_repository_scans_on_push(stack: TerraformStack) -> None:
     Repository(stack, "a", name="a-svc", enhanced_scanning=True, scan_on_push=False)
     Repository(stack, "b", name="b-svc", enhanced_scanning=True, scan_on_push=True)
     Repository(stack, "c", name="c-svc", scan_on_push=False)
-    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["a-svc", "b-svc"]}
+    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["a-svc*", "b-svc*"]}
 
 
 def test_token_name_becomes_a_filter_reference(stack: TerraformStack) -> None:
@@ -212,7 +217,7 @@ def test_compaction_that_scans_other_repositories_names_them(stack: TerraformSta
         rules = names_in_rules(stack)
     # THEN within AWS's limit every requester is covered, and exactly the unscanned
     # repositories the filters reach (by AWS's matching, checked here independently) are reported
-    assert rules["CONTINUOUS_SCAN"] == ["enhanced"]
+    assert rules["CONTINUOUS_SCAN"] == ["enhanced*"]
     assert len(rules["SCAN_ON_PUSH"]) <= 100
 
     def matches(filter: str, name: str) -> bool:
@@ -250,7 +255,7 @@ def test_namespace_rules_cover_repositories_without_filters_of_their_own(stack: 
     Repository(stack, "audit", name="audit", enhanced_scanning=True)
     # THEN the rules are kept verbatim, and only "audit" needs a filter of its own
     assert names_in_rules(stack) == {
-        "CONTINUOUS_SCAN": ["audit", "payments/*"],
+        "CONTINUOUS_SCAN": ["audit*", "payments/*"],
         "SCAN_ON_PUSH": ["*"],
     }
     assert owner.namespace_rules == (("*", ScanFrequency.SCAN_ON_PUSH),
@@ -329,7 +334,7 @@ def test_unscanned_repository_next_to_an_enhanced_stack_is_fine(make_stack: Make
     enhanced, quiet = make_stack("enhanced"), make_stack("quiet")
     Repository(enhanced, "repo", name="enhanced-svc", enhanced_scanning=True)
     Repository(quiet, "repo", name="quiet-svc", scan_on_push=False)
-    assert names_in_rules(enhanced) == {"CONTINUOUS_SCAN": ["enhanced-svc"]}
+    assert names_in_rules(enhanced) == {"CONTINUOUS_SCAN": ["enhanced-svc*"]}
     assert resources_of(synth_json(quiet), CONFIG) == {}
 
 
@@ -341,10 +346,9 @@ def test_after_a_refusal_the_recommended_include_works_after_the_fact(make_stack
     synth_error(second)
     # WHEN the fix the message recommends is applied, after the repositories exist
     RegistryScanning.of(first).include(second)
-    RegistryScanning.of(first).add_rule("second/*", "SCAN_ON_PUSH")
+    RegistryScanning.of(first).add_rule("second/*", "CONTINUOUS_SCAN")
     # THEN the first stack's configuration covers both, and the second writes none
-    assert names_in_rules(first) == {
-        "CONTINUOUS_SCAN": ["first-svc", "second/svc"], "SCAN_ON_PUSH": ["second/*"]}
+    assert names_in_rules(first) == {"CONTINUOUS_SCAN": ["first-svc*", "second/*"]}
     assert resources_of(synth_json(second), CONFIG) == {}
     assert second.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
 
@@ -368,8 +372,8 @@ def test_stacks_of_distinct_registries_each_own_their_configuration(
     Repository(second, "repo", name="svc", enhanced_scanning=True, enhanced_scan_frequency="SCAN_ON_PUSH")
     Repository(second, "basic", name="basic", scan_on_push=True)
     # THEN each writes its own configuration with its own repositories (the same name is fine)
-    assert names_in_rules(first) == {"CONTINUOUS_SCAN": ["svc"]}
-    assert names_in_rules(second) == {"SCAN_ON_PUSH": ["basic", "svc"]}
+    assert names_in_rules(first) == {"CONTINUOUS_SCAN": ["svc*"]}
+    assert names_in_rules(second) == {"SCAN_ON_PUSH": ["basic*", "svc*"]}
 
 
 @pytest.mark.parametrize(
@@ -406,6 +410,7 @@ def test_included_stack_reports_to_the_owner(make_stack: MakeStack) -> None:
     owner.include(dev)
     owner.include(prod)
     owner.add_rule("dev/*", "SCAN_ON_PUSH").add_rule("prod/*", "SCAN_ON_PUSH")
+    owner.add_rule("prod/api*", "CONTINUOUS_SCAN")
     # WHEN only the included stacks hold repositories
     Repository(dev, "api", name="dev/api", scan_on_push=True)
     Repository(prod, "api", name="prod/api", enhanced_scanning=True)
@@ -414,7 +419,7 @@ def test_included_stack_reports_to_the_owner(make_stack: MakeStack) -> None:
     # THEN the owner's stack writes the one configuration, with every stack's repositories
     assert configuration(shared) == {
         "scan_type": "ENHANCED",
-        "rule": [rule("CONTINUOUS_SCAN", "prod/api"), rule("SCAN_ON_PUSH", "dev/*", "prod/*")],
+        "rule": [rule("CONTINUOUS_SCAN", "prod/api*"), rule("SCAN_ON_PUSH", "dev/*", "prod/*")],
     }
     # AND the included stacks write none
     assert resources_of(synth_json(dev), CONFIG) == {}
@@ -433,7 +438,7 @@ def test_include_from_an_implicit_owner(make_stack: MakeStack) -> None:
     RegistryScanning.of(prod).include(stage)
     RegistryScanning.of(prod).add_rule("stage/*", "SCAN_ON_PUSH")
     Repository(stage, "api", name="stage/api")
-    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["prod/api"], "SCAN_ON_PUSH": ["stage/*"]}
+    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["prod/api*"], "SCAN_ON_PUSH": ["stage/*"]}
     assert resources_of(synth_json(stage), CONFIG) == {}
 
 
@@ -480,7 +485,7 @@ def test_include_after_the_stack_has_repositories(make_stack: MakeStack) -> None
     # THEN the implicit owner is gone with its configuration, and the owner covers both stacks
     assert stage.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
     assert resources_of(synth_json(stage), CONFIG) == {}
-    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["stage/*"], "SCAN_ON_PUSH": ["prod/api"]}
+    assert names_in_rules(prod) == {"CONTINUOUS_SCAN": ["stage/*"], "SCAN_ON_PUSH": ["prod/api*"]}
     assert RegistryScanning.of(stage) is owner
 
 
@@ -503,7 +508,7 @@ def test_an_included_stack_must_be_covered_by_namespace_rules(make_stack: MakeSt
     RegistryScanning(other_prod).include(other_dev)
     Repository(other_prod, "api", name="prod/api", enhanced_scanning=True)
     Repository(other_dev, "tmp", name="dev/tmp", scan_on_push=False)
-    assert names_in_rules(other_prod) == {"CONTINUOUS_SCAN": ["prod/api"]}
+    assert names_in_rules(other_prod) == {"CONTINUOUS_SCAN": ["prod/api*"]}
 
 
 def test_include_twice_or_of_the_owners_own_stack_is_refused(make_stack: MakeStack) -> None:
@@ -595,7 +600,7 @@ def test_owner_created_after_the_first_repository_takes_over(stack: TerraformSta
     assert RegistryScanning.of(stack) is owner
     assert stack.node.try_find_child(RegistryScanning.DEFAULT_ID) is None
     assert list(resources_of(synth_json(stack), CONFIG)) == ["registry_scanning"]
-    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["svc"]}
+    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["svc*"]}
 
 
 def test_a_second_explicit_owner_for_one_stack_is_refused(stack: TerraformStack) -> None:
@@ -631,7 +636,7 @@ def test_explicit_location_overrides_an_unknown_provider(make_stack: MakeStack) 
     # WHEN both turn enhanced scanning on  THEN both may own their (different) registries
     Repository(first, "repo", name="svc", enhanced_scanning=True)
     Repository(second, "repo", name="svc", enhanced_scanning=True)
-    assert names_in_rules(first) == names_in_rules(second) == {"CONTINUOUS_SCAN": ["svc"]}
+    assert names_in_rules(first) == names_in_rules(second) == {"CONTINUOUS_SCAN": ["svc*"]}
 
 
 def test_owner_location_defaults_to_the_provider(make_stack: MakeStack) -> None:
@@ -649,7 +654,7 @@ def test_an_explicit_owner_with_the_default_id_after_repositories_takes_over(sta
     owner = RegistryScanning(stack, account_id=ACCOUNT, region="us-east-1")
     # THEN it takes over: one owner, one configuration
     assert RegistryScanning.of(stack) is owner and owner.explicit
-    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["prod/api"]}
+    assert names_in_rules(stack) == {"CONTINUOUS_SCAN": ["prod/api*"]}
 
 
 def test_an_exact_filter_with_a_wildcard_draws_no_coverage_warning(stack: TerraformStack) -> None:
@@ -660,7 +665,7 @@ def test_an_exact_filter_with_a_wildcard_draws_no_coverage_warning(stack: Terraf
         warnings.simplefilter("error", ScanningCoverageWarning)
         rules = names_in_rules(stack)
     # THEN nothing was compacted or over-covered, so nothing is reported
-    assert rules == {"CONTINUOUS_SCAN": ["payments/ap*i"], "SCAN_ON_PUSH": ["payments/api-admin"]}
+    assert rules == {"CONTINUOUS_SCAN": ["payments/ap*i"], "SCAN_ON_PUSH": ["payments/api-admin*"]}
     assert RegistryScanning.of(stack).over_covered == ()
 
 
@@ -708,3 +713,129 @@ def test_owners_sharing_a_stack_are_named_with_their_providers(app) -> None:
     Repository(stack, "b", name="svc-b", enhanced_scanning=True, provider=other)
     assert_synth_refused(stack, "enhanced_scanning", ["stack 's' (the credentials' account",
                                                       "stack 's' (provider aws.b,"])
+
+
+# --------------------------------------------------------------------------- who loses scanning
+
+
+def synth_warnings(stack: TerraformStack) -> List[str]:
+    """The ScanningLossWarning messages of synthesizing ``stack``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Testing.synth(stack)
+    return [str(w.message) for w in caught if issubclass(w.category, ScanningLossWarning)]
+
+
+def test_an_undecided_enhanced_owner_names_who_loses_scanning(make_stack: MakeStack) -> None:
+    stack = make_stack()
+    # GIVEN one repository asking for continuous scanning, one for none, and no decision
+    Repository(stack, "api", name="payments/api", enhanced_scanning=True)
+    Repository(stack, "tmp", name="scratch", scan_on_push=False)
+    # THEN synth warns once: the registry turns ENHANCED, and everything else goes unscanned
+    (message,) = synth_warnings(stack)
+    assert "turns ENHANCED" in message
+    assert "a repository that no filter matches is not scanned at all" in message
+    assert ("every repository of the registry this app does not declare, except those "
+            "matching the filters 'payments/api*'") in message
+    assert "of this app's, 'scratch' (they ask for none)" in message
+    assert "undeclared_repositories=" in message and "UndeclaredRepositories.UNSCANNED" in message
+    # AND a BASIC registry (nothing enhanced) warns nothing
+    other = make_stack("basic", region="eu-west-1")
+    Repository(other, "web", name="web")
+    assert synth_warnings(other) == []
+
+
+@pytest.mark.parametrize(
+    ("decision", "rules"),
+    [
+        (UndeclaredRepositories.SCAN_ON_PUSH, {"CONTINUOUS_SCAN": ["api*"], "SCAN_ON_PUSH": ["*"]}),
+        ("CONTINUOUS_SCAN", {"CONTINUOUS_SCAN": ["*"]}),
+        (UndeclaredRepositories.UNSCANNED, {"CONTINUOUS_SCAN": ["api*"]}),
+    ],
+)
+def test_a_decided_owner_writes_its_decision_and_warns_nothing(
+    stack: TerraformStack, decision: Any, rules: Dict[str, List[str]]
+) -> None:
+    owner = Registry(stack, undeclared_repositories=decision)
+    Repository(stack, "api", name="api", enhanced_scanning=True)
+    assert names_in_rules(stack) == rules
+    assert synth_warnings(stack) == []
+    # The '*' rule counts as a namespace rule: on-push requests need no filter of their own.
+    assert owner.plan().coverage == {"api": ScanFrequency.CONTINUOUS_SCAN}
+
+
+def test_a_decision_alone_does_not_make_the_registry_enhanced(stack: TerraformStack) -> None:
+    Registry(stack, undeclared_repositories="SCAN_ON_PUSH")
+    Repository(stack, "web", name="web", scan_on_push=True)
+    assert resources_of(synth_json(stack), CONFIG) == {}
+
+
+def test_a_star_namespace_rule_is_a_decision(stack: TerraformStack) -> None:
+    Registry(stack).add_rule("*", ScanFrequency.SCAN_ON_PUSH)
+    Repository(stack, "api", name="api", enhanced_scanning=True)
+    assert synth_warnings(stack) == []
+
+
+def test_undeclared_repositories_refused(make_stack: MakeStack) -> None:
+    stack = make_stack()
+    assert_refused(
+        lambda: Registry(stack, undeclared_repositories="ALL"), [stack],
+        "undeclared_repositories", ["'SCAN_ON_PUSH' or 'CONTINUOUS_SCAN' or 'UNSCANNED'"],
+    )
+    assert_refused(
+        lambda: Registry(stack, configured_elsewhere=True, undeclared_repositories="UNSCANNED"),
+        [stack], "undeclared_repositories", ["is declared on an owner managed elsewhere"],
+    )
+    variable = TerraformVariable(stack, "choice", type="string")
+    assert_refused(
+        lambda: Registry(stack, undeclared_repositories=variable.string_value), [stack],
+        "undeclared_repositories", ["is an unresolved token"],
+    )
+
+
+def test_requests_dropped_by_managed_elsewhere_warn(stack: TerraformStack) -> None:
+    Registry.managed_elsewhere(stack)
+    Repository(stack, "api", name="payments/api", enhanced_scanning=True)
+    Repository(stack, "web", name="web")  # basic scan on push: its own setting, not dropped
+    (message,) = synth_warnings(stack)
+    assert "is managed elsewhere, so this app writes no scanning configuration" in message
+    assert "'payments/api' (CONTINUOUS_SCAN)" in message and "'web'" not in message
+    assert "{'CONTINUOUS_SCAN': ['payments/api*']" in message
+    assert resources_of(synth_json(stack), CONFIG) == {}
+
+
+def test_retiring_a_repository_of_an_enhanced_registry_warns(make_stack: MakeStack) -> None:
+    # GIVEN an ENHANCED registry, decided to leave undeclared repositories unscanned
+    stack = make_stack()
+    Registry(stack, undeclared_repositories="UNSCANNED")
+    Repository(stack, "api", name="payments/api", enhanced_scanning=True)
+    # WHEN a repository is retired (kept in AWS, forgotten by the state)
+    RemovedRepository(stack, "old", name="legacy/worker")
+    # THEN synth says it is no longer scanned
+    (message,) = synth_warnings(stack)
+    assert "RemovedRepository" in message and "repository 'legacy/worker' stays in AWS" in message
+    assert "not scanned at all" in message
+    # AND a namespace rule that still covers it keeps it scanned: no warning
+    covered = make_stack(region="eu-west-1")
+    Registry(covered, undeclared_repositories="UNSCANNED").add_rule("legacy/*", "SCAN_ON_PUSH")
+    Repository(covered, "api", name="payments/api", enhanced_scanning=True)
+    RemovedRepository(covered, "old", name="legacy/worker")
+    assert synth_warnings(covered) == []
+
+
+def test_a_continuous_member_request_under_an_on_push_namespace_rule_is_refused(
+    make_stack: MakeStack,
+) -> None:
+    # GIVEN prod owns the registry and covers dev with a scan-on-push namespace rule
+    prod, dev = make_stack("prod"), make_stack("dev")
+    RegistryScanning(prod).include(dev)
+    RegistryScanning.of(prod).add_rule("dev/*", ScanFrequency.SCAN_ON_PUSH)
+    # WHEN dev asks for continuous scanning
+    Repository(dev, "api", name="dev/api", enhanced_scanning=True, enhanced_scan_frequency="CONTINUOUS_SCAN")
+    # THEN deploying dev alone would scan it on push only: refused, naming the frequency
+    assert_synth_refused(
+        prod, "name",
+        ["Repository 'dev/api'", "asks for scanning (CONTINUOUS_SCAN)",
+         "would leave it scanned on push only, not continuously",
+         ".add_rule('dev/*', ScanFrequency.CONTINUOUS_SCAN)"],
+    )

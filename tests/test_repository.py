@@ -191,7 +191,7 @@ def test_enhanced_scanning_and_frequency(stack: TerraformStack, frequency: Any, 
         "rule": [
             {
                 "scan_frequency": expected,
-                "repository_filter": [{"filter": "svc", "filter_type": "WILDCARD"}],
+                "repository_filter": [{"filter": "svc*", "filter_type": "WILDCARD"}],
             }
         ],
     }

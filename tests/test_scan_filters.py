@@ -209,22 +209,41 @@ def test_names_that_fit_are_the_filters() -> None:
     plan = plan_registry_scanning(
         {"api": ON_PUSH, "web": BASIC, "batch": NONE, "jobs": CONTINUOUS}
     )
-    # THEN the names themselves, continuous first; basic moves to an enhanced rule
+    # THEN each name as a prefix, continuous first; basic moves to an enhanced rule. A bare
+    # name would match every repository containing it ('jobs' also 'old-jobs').
     assert plan.terraform_rules() == [
         {
             "scan_frequency": "CONTINUOUS_SCAN",
-            "repository_filter": [{"filter": "jobs", "filter_type": "WILDCARD"}],
+            "repository_filter": [{"filter": "jobs*", "filter_type": "WILDCARD"}],
         },
         {
             "scan_frequency": "SCAN_ON_PUSH",
             "repository_filter": [
-                {"filter": "api", "filter_type": "WILDCARD"},
-                {"filter": "web", "filter_type": "WILDCARD"},
+                {"filter": "api*", "filter_type": "WILDCARD"},
+                {"filter": "web*", "filter_type": "WILDCARD"},
             ],
         },
     ]
     assert plan.coverage == {"api": SOP, "batch": None, "jobs": CONT, "web": SOP}
-    assert (plan.over_covered, plan.wildcard_filters, plan.compacted) == ((), (), ())
+    assert (plan.over_covered, plan.compacted) == ((), ())
+    assert plan.wildcard_filters == ((CONT, "jobs*"), (SOP, "api*"), (SOP, "web*"))
+
+
+def test_no_bare_filter_reaches_names_that_merely_contain_a_repository_name() -> None:
+    # GIVEN the issue's case: 'api' asks for continuous (paid) scanning
+    plan = plan_registry_scanning({"api": CONTINUOUS, "team/api": ON_PUSH})
+    # THEN undeclared names that only contain it are not scanned under AWS's matching ...
+    undeclared = ["payments-api", "legacy/api-gateway", "oldteam/api", "api-v2", "team/api-v2"]
+    levels = effective(plan.rules, undeclared)
+    assert levels == {
+        "payments-api": 0,
+        "legacy/api-gateway": 0,
+        "oldteam/api": 0,
+        # ... while a name that starts with it is: no filter can match one name alone.
+        "api-v2": 2,
+        "team/api-v2": 1,
+    }
+    assert plan.rules == {CONT: ("api*",), SOP: ("team/api*",)}
 
 
 @pytest.mark.parametrize(
@@ -233,9 +252,9 @@ def test_names_that_fit_are_the_filters() -> None:
         # A bare 'api' would also scan 'payments-api', which asked for nothing.
         ({"api": ON_PUSH, "payments-api": NONE}, {SOP: ("api*",)}),
         # ... but not when 'payments-api' asked for the same.
-        ({"api": ON_PUSH, "payments-api": BASIC}, {SOP: ("api", "payments-api")}),
+        ({"api": ON_PUSH, "payments-api": BASIC}, {SOP: ("api*", "payments-api*")}),
         # ... and a continuous 'api' must not drag an on-push 'payments-api' along.
-        ({"api": CONTINUOUS, "payments-api": ON_PUSH}, {CONT: ("api*",), SOP: ("payments-api",)}),
+        ({"api": CONTINUOUS, "payments-api": ON_PUSH}, {CONT: ("api*",), SOP: ("payments-api*",)}),
         # A name that prefixes another: the '*' moves inside the name.
         ({"payments": ON_PUSH, "payments/api": NONE}, {SOP: ("payment*s",)}),
         (
@@ -298,11 +317,11 @@ MIXED = {
     ("limit", "rules", "over_covered"),
     [
         # 4 on-push names, room for 3: the tightest prefix that over-covers nothing.
-        (3, {CONT: ("prod/api", "prod/web"), SOP: ("dev/api", "dev/w*", "ops")}, ()),
+        (3, {CONT: ("prod/api*", "prod/web*"), SOP: ("dev/api*", "dev/w*", "ops*")}, ()),
         # Room for 2: 'dev/*' over-covers dev/legacy; '*' would also take prod/batch.
         (
             2,
-            {CONT: ("prod/api", "prod/web"), SOP: ("dev/*", "ops")},
+            {CONT: ("prod/api*", "prod/web*"), SOP: ("dev/*", "ops*")},
             (OverCoverage("dev/legacy", NONE, SOP, "dev/*", False),),
         ),
         # Room for 1: continuous is decided first, so '*' on push costs only dev/legacy.
@@ -335,10 +354,10 @@ def test_continuous_wins_where_both_rules_match() -> None:
     needs = {"a1": CONTINUOUS, "b1": NONE, "c1": BASIC}
     plan = plan_registry_scanning(needs, rules)
     # THEN a1 needs its own continuous filter, and keeps continuous scanning
-    assert plan.rules == {CONT: ("a1",), SOP: ("*",)}
+    assert plan.rules == {CONT: ("a1*",), SOP: ("*",)}
     assert plan.coverage == {"a1": CONT, "b1": SOP, "c1": SOP}
     assert plan.over_covered == (OverCoverage("b1", NONE, SOP, "*", True),)
-    assert plan.wildcard_filters == ((SOP, "*"),)
+    assert plan.wildcard_filters == ((CONT, "a1*"), (SOP, "*"))
     assert_sound(needs, plan, rules)
 
 
@@ -346,8 +365,7 @@ def test_namespace_rules_are_kept_and_cover_their_names() -> None:
     rules = [("payments/*", CONT)]
     needs = {"payments/api": CONTINUOUS, "payments/web": ON_PUSH, "payments/old": NONE, "web": ON_PUSH}
     plan = plan_registry_scanning(needs, rules)
-    # 'web' is bare although 'payments/web' contains it: that one is continuous anyway.
-    assert plan.rules == {CONT: ("payments/*",), SOP: ("web",)}
+    assert plan.rules == {CONT: ("payments/*",), SOP: ("web*",)}
     assert plan.over_covered == (
         OverCoverage("payments/old", NONE, CONT, "payments/*", True),
         OverCoverage("payments/web", ON_PUSH, CONT, "payments/*", True),
@@ -369,11 +387,11 @@ def test_a_repository_over_covered_by_a_namespace_rule_is_not_raised_further() -
 
 
 def test_over_coverage_is_attributed_to_the_namespace_rule() -> None:
-    # GIVEN a namespace rule that scans 'old-app', and the bare 'app' that also matches it
+    # GIVEN a namespace rule that scans 'old-app'
     rules = [("old-*", SOP)]
     needs = {"app": ON_PUSH, "old-app": NONE}
     plan = plan_registry_scanning(needs, rules, allow_over_coverage=False)
-    assert plan.rules == {SOP: ("app", "old-*")}
+    assert plan.rules == {SOP: ("app*", "old-*")}
     # THEN the caller's rule is named, although 'app' sorts first
     assert plan.over_covered == (OverCoverage("old-app", NONE, SOP, "old-*", True),)
     assert plan.over_covered[0].describe() == (
@@ -465,9 +483,10 @@ def test_three_environments_of_60_services_in_one_registry() -> None:
     needs = three_environments(BASIC)
     needs["prod/svc-00"] = ON_PUSH
     plan = plan_registry_scanning(needs)
-    # THEN all of them ask for on-push scanning: one filter covers them exactly
-    assert plan.rules == {SOP: ("*",)}
-    assert (plan.over_covered, plan.wildcard_filters, plan.compacted) == ((), ((SOP, "*"),), (SOP,))
+    # THEN all of them ask for on-push scanning: one filter per environment covers them
+    # exactly; '*' would cost the app the same but reach into every other namespace.
+    assert plan.rules == {SOP: ("dev/*", "prod/*", "stage/*")}
+    assert (plan.over_covered, plan.compacted) == ((), (SOP,))
     assert_sound(needs, plan)
 
 
@@ -477,7 +496,7 @@ def test_three_environments_with_continuous_prod_and_an_unscanned_sandbox() -> N
     plan = plan_registry_scanning(needs)
     # Prod's 60 names fit the continuous rule; '*' would scan the sandbox, so namespaces.
     assert plan.rules == {
-        CONT: tuple(f"prod/svc-{i:02d}" for i in range(60)),
+        CONT: tuple(f"prod/svc-{i:02d}*" for i in range(60)),
         SOP: ("dev/*", "stage/*"),
     }
     assert plan.over_covered == ()
@@ -487,11 +506,11 @@ def test_three_environments_with_continuous_prod_and_an_unscanned_sandbox() -> N
 def test_500_repositories_with_50_enhanced() -> None:
     needs = {f"team-{i % 10}/service-{i:03d}": CONTINUOUS if i < 50 else BASIC for i in range(500)}
     plan = plan_registry_scanning(needs)
-    # Every repository asks for scanning; 'team-*' covers them all and reaches
-    # fewer other repositories than '*'.
+    # Every repository asks for scanning; 'team-*' would cover them all in one filter but
+    # spans ten teams' namespaces: one namespace-bounded filter per team costs the app the same.
     assert plan.rules == {
-        CONT: tuple(sorted(f"team-{i % 10}/service-{i:03d}" for i in range(50))),
-        SOP: ("team-*",),
+        CONT: tuple(sorted(f"team-{i % 10}/service-{i:03d}*" for i in range(50))),
+        SOP: tuple(f"team-{t}/*" for t in range(10)),
     }
     assert plan.over_covered == ()
     assert_sound(needs, plan)
@@ -653,28 +672,36 @@ def test_property_plans_are_sound(
         assert all(levels[o.repository] == base[o.repository] for o in plan.over_covered)
 
 
-def family_optimum(needs: Mapping[str, ScanNeed], limit: int) -> Tuple[int, int]:
-    """(over-coverage, filters) of the best on-push cover by brute force over the
-    family the planner uses: trailing-wildcard prefixes, and one filter per name
-    that covers it alone whenever any single-'*' form (or the bare name) does."""
+def family_optimum(needs: Mapping[str, ScanNeed], limit: int) -> Tuple[int, int, int]:
+    """(over-coverage, cross-namespace wildcards, filters) of the best on-push cover by brute
+    force over the family the planner uses: trailing-wildcard prefixes, and one filter per
+    name that covers it alone whenever any single-'*' form does. A prefix's set of names is
+    cross-namespace when they lie in several namespaces and no prefix ending at a '/' selects
+    exactly them."""
     names = sorted(needs)
     wanted = {n for n in names if ASKED[needs[n]] == 1}
     prefixes = {""} | {n[:k] for n in names for k in range(1, len(n) + 1)}
-    candidates: Set[FrozenSet[str]] = {
-        frozenset(n for n in names if n.startswith(p)) for p in prefixes
-    }
+    by_prefix = {p: frozenset(n for n in names if n.startswith(p)) for p in prefixes}
+    candidates: Set[FrozenSet[str]] = set(by_prefix.values())
+    bounded = {s for p, s in by_prefix.items() if p.endswith("/")}
+
+    def crossing(group: FrozenSet[str]) -> int:
+        spread = len({n.rpartition("/")[0] for n in group}) > 1
+        return int(spread and group not in bounded)
+
     for n in wanted:
         forms = [n] + [n[:k] + "*" + n[k:] for k in range(len(n) + 1)]
         if any(
             all(m == n or needs[m] is not NONE for m in names if aws_match(f)(m)) for f in forms
         ):
             candidates.add(frozenset([n]))
-    best: Optional[Tuple[int, int]] = None
+    best: Optional[Tuple[int, int, int]] = None
     for k in range(1, limit + 1):
         for combo in itertools.combinations(sorted(candidates, key=sorted), k):
             covered = frozenset().union(*combo)
             if wanted <= covered:
-                score = (sum(1 for n in covered if needs[n] is NONE), k)
+                crossings = sum(crossing(group) for group in combo)
+                score = (sum(1 for n in covered if needs[n] is NONE), crossings, k)
                 best = score if best is None else min(best, score)
     assert best is not None
     return best
@@ -690,11 +717,21 @@ def family_optimum(needs: Mapping[str, ScanNeed], limit: int) -> Tuple[int, int]
 def test_property_compaction_is_optimal_in_its_family(needs: Dict[str, ScanNeed], limit: int) -> None:
     plan = plan_registry_scanning(needs, filter_limit=limit)
     assert_sound(needs, plan, limit=limit)
-    over, filters = family_optimum(needs, limit)
+    over, crossings, filters = family_optimum(needs, limit)
     assert len(plan.over_covered) == over
     if plan.compacted:
-        # Compaction also uses the fewest filters for that over-coverage.
-        assert len(plan.rules[SOP]) == filters
+        # Compaction then spans the fewest namespaces with unbounded wildcards, then uses
+        # the fewest filters.
+        chosen = plan.rules[SOP]
+        names = sorted(needs)
+        crossing = [
+            f
+            for f in chosen
+            if "*" in f
+            and not f.endswith("/*")
+            and len({n.rpartition("/")[0] for n in names if aws_match(f)(n)}) > 1
+        ]
+        assert (len(crossing), len(chosen)) == (crossings, filters), chosen
     else:
         # Names that fit are kept as names, one per repository.
         assert over == 0 and len(plan.rules[SOP]) == sum(1 for n in needs.values() if n is ON_PUSH)
@@ -761,3 +798,47 @@ def test_property_compaction_is_optimal_in_its_family(needs: Dict[str, ScanNeed]
 )
 def test_refused_input(call: Callable[[], Any], parameter: str, fragments: List[str]) -> None:
     refused(call, parameter, fragments)
+
+
+# --- names the app does not declare ----------------------------------------------------
+
+UNDECLARED = st.lists(
+    st.one_of(
+        NAMES,
+        st.builds(lambda a, b: a + b, st.sampled_from(["x-", "old/", "team/", "zz."]), NAMES),
+        st.builds(lambda a, b: a + b, NAMES, st.sampled_from(["-v2", "/extra", "x1", ""])),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(NEEDS, UNDECLARED, st.integers(1, 4))
+def test_property_reach_beyond_the_app_under_aws_matching(
+    needs: Dict[str, ScanNeed], undeclared: List[str], limit: int
+) -> None:
+    # GIVEN repositories of the registry that the app does not declare
+    others = sorted(set(undeclared) - set(needs))
+    plan = plan_registry_scanning(needs, filter_limit=limit)
+    if not plan.rules:
+        return
+    assert_sound(needs, plan, limit=limit)
+    requested = [n for n, need in needs.items() if ASKED[need] > 0]
+    for frequency, filters in plan.rules.items():
+        for f in filters:
+            reach = [u for u in others if aws_match(f)(u)]
+            # The library's matcher agrees with AWS's on every name, declared or not.
+            assert reach == [u for u in others if wildcard_matches(f, u)]
+            if frequency not in plan.compacted:
+                # An exact filter is a one-'*' form of a requested name, never the bare
+                # name (which would reach every name containing it) ...
+                assert "*" in f and f.count("*") == 1, f
+                head, _, tail = f.partition("*")
+                assert any(n == head + tail for n in requested), (f, requested)
+                # ... so what it reaches beyond the app starts and ends like that name.
+                assert all(u.startswith(head) and u.endswith(tail) for u in reach)
+            else:
+                # A compacted rule holds exact filters and trailing-wildcard prefixes.
+                head, star, tail = f.partition("*")
+                assert star and (tail == "" or head + tail in requested), f
+                assert all(u.startswith(head) and u.endswith(tail) for u in reach)

@@ -166,7 +166,7 @@ def test_a_registry_managed_elsewhere_gets_no_configuration_from_this_app(app: A
     assert resources_of(synth_json(team), CONFIG) == {}
     assert owner.configuration is None and owner.configured_elsewhere
     assert dict(owner.plan().rules) == {
-        ScanFrequency.CONTINUOUS_SCAN: ("payments/api",), ScanFrequency.SCAN_ON_PUSH: ("payments/web",)}
+        ScanFrequency.CONTINUOUS_SCAN: ("payments/api*",), ScanFrequency.SCAN_ON_PUSH: ("payments/web*",)}
     # AND it cannot declare the platform's rules
     with pytest.raises(Exception, match="is declared on an owner managed elsewhere"):
         owner.add_rule("payments/*", "SCAN_ON_PUSH")

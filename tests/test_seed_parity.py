@@ -10,8 +10,10 @@ inputs, against the same local AWS endpoint.
 
 The one intended difference is the registry scanning configuration: the seed
 declares one per enhanced repository (which overwrite each other at apply);
-we declare one per registry holding the same (frequency, filter) pairs, plus
-a SCAN_ON_PUSH filter for each repository that asked for ``scan_on_push``.
+we declare one per registry holding the same (frequency, repository) pairs, plus
+a SCAN_ON_PUSH filter for each repository that asked for ``scan_on_push``; and each
+repository's filter is its name as a prefix (``name*``), where the seed's bare name
+also matched every repository whose name contains it.
 """
 
 from __future__ import annotations
@@ -299,5 +301,5 @@ def test_registry_scanning_holds_the_seeds_rules_in_one_configuration(plans) -> 
     kept_scanning = {
         ("SCAN_ON_PUSH", c["name"]) for c in CASES if c["scan_on_push"] and not c["enhanced_scanning"]
     }
-    assert our_pairs == seed_pairs | kept_scanning
+    assert our_pairs == {(frequency, name + "*") for frequency, name in seed_pairs | kept_scanning}
     assert not seed_pairs & kept_scanning

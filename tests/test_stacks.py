@@ -283,8 +283,8 @@ def test_each_region_owns_its_registry_scanning(default_app) -> None:
         {
             "scan_frequency": "CONTINUOUS_SCAN",
             "repository_filter": [
-                {"filter": "prod/accounts-service", "filter_type": "WILDCARD"},
-                {"filter": "prod/web-frontend", "filter_type": "WILDCARD"},
+                {"filter": "prod/accounts-service*", "filter_type": "WILDCARD"},
+                {"filter": "prod/web-frontend*", "filter_type": "WILDCARD"},
             ],
         }
     ]
@@ -302,7 +302,7 @@ def test_environments_sharing_a_registry_have_one_owner_that_keeps_their_scannin
     )
     rules = {r["scan_frequency"]: [f["filter"] for f in r["repository_filter"]] for r in configuration["rule"]}
     assert rules == {
-        "CONTINUOUS_SCAN": ["prod/accounts-service", "prod/web-frontend"],
+        "CONTINUOUS_SCAN": ["prod/accounts-service*", "prod/web-frontend*"],
         # dev and stage asked for scan_on_push; ENHANCED would otherwise switch it off. Their
         # namespaces are rules, so a repository they add is scanned even if deployed before prod.
         "SCAN_ON_PUSH": ["dev/*", "stage/*"],

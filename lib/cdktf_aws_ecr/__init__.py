@@ -47,8 +47,10 @@ _PUBLIC: Dict[str, str] = {
     "RepositoryProps": ".repository_props",
     "ScanFrequency": ".enums",
     "ScanningCoverageWarning": ".registry.scanning",
+    "ScanningLossWarning": ".registry.scanning",
     "ServicePrincipal": ".policy.grantees",
     "TagStatus": ".lifecycle.policy_check",
+    "UndeclaredRepositories": ".enums",
     "Upstream": ".registry.upstreams",
     "UpstreamRegistry": ".registry.upstreams",
     "RiskyStatementWarning": ".errors",
@@ -85,6 +87,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, eagerly
         ImageTagMutability as ImageTagMutability,
         RegistryPolicyScope as RegistryPolicyScope,
         ScanFrequency as ScanFrequency,
+        UndeclaredRepositories as UndeclaredRepositories,
     )
     from .errors import (
         RiskyStatementWarning as RiskyStatementWarning,
@@ -122,7 +125,10 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, eagerly
     )
     from .registry.registry_props import RegistryProps as RegistryProps
     from .registry.replication import ReplicationCoverageWarning as ReplicationCoverageWarning
-    from .registry.scanning import ScanningCoverageWarning as ScanningCoverageWarning
+    from .registry.scanning import (
+        ScanningCoverageWarning as ScanningCoverageWarning,
+        ScanningLossWarning as ScanningLossWarning,
+    )
     from .registry.upstreams import Upstream as Upstream, UpstreamRegistry as UpstreamRegistry
     from .removed import RemovedRepository as RemovedRepository
     from .repository import Repository as Repository

@@ -26,6 +26,20 @@ class ScanFrequency(str, enum.Enum):
     CONTINUOUS_SCAN = "CONTINUOUS_SCAN"
 
 
+class UndeclaredRepositories(str, enum.Enum):
+    """What an ENHANCED registry does with the repositories this app does not declare. Under
+    ENHANCED, a repository no filter matches is not scanned at all, and basic scanning stops
+    for the whole registry
+    (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-filters.html).
+    ``SCAN_ON_PUSH`` and ``CONTINUOUS_SCAN`` add a ``*`` rule of that frequency (every
+    repository, declared or not, future ones included, billed by Amazon Inspector);
+    ``UNSCANNED`` leaves them unscanned, knowingly."""
+
+    SCAN_ON_PUSH = "SCAN_ON_PUSH"
+    CONTINUOUS_SCAN = "CONTINUOUS_SCAN"
+    UNSCANNED = "UNSCANNED"
+
+
 class AccountSettingName(str, enum.Enum):
     """The account settings provider 5.100 manages."""
 

@@ -65,10 +65,11 @@ class RemovedRepository(Construct):
             if legacy is not None:
                 forget(state.stack, f"{resource_type}.{legacy}", from_0_1_0=True)
         self._state = state
-        add_synth_check(state, self._check_not_declared)
+        add_synth_check(state, self._check)
 
-    def _check_not_declared(self) -> None:
-        """Terraform refuses a ``removed`` block for a resource the code still declares."""
+    def _check(self) -> None:
+        """Terraform refuses a ``removed`` block for a resource the code still declares; and
+        in an ENHANCED registry, the repository kept may lose its scanning filter."""
         owner = owner_for(self._state, self._provider)
         declared = owner._request_named(self.repository_name) if owner is not None else None
         if declared is not None and declared.stack_path == self._state.path:
@@ -81,3 +82,5 @@ class RemovedRepository(Construct):
                 problem=f"is still declared by {declared.where}",
                 where=self._where,
             )
+        if owner is not None:
+            owner._scanning.warn_about_retired(self.repository_name, self._where)

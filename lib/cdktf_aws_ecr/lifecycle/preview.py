@@ -10,12 +10,18 @@ import os
 import re
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, TextIO
 
 from ..errors import ValidationError
-from .simulator import LifecyclePreview, Verdict, preview_lifecycle, tag_pattern_matches
+from .simulator import (
+    INDEX_MEDIA_TYPES,
+    LifecyclePreview,
+    Verdict,
+    preview_lifecycle,
+    short_digest,
+    tag_pattern_matches,
+)
 
 STACK_FILE = "cdk.tf.json"
 _REFERENCE = re.compile(r"\$\{aws_ecr_repository\.([A-Za-z0-9_-]+)\.(?:name|id)\}")
@@ -167,42 +173,50 @@ def _in_region(
     return chosen
 
 
-def _time(value: Any) -> Any:
-    """An epoch number (the AWS CLI's --output json of old) as a datetime."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
-    return value
-
-
 def describe_images_entry(entry: Mapping[str, Any]) -> Dict[str, Any]:
     """A describe_images ``imageDetail`` as a preview image (ARCHIVED means archive;
     ACTIVE and ACTIVATING, still being restored, mean standard)."""
     image = {
         "digest": entry.get("imageDigest"),
         "tags": entry.get("imageTags") or [],
-        "pushed_at": _time(entry.get("imagePushedAt")),
+        "pushed_at": entry.get("imagePushedAt"),
         "storage_class": "archive" if entry.get("imageStatus") == "ARCHIVED" else "standard",
     }
     for key, field in (
         ("last_pulled_at", "lastRecordedPullTime"),
         ("last_archived_at", "lastArchivedAt"),
         ("last_activated_at", "lastActivatedAt"),
+        ("media_type", "imageManifestMediaType"),
+        # Not describe-images output: how a file names an index's platform manifests.
+        ("references", "references"),
     ):
         if entry.get(field) is not None:
-            image[key] = _time(entry[field])
+            image[key] = entry[field]
     return image
 
 
 def images_from_file(path: Path) -> List[Dict[str, Any]]:
     """Images from JSON: a list of ``{digest, tags, pushed_at}``, or
-    ``aws ecr describe-images`` output (``{"imageDetails": [...]}``)."""
+    ``aws ecr describe-images`` output (``{"imageDetails": [...]}``), all of it: a page
+    holding ``nextToken`` is refused. A UTF-8 byte-order mark (PowerShell's redirection
+    writes one) is skipped."""
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:
             data = json.load(handle)
     except (OSError, ValueError) as error:
         raise ValidationError(
             "images", str(path), "a JSON file of images", problem=f"cannot be read ({error})"
         ) from None
+    if isinstance(data, Mapping) and data.get("nextToken") is not None:
+        # One page: a count window over part of the images ranks them wrongly.
+        raise ValidationError(
+            "images",
+            str(path),
+            "every image of the repository: describe-images output without nextToken (the "
+            "AWS CLI pages through all results unless --max-items or --no-paginate stops it), "
+            "or no --images, to read the registry",
+            problem="holds nextToken: it is one page of the images, not all of them",
+        )
     if isinstance(data, Mapping) and isinstance(data.get("imageDetails"), list):
         return [
             describe_images_entry(entry) if isinstance(entry, Mapping) else entry
@@ -230,16 +244,42 @@ def registry_images(repository: str, region: Optional[str]) -> Iterator[Dict[str
         ) from None
     try:
         client = boto3.client("ecr", region_name=region)
-        for page in client.get_paginator("describe_images").paginate(repositoryName=repository):
-            for entry in page.get("imageDetails", []):
-                yield describe_images_entry(entry)
+        images = [
+            describe_images_entry(entry)
+            for page in client.get_paginator("describe_images").paginate(repositoryName=repository)
+            for entry in page.get("imageDetails", [])
+        ]
+        indexes = [i["digest"] for i in images if i.get("media_type") in INDEX_MEDIA_TYPES]
+        references = _index_references(client, repository, indexes)
     except (BotoCoreError, ClientError) as error:
         raise PreviewError(f"describe_images for {repository!r} failed: {error}") from None
+    for image in images:
+        if image["digest"] in references:
+            image["references"] = references[image["digest"]]
+        yield image
 
 
-def _short(digest: str) -> str:
-    algorithm, _, value = digest.partition(":")
-    return f"{algorithm}:{value[:12]}" if value else digest[:19]
+def _index_references(client: Any, repository: str, indexes: List[str]) -> Dict[str, List[str]]:
+    """Each image index's platform manifests, read from its manifest (``batch_get_image``,
+    100 images per call): describe-images does not list them."""
+    found: Dict[str, List[str]] = {}
+    for start in range(0, len(indexes), 100):
+        answer = client.batch_get_image(
+            repositoryName=repository,
+            imageIds=[{"imageDigest": d} for d in indexes[start:start + 100]],
+            acceptedMediaTypes=sorted(INDEX_MEDIA_TYPES),
+        )
+        for image in answer.get("images", []):
+            manifest = json.loads(image.get("imageManifest") or "{}")
+            found[image["imageId"]["imageDigest"]] = [
+                m["digest"] for m in manifest.get("manifests", []) if "digest" in m
+            ]
+        for failure in answer.get("failures", []):
+            raise PreviewError(
+                f"batch_get_image for {repository!r} could not read image index "
+                f"{failure.get('imageId', {}).get('imageDigest')}: {failure.get('failureReason')}"
+            )
+    return found
 
 
 def _table(preview: LifecyclePreview) -> List[str]:
@@ -250,7 +290,7 @@ def _table(preview: LifecyclePreview) -> List[str]:
     for image in preview.images:
         rows.append(
             (
-                _short(image.digest),
+                short_digest(image.digest),
                 ", ".join(image.tags) or "<untagged>",
                 image.pushed_at.strftime("%Y-%m-%d %H:%M"),
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -26,6 +26,13 @@ from .policy_check import (
     fail,
     rule_path,
 )
+
+#: The manifest media types of an image index (a multi-architecture image, as buildx pushes):
+#: it references one platform manifest per architecture, each an image of its own.
+INDEX_MEDIA_TYPES = frozenset({
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+})
 
 
 @functools.lru_cache(maxsize=1024)
@@ -127,6 +134,8 @@ class _Image:
     last_pulled_at: Optional[datetime]
     last_archived_at: Optional[datetime]
     last_activated_at: Optional[datetime]
+    references: Tuple[str, ...] = ()
+    """The digests an image index references (its platform manifests)."""
 
     @property
     def active_since(self) -> datetime:
@@ -151,8 +160,16 @@ class _Image:
 
 
 def _as_utc(parameter: str, value: Any) -> datetime:
-    allowed = "a datetime or an ISO-8601 string such as '2026-11-25T10:00:00Z' (UTC if no offset)"
+    allowed = (
+        "a datetime, an ISO-8601 string such as '2026-11-25T10:00:00Z' (UTC if no offset), "
+        "or seconds since the epoch (as the AWS CLI of old prints imagePushedAt)"
+    )
     moment = value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise fail(parameter, value, allowed, "is out of range") from None
     if isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value)
@@ -228,9 +245,34 @@ def _images(images: Iterable[Mapping[str, Any]]) -> List[_Image]:
                 _optional_time(item, "last_pulled_at", where),
                 archived_at,
                 _optional_time(item, "last_activated_at", where),
+                _references(item, where),
             )
         )
     return parsed
+
+
+def _references(item: Mapping[str, Any], where: str) -> Tuple[str, ...]:
+    """The platform manifests of an image index. An index whose references are unknown (a
+    describe-images file lists no references) is refused: a preview would expire manifests
+    that ECR keeps, or report a partial view as complete."""
+    references = item.get("references")
+    if references is None:
+        media_type = item.get("media_type")
+        if media_type in INDEX_MEDIA_TYPES:
+            raise fail(
+                f"{where}.references",
+                ABSENT,
+                "the digests of the manifests the image index references: read the images "
+                "from the registry (no --images: the preview reads each index's manifest), or "
+                "add \"references\": [digest, ...] to the index's entry",
+                f"is missing for an image index ({media_type})",
+            )
+        return ()
+    if isinstance(references, (str, bytes)) or not isinstance(references, Sequence) or not all(
+        isinstance(r, str) and r for r in references
+    ):
+        raise fail(f"{where}.references", references, "a list of digests", "is not one")
+    return tuple(references)
 
 
 def _concrete(rule: CheckedRule) -> None:
@@ -263,6 +305,39 @@ def _concrete(rule: CheckedRule) -> None:
             )
 
 
+def short_digest(digest: str) -> str:
+    """``sha256:`` and the first 12 hex digits, as a table or a message shows a digest."""
+    algorithm, _, value = digest.partition(":")
+    return f"{algorithm}:{value[:12]}" if value else digest[:19]
+
+
+def _keep_referenced(images: Sequence[_Image], decided: Dict[str, ImageVerdict]) -> None:
+    """ECR does not expire an image that an image index (manifest list) references while the
+    index exists; the index goes first, its platform manifests in a later evaluation
+    (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html, "Lifecycle
+    policy evaluation rules"). So a buildx image's untagged platform manifests are kept."""
+    held_by: Dict[str, str] = {}
+    for image in images:
+        for digest in image.references:
+            held_by.setdefault(digest, image.digest)
+    for digest, index in held_by.items():
+        verdict = decided.get(digest)
+        if verdict is None or verdict.verdict is not Verdict.EXPIRE:
+            continue
+        going = decided.get(index)
+        later = (
+            "; the index expires in this evaluation, so this image may follow in a later one"
+            if going is not None and going.verdict is Verdict.EXPIRE
+            else ""
+        )
+        decided[digest] = replace(
+            verdict,
+            verdict=Verdict.KEEP,
+            reason=f"{verdict.reason}, but image index {short_digest(index)} references it, and ECR "
+            f"keeps a referenced image while its index exists{later}",
+        )
+
+
 def _days(delta: timedelta) -> str:
     return f"{delta.total_seconds() / 86400:.1f}"
 
@@ -277,8 +352,10 @@ def preview_lifecycle(
     ``images`` are mappings with ``digest`` (unique), ``tags`` (empty or absent: untagged)
     and ``pushed_at`` (a datetime or ISO-8601 string, UTC without an offset); for archive
     rules also ``storage_class`` (``"standard"`` or ``"archive"``), ``last_pulled_at``,
-    ``last_archived_at`` (required when archived) and ``last_activated_at`` (restored).
-    ``now`` defaults to the current UTC time.
+    ``last_archived_at`` (required when archived) and ``last_activated_at`` (restored). Times
+    may also be seconds since the epoch. An image index has ``media_type`` (one of
+    :data:`INDEX_MEDIA_TYPES`) and ``references``, the digests of its platform manifests,
+    which are kept while the index exists. ``now`` defaults to the current UTC time.
 
     After :func:`check_lifecycle_policy`, ECR's evaluation rules (LifecyclePolicies.html)
     apply: by ascending ``rulePriority``, each image is decided by the first rule whose tag
@@ -344,6 +421,7 @@ def preview_lifecycle(
                 tie,
                 image.storage_class,
             )
+    _keep_referenced(newest_first, decided)
     verdicts = tuple(
         decided.get(image.digest)
         or ImageVerdict(

@@ -96,6 +96,12 @@ class Registry(Construct):
             settings = checked_inputs(RegistryProps, inputs, kind)
             provider: Optional[AwsProvider] = settings["provider"]
             check_same_stack("provider", provider, state)
+            if settings["configured_elsewhere"] and settings["undeclared_repositories"]:
+                raise ValidationError(
+                    "undeclared_repositories", settings["undeclared_repositories"],
+                    "None on an owner managed elsewhere: the app or state that configures the "
+                    "registry decides", problem="is declared on an owner managed elsewhere",
+                )
             key = registry_key(state, provider)
             current = owner_for(state, provider)
             if current is not None and current.explicit:
@@ -122,7 +128,9 @@ class Registry(Construct):
         self._requests: List[RepositoryRequest] = []
         self._names: Dict[str, RepositoryRequest] = {}
         self._caller: Optional[Any] = None
-        self._scanning = Scanning(self, settings["allow_over_coverage"])
+        self._scanning = Scanning(
+            self, settings["allow_over_coverage"], settings["undeclared_repositories"]
+        )
         self._replication = Replication(self)
         self._account_settings = AccountSettings(self)
         self._templates = Templates(self, settings["replica_template"])

@@ -6,8 +6,8 @@ import re
 from typing import Annotated, Any, Optional, TypedDict, Union
 
 from .._framework import AwsProvider
-from ..checks import check_kms_key_arn
-from ..enums import BasicScanTypeVersion, RegistryPolicyScope
+from ..checks import check_choice, check_kms_key_arn
+from ..enums import BasicScanTypeVersion, RegistryPolicyScope, UndeclaredRepositories
 from ..errors import ValidationError
 from ..facts import ACCOUNT_ID_PATTERN, REGION_PATTERN
 from ..inputs import Input
@@ -28,6 +28,24 @@ def _check_account_id(parameter: str, value: Any) -> Optional[str]:
     if value is not None and not (isinstance(value, str) and _ACCOUNT_ID.fullmatch(value)):
         raise ValidationError(parameter, value, "None or a 12-digit AWS account ID")
     return value
+
+
+def _check_undeclared(parameter: str, value: Any) -> Optional[UndeclaredRepositories]:
+    if value is None:
+        return None
+    choice = check_choice(parameter, value, UndeclaredRepositories)
+    if choice not in UndeclaredRepositories.__members__:
+        raise ValidationError(
+            parameter, value, _UNDECLARED_ALLOWED, problem="is an unresolved token"
+        )
+    return UndeclaredRepositories(choice)
+
+
+_UNDECLARED_ALLOWED = (
+    "None (undecided: a warning at synth while the registry is ENHANCED), or "
+    + " or ".join(repr(u.value) for u in UndeclaredRepositories)
+    + ", or UndeclaredRepositories members"
+)
 
 
 def _check_region(parameter: str, value: Any) -> Optional[str]:
@@ -66,6 +84,16 @@ class RegistryProps(TypedDict, total=False):
         allowed="True or False",
         check=check_flag,
         default=True,
+    )]
+    undeclared_repositories: Annotated[Optional[Union[str, UndeclaredRepositories]], Input(
+        description="What happens, once this app makes the registry ENHANCED, to the "
+        "repositories it does not declare (ENHANCED scans only what a filter matches): "
+        "`SCAN_ON_PUSH` or `CONTINUOUS_SCAN` adds a `*` rule of that frequency, `UNSCANNED` "
+        "leaves them unscanned. None: undecided, and synth warns (`ScanningLossWarning`) "
+        "naming which repositories lose scanning. Ignored while the registry is BASIC.",
+        allowed=_UNDECLARED_ALLOWED,
+        check=_check_undeclared,
+        default=None,
     )]
     configured_elsewhere: Annotated[bool, Input(
         description="This registry's settings are owned by another app or state: write none, "

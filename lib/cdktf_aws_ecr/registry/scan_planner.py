@@ -24,6 +24,10 @@ from .scan_filters import (
 )
 
 _SHOWN_NAMES = 5
+# A cost is (app repositories over-covered) * _OVER + (cross-namespace wildcards): over-coverage
+# decides, and at equal over-coverage a namespace-bounded cover wins. A rule holds at most 100
+# filters, so the wildcard count never reaches _OVER.
+_OVER = 1 << 10
 
 
 def _repositories(count: int) -> str:
@@ -60,6 +64,33 @@ class _Planner:
         self.index = NameIndex(self.names)
         self.trie = RadixTrie(self.names)
         self.where = f"registry scanning of {registry}"
+        self.single_namespace = self._single_namespace()
+
+    def _single_namespace(self) -> List[bool]:
+        """Per trie node: whether all its names share one namespace (the part up to their last
+        ``/``), so that a wildcard over them cannot reach into another team's namespace."""
+        trie = self.trie
+        namespace: List[Optional[str]] = [None] * len(trie.depth)
+        mixed = [False] * len(trie.depth)
+        for node in trie.bottom_up:
+            own = trie.terminal[node]
+            found = {self.names[own].rpartition("/")[0]} if own >= 0 else set()
+            for child in trie.children[node]:
+                mixed[node] = mixed[node] or mixed[child]
+                found.add(namespace[child] or "")
+            mixed[node] = mixed[node] or len(found) > 1
+            namespace[node] = next(iter(found)) if len(found) == 1 else None
+        return [not m for m in mixed]
+
+    def _crosses_namespaces(self, node: int) -> bool:
+        """A wildcard that does not end at a ``/`` over names of several namespaces (``p*`` over
+        ``payments/api`` and ``platform/web``): it also reaches those teams' future repositories."""
+        wildcard = self._wildcard(node)
+        return (
+            wildcard is not None
+            and not wildcard.endswith("/*")
+            and not self.single_namespace[node]
+        )
 
     def plan(self) -> ScanningPlan:
         namespace = {f: [r for r, rf in self.namespace_rules if rf is f] for f in RULE_ORDER}
@@ -124,9 +155,9 @@ class _Planner:
     ) -> Tuple[List[str], bool]:
         """Filters covering every needed name, minimal in over-coverage, then in count."""
         wanted = [i for i, need in enumerate(needed) if need]
-        exact = {i: self._exact_filter(i, weights, bare=False) for i in wanted}
+        exact = {i: self._exact_filter(i, weights) for i in wanted}
         if len(wanted) <= room and all(f is not None for f in exact.values()):
-            return sorted({self._named(i, weights, exact) for i in wanted}), False
+            return sorted({f for f in exact.values() if f is not None}), False
         needed_before = [0]
         weight_before = [0]
         for i in range(len(self.names)):
@@ -146,7 +177,7 @@ class _Planner:
             own = trie.terminal[node]
             if own >= 0 and needed[own]:
                 items.append(-1)
-                lists.append([INFINITE] if exact[own] is None else [INFINITE, weights[own]])
+                lists.append([INFINITE] if exact[own] is None else [INFINITE, weights[own] * _OVER])
             for child in trie.children[node]:
                 if child in costs:
                     items.append(child)
@@ -159,7 +190,8 @@ class _Planner:
             merged_length = len(merged)
             merged = merged + [merged[-1]] * (size - merged_length)
             wildcard_cost = (
-                weight_before[high] - weight_before[low]
+                (weight_before[high] - weight_before[low]) * _OVER
+                + self._crosses_namespaces(node)
                 if self._wildcard(node) is not None
                 else INFINITE
             )
@@ -168,16 +200,10 @@ class _Planner:
             steps[node] = _Step(items, splits, merged_length, merged, wildcard_cost)
         best = costs[0]
         cost = min(best)
-        if cost > 0 and not self.allow_over_coverage:
+        if cost >= _OVER and not self.allow_over_coverage:
             self._refuse_over_coverage(frequency, needed, weights, exact, wanted, room)
         filters = self._rebuild(steps, weights, exact, best.index(cost))
         return sorted(filters), True
-
-    def _named(self, i: int, weights: List[int], exact: Dict[int, Optional[str]]) -> str:
-        """The exact filter of name ``i`` as written: its bare name when that is exact too."""
-        named = self._exact_filter(i, weights, bare=True)
-        assert named is not None and exact[i] is not None  # bare=False found one
-        return named
 
     def _rebuild(
         self,
@@ -207,7 +233,9 @@ class _Planner:
                 if item >= 0:
                     pending.append((item, share))
                 else:
-                    filters.append(self._named(self.trie.terminal[node], weights, exact))
+                    named = exact[self.trie.terminal[node]]
+                    assert named is not None  # an item only when it has an exact filter
+                    filters.append(named)
         return filters
 
     def _wildcard(self, node: int) -> Optional[str]:
@@ -225,22 +253,24 @@ class _Planner:
         boundary = prefix.rfind("/", above) + 1
         return prefix[: boundary or len(prefix)] + "*"
 
-    def _exact_filter(self, i: int, weights: List[int], bare: bool) -> Optional[str]:
+    def _exact_filter(self, i: int, weights: List[int]) -> Optional[str]:
         """A filter for name ``i`` that covers no other app name of positive weight.
 
-        The bare name first with ``bare`` (else only when ``name*`` is too long: it matches a
-        superset of ``name*``), then every single-``*`` form, ``name*`` to ``*name``. That is
-        complete: a multi-``*`` filter matching the name matches a superset of one of these."""
+        ``name*`` first: a filter without ``*`` matches every name that *contains* it, so the
+        bare ``api`` would also scan ``payments-api`` and ``legacy/api-gateway``, declared or
+        not, while ``api*`` reaches only names starting with ``api`` (https://docs.aws.amazon.com/
+        AmazonECR/latest/userguide/image-scanning-filters.html, "Filter wildcards"). No filter
+        matches one name alone, and ``name*`` is a subset of the bare name's reach, so it is the
+        tightest that stays in the name's own namespace. Then every other single-``*`` form, down
+        to ``*name``: complete, since a multi-``*`` filter matching the name matches a superset of
+        one of these. The bare name only when ``name*`` is too long (255 characters at most): it
+        then reaches only 256-character names around it."""
         name = self.names[i]
 
         def clean(others: Iterable[int]) -> bool:
             return all(j == i or weights[j] == 0 for j in others)
 
-        if (
-            (bare or len(name) == MAX_FILTER_LENGTH)
-            and len(name) <= MAX_FILTER_LENGTH
-            and clean(self.index.containing(name))
-        ):
+        if len(name) == MAX_FILTER_LENGTH and clean(self.index.containing(name)):
             return name
         if len(name) + 1 > MAX_FILTER_LENGTH:
             return None
@@ -457,16 +487,19 @@ def plan_registry_scanning(
 
     Repositories the namespace rules cover at the frequency asked for need no filter. The
     ``CONTINUOUS_SCAN`` rule is decided first, then ``SCAN_ON_PUSH`` for the on-push requests
-    still uncovered. A rule lists one *exact* filter per repository while they fit: the bare
-    name, or a form with one ``*`` (``ap*i``) when the name is inside another's, so that no
-    other app repository gets more scanning than it asked for. Otherwise a dynamic programme
-    over a radix trie of the names (O(n·K) for n names, K filters) compacts them into
+    still uncovered. A rule lists one *exact* filter per repository while they fit: ``name*``
+    (a filter without ``*`` matches every name *containing* it, in AWS's matching), or a form
+    with one ``*`` (``ap*i``) when ``name*`` matches another app repository, so that no other
+    app repository gets more scanning than it asked for. Otherwise a dynamic programme over a
+    radix trie of the names (O(n·K) for n names, K filters) compacts them into
     trailing-wildcard prefixes (cut at a ``/`` where that covers the same names) and exact
-    filters, minimising the over-covered app repositories, then the filters. Every
-    repository asking for scanning is covered, continuously where a ``CONTINUOUS_SCAN``
-    filter matches it (AWS's precedence) or where namespace rules leave ``SCAN_ON_PUSH`` no
-    room. ``over_covered`` is exact for the app's repositories; no filter can exclude
-    repositories the app does not manage."""
+    filters, minimising the over-covered app repositories, then the wildcards that span
+    several namespaces without ending at a ``/``, then the filters. Every repository asking
+    for scanning is covered, continuously where a ``CONTINUOUS_SCAN`` filter matches it
+    (AWS's precedence) or where namespace rules leave ``SCAN_ON_PUSH`` no room.
+    ``over_covered`` is exact for the app's repositories under AWS's matching; no filter
+    matches one name alone, so every filter also matches names the app does not declare
+    (``name*``: those that start with the name)."""
     if type(allow_over_coverage) is not bool:
         raise ValidationError(
             "allow_over_coverage",
