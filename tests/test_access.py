@@ -62,7 +62,7 @@ from cdktf_aws_ecr.policy.repository_policy import (
     RepositoryPolicyDocument,
 )
 from cdktf_aws_ecr.policy.statement import Condition, Effect, PolicyStatement
-from conftest import ACCOUNT, only, synth_json
+from conftest import AWS_CONSTRAINT, ACCOUNT, only, synth_json
 from devtools import terraform as tf
 
 OTHER_ACCOUNT = "210987654321"
@@ -1204,7 +1204,7 @@ def _offline_stack(name: str) -> TerraformStack:
     )
     # The bindings pin the provider they were built for; the mirror holds a later 5.x.
     stack.add_override(
-        "terraform.required_providers.aws", {"source": "hashicorp/aws", "version": "~> 5.0"}
+        "terraform.required_providers.aws", {"source": "hashicorp/aws", "version": AWS_CONSTRAINT}
     )
     return stack
 

@@ -25,7 +25,7 @@ from constructs import Construct
 
 import cdktf_aws_ecr
 from cdktf_aws_ecr import RegistryScanning, Repository, ValidationError
-from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
+from conftest import AWS_CONSTRAINT, ACCOUNT, only, resources_of, synth_error, synth_json
 from devtools import terraform as tf
 from devtools.reference import INPUTS
 
@@ -432,7 +432,7 @@ def test_a_stack_without_a_repository_gets_the_same_constraints_in_one_call(app:
     expected = synth_json(repositories)["terraform"]
     got = synth_json(services)["terraform"]
     assert got["required_providers"]["aws"] == expected["required_providers"]["aws"] == {
-        "source": "hashicorp/aws", "version": "~> 5.0"}
+        "source": "hashicorp/aws", "version": AWS_CONSTRAINT}
     assert got["required_version"] == expected["required_version"] == ">= 1.5.0"
 
 

@@ -45,6 +45,7 @@ from hypothesis import strategies as st
 
 from cdktf_aws_ecr import EncryptionType, ImageTagMutability, Repository, ScanFrequency, ValidationError
 from devtools import terraform as tf
+from conftest import AWS_CONSTRAINT
 
 settings.register_profile(
     "ci",
@@ -423,7 +424,7 @@ def _expected(kwargs: Dict[str, Any], name: str, default: Any) -> Any:
 
 def assert_valid_terraform_json(document: Dict[str, Any], kwargs: Dict[str, Any]) -> None:
     assert set(document) <= TOP_LEVEL_BLOCKS, set(document)
-    assert document["terraform"]["required_providers"]["aws"] == {"source": "hashicorp/aws", "version": "~> 5.0"}
+    assert document["terraform"]["required_providers"]["aws"] == {"source": "hashicorp/aws", "version": AWS_CONSTRAINT}
     assert document["provider"]["aws"] == [{"region": REGION}]
     resources = document.get("resource", {})
     data = document.get("data", {})

@@ -32,7 +32,7 @@ from cdktf_aws_ecr import (
     ScanFrequency,
     TagStatus,
 )
-from conftest import ACCOUNT, only, resources_of, synth_json
+from conftest import AWS_CONSTRAINT, ACCOUNT, only, resources_of, synth_json
 from devtools import terraform as tf
 
 KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -558,7 +558,7 @@ def test_terraform_constraints(stack: TerraformStack) -> None:
     Repository(stack, "one", name="one")
     Repository(stack, "two", name="two")
     terraform = synth_json(stack)["terraform"]
-    assert terraform["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": "~> 5.0"}}
+    assert terraform["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": AWS_CONSTRAINT}}
     assert terraform["required_version"] == ">= 1.5.0"
 
 

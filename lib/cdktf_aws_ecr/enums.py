@@ -6,10 +6,14 @@ import enum
 
 
 class ImageTagMutability(str, enum.Enum):
-    """Whether an image tag can be pushed again to point at another image."""
+    """Whether an image tag can be pushed again to point at another image. The
+    ``*_WITH_EXCLUSION`` modes (AWS provider 6.x lines only) apply to every tag but those that
+    ``image_tag_mutability_exclusion_filters`` match, which get the opposite."""
 
     MUTABLE = "MUTABLE"
     IMMUTABLE = "IMMUTABLE"
+    MUTABLE_WITH_EXCLUSION = "MUTABLE_WITH_EXCLUSION"
+    IMMUTABLE_WITH_EXCLUSION = "IMMUTABLE_WITH_EXCLUSION"
 
 
 class EncryptionType(str, enum.Enum):
