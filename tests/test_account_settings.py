@@ -53,7 +53,7 @@ def test_settings_render_as_plain_strings(name: Any, value: Any, expected: Any) 
         ("BASIC_SCAN_TYPE_VERSION", RegistryPolicyScope.V2, "value", "BasicScanTypeVersion members"),
         ("REGISTRY_POLICY_SCOPE", "CLAIR", "value", "'V1' or 'V2'"),
         ("BASIC_SCAN_TYPE_VERSION", "aws_native", "value", "(exact, case-sensitive)"),
-        ("BLOB_MOUNTING", "ENABLED", "name", "'BASIC_SCAN_TYPE_VERSION' or 'REGISTRY_POLICY_SCOPE'"),
+        ("BLOB_MOUNTING", "ON", "value", "'ENABLED' or 'DISABLED'"),
     ],
 )
 def test_a_value_must_belong_to_its_name(name: Any, value: Any, parameter: str, fragment: str) -> None:

@@ -184,7 +184,7 @@ def test_keyword_arguments_have_the_seed_variables_names_types_and_defaults() ->
         assert expected in accepted, (name, hint)
     assert set(PARAMETERS) - set(variables) == {
         "lifecycle_rules", "protected_tags", "prevent_destroy", "provider", "replicate_to",
-        "lifecycle_policy_json", "adopt",
+        "lifecycle_policy_json", "adopt", "image_tag_mutability_exclusion_filters",
     }
 
 

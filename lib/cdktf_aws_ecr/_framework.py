@@ -71,6 +71,7 @@ _BINDINGS: Dict[str, str] = {
     "EcrAccountSetting": "ecr_account_setting",
     "EcrLifecyclePolicy": "ecr_lifecycle_policy",
     "EcrPullThroughCacheRule": "ecr_pull_through_cache_rule",
+    "EcrPullTimeUpdateExclusion": "ecr_pull_time_update_exclusion",
     "EcrRegistryPolicy": "ecr_registry_policy",
     "EcrRegistryScanningConfiguration": "ecr_registry_scanning_configuration",
     "EcrReplicationConfiguration": "ecr_replication_configuration",
@@ -94,7 +95,11 @@ class _Bindings:
             submodule = _BINDINGS[name]
         except KeyError:
             raise AttributeError(f"the library does not use the provider class {name!r}") from None
-        value = getattr(importlib.import_module(f"{LINE.provider_package}.{submodule}"), name)
+        try:
+            module = importlib.import_module(f"{LINE.provider_package}.{submodule}")
+        except ModuleNotFoundError:
+            raise AttributeError(f"the installed bindings have no {name!r}") from None
+        value = getattr(module, name)
         setattr(self, name, value)
         return value
 
@@ -105,3 +110,15 @@ aws = _Bindings()
 AwsProvider = aws.AwsProvider
 implements = jsii.implements
 
+
+
+def framework_resource(
+    scope: Construct, id: str, resource_type: str, arguments: Dict[str, Any], provider: Any
+) -> Any:
+    """A resource the installed bindings lack, written with ``arguments`` as Terraform JSON."""
+    resource = framework().TerraformResource(
+        scope, id, terraform_resource_type=resource_type, provider=provider
+    )
+    for key, value in arguments.items():
+        resource.add_override(key, value)
+    return resource

@@ -197,6 +197,8 @@ def _bindings_load_lazily() -> bool:
     """Whether the installed line's bindings need no lean start (or no line is installed: the
     framework seam says what to install when the program needs one)."""
     global mode
+    if not __package__:  # loaded on its own, by a test of the lean start itself
+        return False
     try:
         from .framework import LINE
     except ImportError:

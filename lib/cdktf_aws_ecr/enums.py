@@ -31,10 +31,20 @@ class ScanFrequency(str, enum.Enum):
 
 
 class AccountSettingName(str, enum.Enum):
-    """The account settings provider 5.100 manages."""
+    """The account settings the provider manages (``BLOB_MOUNTING`` from 6.29)."""
 
     BASIC_SCAN_TYPE_VERSION = "BASIC_SCAN_TYPE_VERSION"
     REGISTRY_POLICY_SCOPE = "REGISTRY_POLICY_SCOPE"
+    BLOB_MOUNTING = "BLOB_MOUNTING"
+
+
+class BlobMounting(str, enum.Enum):
+    """Whether a push may mount a layer that another repository of the registry holds instead
+    of uploading it again (same encryption type and key only; not for pull-through cache images).
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/blob-mounting.html"""
+
+    ENABLED = "ENABLED"
+    DISABLED = "DISABLED"
 
 
 class BasicScanTypeVersion(str, enum.Enum):
