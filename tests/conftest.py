@@ -20,9 +20,9 @@ from devtools import terraform as tf  # noqa: E402
 # starts, and Testing.to_be_valid_terraform runs terraform from there.
 os.environ.update(tf.environ())
 
-import cdktf_aws_ecr  # noqa: E402  (first: lean start of the provider bindings)
 import pytest  # noqa: E402
 
+import cdktf_aws_ecr  # noqa: E402  (first: lean start of the provider bindings)
 from cdktf_aws_ecr.framework import LINE  # noqa: E402
 from tests import framework_alias  # noqa: E402
 

@@ -16,8 +16,15 @@ import json
 from dataclasses import replace
 from typing import Any, Dict, List, Mapping, Optional
 
-import cdktf_aws_ecr as ecr  # first: starts the provider bindings lean
-from cdktf import App, Fn, LocalBackend, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable
+from cdktf import (
+    App,
+    Fn,
+    LocalBackend,
+    TerraformLocal,
+    TerraformOutput,
+    TerraformStack,
+    TerraformVariable,
+)
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatement,
     DataAwsIamPolicyDocumentStatementCondition,
@@ -28,6 +35,7 @@ from cdktf_cdktf_provider_aws.iam_user import IamUser
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 
+import cdktf_aws_ecr as ecr  # first: starts the provider bindings lean
 from devtools.reference import INPUTS, OUTPUTS
 from stacks import DeploySettings, build_app
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from refusals import assert_refused
 
 from cdktf_aws_ecr.enums import AccountSettingName, BasicScanTypeVersion, RegistryPolicyScope
 from cdktf_aws_ecr.registry.account_settings import (
     DEFAULT_BASIC_SCAN_TYPE_VERSION,
     account_setting,
 )
-from refusals import assert_refused
 
 
 def test_defaults() -> None:

@@ -8,10 +8,10 @@ from typing import Any, Dict
 
 import pytest
 from cdktf import TerraformStack
+from conftest import synth_json
 
 from cdktf_aws_ecr import Registry, Repository, ValidationError
 from cdktf_aws_ecr.framework import LINE
-from conftest import synth_json
 
 ON_6 = LINE.aws_provider_major == 6
 only_6 = pytest.mark.skipif(not ON_6, reason="an AWS provider 6.x feature (lines cdktf-aws6, cdktn)")

@@ -40,12 +40,17 @@ import boto3
 import pytest
 from cdktf import TerraformStack, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
-
-from cdktf_aws_ecr import EncryptionType, ImageTagMutability, Repository, ScanFrequency, ValidationError
-from devtools import terraform as tf
 from conftest import AWS_CONSTRAINT
+from hypothesis import HealthCheck, example, given, settings, strategies as st
+
+from cdktf_aws_ecr import (
+    EncryptionType,
+    ImageTagMutability,
+    Repository,
+    ScanFrequency,
+    ValidationError,
+)
+from devtools import terraform as tf
 
 settings.register_profile(
     "ci",

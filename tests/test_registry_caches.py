@@ -16,6 +16,8 @@ from typing import Any, Callable, Dict
 import pytest
 from cdktf import App, LocalBackend, TerraformStack, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from conftest import ACCOUNT, resources_of, synth_json
+from test_registry_scanning import assert_refused, assert_synth_refused
 
 from cdktf_aws_ecr import (
     PULL_ACTIONS,
@@ -27,12 +29,10 @@ from cdktf_aws_ecr import (
     TagStatus,
     Upstream,
 )
-from cdktf_aws_ecr.lifecycle.rules import assemble_lifecycle_policy
 from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
+from cdktf_aws_ecr.lifecycle.rules import assemble_lifecycle_policy
 from cdktf_aws_ecr.registry.creation_template import DEFAULT_TEMPLATE_LIFECYCLE_RULES
-from conftest import ACCOUNT, resources_of, synth_json
 from devtools import terraform as tf
-from test_registry_scanning import assert_refused, assert_synth_refused
 
 CACHE = "aws_ecr_pull_through_cache_rule"
 TEMPLATE = "aws_ecr_repository_creation_template"
@@ -324,11 +324,12 @@ def test_bad_templates_are_refused_when_declared(
 
 def test_a_templates_policy_has_a_repositorys_guards_and_partition_check(make_stack: MakeStack) -> None:
     # GIVEN a template granting pull to a role of the same stack (a token)
+    from cdktf_cdktf_provider_aws.iam_role import IamRole
+
     from cdktf_aws_ecr.policy.repository_policy import (
         POLICY_SIZE_GUARD_CONDITION,
         WILDCARD_GUARD_CONDITION,
     )
-    from cdktf_cdktf_provider_aws.iam_role import IamRole
 
     stack = make_stack(allowed_account_ids=[ACCOUNT])
     reader = IamRole(stack, "reader", assume_role_policy="{}")

@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 import pytest
 from cdktf import TerraformStack, TerraformVariable, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from conftest import ACCOUNT, AWS_CONSTRAINT, only, resources_of, synth_error, synth_json
 from constructs import Construct
 
 from cdktf_aws_ecr import (
@@ -26,7 +27,6 @@ from cdktf_aws_ecr import (
     ScanningCoverageWarning,
     ValidationError,
 )
-from conftest import AWS_CONSTRAINT, ACCOUNT, only, resources_of, synth_error, synth_json
 
 CONFIG = "aws_ecr_registry_scanning_configuration"
 OTHER_ACCOUNT = "210987654321"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Sequence
 
 import pytest
 from cdktf import TerraformOutput, TerraformStack, TerraformVariable, Testing, Token
@@ -20,11 +20,12 @@ from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
 from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from conftest import ACCOUNT, AWS_CONSTRAINT, only, resources_of, synth_json
 
 from cdktf_aws_ecr import (
     PULL_ACTIONS,
-    Adopt,
     PUSH_ACTIONS,
+    Adopt,
     EncryptionType,
     ImageTagMutability,
     LifecycleRule,
@@ -32,7 +33,6 @@ from cdktf_aws_ecr import (
     ScanFrequency,
     TagStatus,
 )
-from conftest import AWS_CONSTRAINT, ACCOUNT, only, resources_of, synth_json
 from devtools import terraform as tf
 
 KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
