@@ -664,9 +664,18 @@ def test_lifecycle_policy_json_is_the_lifecycle_policy(stack: TerraformStack) ->
 # --------------------------------------------------------------------------- coverage of the signature
 
 #: Inputs whose synthesized attribute this file asserts (test names in brackets).
+def test_image_tag_mutability_exclusion_filters_are_absent_by_default(stack: TerraformStack) -> None:
+    # Their synthesis (6.x lines) and refusal (5.x line) are in test_aws_provider6.py; by
+    # default the argument is not written, so line 1's bindings (which lack it) are unaffected.
+    Repository(stack, "api", name="team/api")
+    repository = only(resources_of(synth_json(stack), "aws_ecr_repository"))
+    assert "image_tag_mutability_exclusion_filter" not in repository
+
+
 INPUTS_ASSERTED = {
     "name": "defaults, token_counts_and_name",
     "image_tag_mutability": "image_tag_mutability",
+    "image_tag_mutability_exclusion_filters": "image_tag_mutability_exclusion_filters",
     "scan_on_push": "scan_on_push",
     "enhanced_scanning": "enhanced_scanning_and_frequency",
     "enhanced_scan_frequency": "enhanced_scanning_and_frequency",
