@@ -131,3 +131,16 @@ def test_line_and_constraint_follow_the_installed_bindings(stack: TerraformStack
     from cdktf_aws_ecr import _lean_import
 
     assert _lean_import.mode == ("lazy" if LINE.name == "cdktn" else "lean")
+
+
+@pytest.mark.parametrize("build", [
+    lambda s: Repository(s, "r", name="team/r", region="eu-west-1"),
+    lambda s: Registry(s, "g").add_creation_template("team", ["REPLICATION"], region="eu-west-1"),
+])
+def test_per_resource_region_is_refused_with_the_way_to_do_it(stack: TerraformStack, build: Any) -> None:
+    # On every line: the 6.x argument is not modelled, so it must not pass silently.
+    # (Registry(region=) is another thing: the registry's region where the provider's is unknown.)
+    with pytest.raises(TypeError) as caught:
+        build(stack)
+    assert "unexpected keyword argument 'region'" in str(caught.value)
+    assert "pass provider= an AwsProvider of that region" in str(caught.value)
