@@ -192,7 +192,7 @@ def _token_repositories(stack: TerraformStack, roles: List[Any]) -> None:
         protected_tags=["prod-*"], pull_principal_arns=[f"arn:aws:iam::{PARTNER}:role/reader", roles[0].arn],
         push_principal_arns=[ACCOUNT], tags={"Team": "platform", "Cost Center": "R&D, #42 ${x}"},
         prevent_destroy=True, provider=None, replicate_to=[WEST, DR], lifecycle_policy_json=None,
-        adopt=None)
+        adopt=None, image_tag_mutability_exclusion_filters=[])
     assert set(every) == {spec.name for spec in INPUTS}, "a seed keyword is missing"
     ecr.Repository(stack, "every_input", **every)
     ecr.Repository(
