@@ -182,7 +182,9 @@ def invalid_inputs(kwargs: Dict[str, Any]) -> set:
     lifecycle_on = kwargs.get("enable_lifecycle_policy", True) is not False
     checks = {
         "name": valid_name,
-        "image_tag_mutability": lambda v: valid_choice(v, ImageTagMutability),
+        # The *_WITH_EXCLUSION modes need exclusion filters, never drawn here (and the 6.x lines)
+        "image_tag_mutability": lambda v: valid_choice(v, ImageTagMutability)
+        and "WITH_EXCLUSION" not in str(getattr(v, "value", v)),
         "enhanced_scan_frequency": lambda v: valid_choice(v, ScanFrequency),
         "encryption_type": lambda v: valid_choice(v, EncryptionType),
         "scan_on_push": valid_bool,
