@@ -1,14 +1,14 @@
 #!/usr/bin/env python
 """The example app: dev, stage and prod ECR stacks. Run by `cdktf synth` / `cdktf deploy`."""
 
-import cdktf_aws_ecr  # noqa: F401  (first: starts the provider bindings lean)
-from cdktf import App
+# First: starts the provider bindings lean; the framework is the one installed (cdktf or cdktn).
+from cdktf_aws_ecr.framework import framework
 
 from stacks import build_app
 
 
 def main() -> None:
-    app = App()
+    app = framework().App()
     build_app(app)
     app.synth()
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, Optional
-
-from cdktf import App
+from typing import TYPE_CHECKING, Dict, Iterable, Optional
 
 from .environment_stack import EnvironmentStack
 from .environments import ENVIRONMENTS, DeploySettings, EnvironmentConfig, registry_groups
+
+if TYPE_CHECKING:
+    from cdktf import App
 
 
 def build_app(

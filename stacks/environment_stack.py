@@ -20,16 +20,23 @@ from cdktf_aws_ecr import (
     upgrade_from_0_1_0,
 )
 
-from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
-from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
-from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
-from cdktf_cdktf_provider_aws.kms_key import KmsKey
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+# Through the framework the library picked (cdktf or cdktn, any line): the app runs on each.
+from cdktf_aws_ecr.framework import framework, provider_bindings
 from constructs import Construct
 
 from .environments import DeploySettings, EnvironmentConfig
+
+LocalBackend = framework().LocalBackend
+S3Backend = framework().S3Backend
+TerraformOutput = framework().TerraformOutput
+TerraformStack = framework().TerraformStack
+DataAwsCallerIdentity = provider_bindings("data_aws_caller_identity").DataAwsCallerIdentity
+DataAwsPartition = provider_bindings("data_aws_partition").DataAwsPartition
+IamRole = provider_bindings("iam_role").IamRole
+KmsAlias = provider_bindings("kms_alias").KmsAlias
+KmsKey = provider_bindings("kms_key").KmsKey
+AwsProvider = provider_bindings("provider").AwsProvider
+AwsProviderDefaultTags = provider_bindings("provider").AwsProviderDefaultTags
 
 REPOSITORY_OUTPUTS = ("id", "name", "arn", "repository_url", "registry_id")
 

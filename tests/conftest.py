@@ -20,14 +20,22 @@ from devtools import terraform as tf  # noqa: E402
 # starts, and Testing.to_be_valid_terraform runs terraform from there.
 os.environ.update(tf.environ())
 
-import cdktf_aws_ecr  # noqa: E402  (first: lean start of the provider bindings)
 import pytest  # noqa: E402
+
+import cdktf_aws_ecr  # noqa: E402  (first: lean start of the provider bindings)
+from cdktf_aws_ecr.framework import LINE  # noqa: E402
+from tests import framework_alias  # noqa: E402
+
+framework_alias.install()  # on the cdktn line, `from cdktf import ...` loads cdktn's modules
+
 from cdktf import App, TerraformStack, Testing  # noqa: E402
 from cdktf_cdktf_provider_aws.provider import AwsProvider  # noqa: E402
 
 from devtools.local_aws import LocalAws  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The AWS provider constraint the library writes on the line under test (its bindings' major).
+AWS_CONSTRAINT = {5: "~> 5.0", 6: "~> 6.0"}[LINE.aws_provider_major]
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 

@@ -16,8 +16,15 @@ import json
 from dataclasses import replace
 from typing import Any, Dict, List, Mapping, Optional
 
-import cdktf_aws_ecr as ecr  # first: starts the provider bindings lean
-from cdktf import App, Fn, LocalBackend, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable
+from cdktf import (
+    App,
+    Fn,
+    LocalBackend,
+    TerraformLocal,
+    TerraformOutput,
+    TerraformStack,
+    TerraformVariable,
+)
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatement,
     DataAwsIamPolicyDocumentStatementCondition,
@@ -28,6 +35,7 @@ from cdktf_cdktf_provider_aws.iam_user import IamUser
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 
+import cdktf_aws_ecr as ecr  # first: starts the provider bindings lean
 from devtools.reference import INPUTS, OUTPUTS
 from stacks import DeploySettings, build_app
 
@@ -184,7 +192,7 @@ def _token_repositories(stack: TerraformStack, roles: List[Any]) -> None:
         protected_tags=["prod-*"], pull_principal_arns=[f"arn:aws:iam::{PARTNER}:role/reader", roles[0].arn],
         push_principal_arns=[ACCOUNT], tags={"Team": "platform", "Cost Center": "R&D, #42 ${x}"},
         prevent_destroy=True, provider=None, replicate_to=[WEST, DR], lifecycle_policy_json=None,
-        adopt=None)
+        adopt=None, image_tag_mutability_exclusion_filters=[])
     assert set(every) == {spec.name for spec in INPUTS}, "a seed keyword is missing"
     ecr.Repository(stack, "every_input", **every)
     ecr.Repository(

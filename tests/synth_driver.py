@@ -42,9 +42,9 @@ def main() -> None:
     if "--simulate-layout-change" in sys.argv[2:]:
         report["fallback"] = _run_changed_layout_fallback()
 
-    import cdktf_aws_ecr
     from cdktf import App
 
+    import cdktf_aws_ecr
     from stacks import DeploySettings, build_app
 
     app = App(outdir=outdir)

@@ -20,12 +20,11 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 import pytest
 from cdktf import (
-    App,
+    Postcondition,
+    TerraformResourceLifecycle,
     TerraformStack,
     TerraformVariable,
     Testing,
-    TerraformResourceLifecycle,
-    Postcondition,
 )
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocument,
@@ -39,8 +38,8 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_user import IamUser
 from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction
 from cdktf_cdktf_provider_aws.provider import AwsProvider
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from conftest import ACCOUNT, AWS_CONSTRAINT, only, synth_json
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cdktf_aws_ecr import Repository, ValidationError
 from cdktf_aws_ecr.facts import MAX_REPOSITORY_POLICY_LENGTH
@@ -62,7 +61,6 @@ from cdktf_aws_ecr.policy.repository_policy import (
     RepositoryPolicyDocument,
 )
 from cdktf_aws_ecr.policy.statement import Condition, Effect, PolicyStatement
-from conftest import ACCOUNT, only, synth_json
 from devtools import terraform as tf
 
 OTHER_ACCOUNT = "210987654321"
@@ -451,7 +449,7 @@ def test_a_service_principal_without_a_condition_is_refused() -> None:
         ({"service": "Lambda.amazonaws.com"}, "service", "is not a service principal"),
         ({"service": 7}, "service", "is an int"),
         (
-            {"source_arns": [f"arn:aws:lambda:us-east-1:*:function:*"]},
+            {"source_arns": ["arn:aws:lambda:us-east-1:*:function:*"]},
             "source_arns",
             "confused deputy",
         ),
@@ -1198,7 +1196,7 @@ def _offline_stack(name: str) -> TerraformStack:
     )
     # The bindings pin the provider they were built for; the mirror holds a later 5.x.
     stack.add_override(
-        "terraform.required_providers.aws", {"source": "hashicorp/aws", "version": "~> 5.0"}
+        "terraform.required_providers.aws", {"source": "hashicorp/aws", "version": AWS_CONSTRAINT}
     )
     return stack
 

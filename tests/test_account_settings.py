@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from refusals import assert_refused
 
 from cdktf_aws_ecr.enums import AccountSettingName, BasicScanTypeVersion, RegistryPolicyScope
 from cdktf_aws_ecr.registry.account_settings import (
     DEFAULT_BASIC_SCAN_TYPE_VERSION,
     account_setting,
 )
-from refusals import assert_refused
 
 
 def test_defaults() -> None:
@@ -53,7 +53,7 @@ def test_settings_render_as_plain_strings(name: Any, value: Any, expected: Any) 
         ("BASIC_SCAN_TYPE_VERSION", RegistryPolicyScope.V2, "value", "BasicScanTypeVersion members"),
         ("REGISTRY_POLICY_SCOPE", "CLAIR", "value", "'V1' or 'V2'"),
         ("BASIC_SCAN_TYPE_VERSION", "aws_native", "value", "(exact, case-sensitive)"),
-        ("BLOB_MOUNTING", "ENABLED", "name", "'BASIC_SCAN_TYPE_VERSION' or 'REGISTRY_POLICY_SCOPE'"),
+        ("BLOB_MOUNTING", "ON", "value", "'ENABLED' or 'DISABLED'"),
     ],
 )
 def test_a_value_must_belong_to_its_name(name: Any, value: Any, parameter: str, fragment: str) -> None:

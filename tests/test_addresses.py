@@ -18,13 +18,12 @@ import pytest
 from cdktf import TerraformStack, Testing
 from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from conftest import synth_json
 from constructs import Construct
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cdktf_aws_ecr import RemovedRepository, Repository, ValidationError, upgrade_from_0_1_0
 from cdktf_aws_ecr.addresses import path_logical_id
-from conftest import synth_json
 
 # Construct ids as people write them, and the ones cdktf treats specially: "Default"
 # (left out), "Resource" (hashed but not shown), "/" (escaped as "--"), characters an

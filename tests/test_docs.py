@@ -17,6 +17,7 @@ from typing import Any, Dict, Tuple
 import pytest
 
 from cdktf_aws_ecr import LifecycleRule, Repository, ValidationError
+from cdktf_aws_ecr.framework import LINE
 from cdktf_aws_ecr.lifecycle.rules import lifecycle_rule_fields
 from devtools import docs, reference, seed
 from devtools.reference import INPUTS, OUTPUTS
@@ -184,7 +185,7 @@ def test_keyword_arguments_have_the_seed_variables_names_types_and_defaults() ->
         assert expected in accepted, (name, hint)
     assert set(PARAMETERS) - set(variables) == {
         "lifecycle_rules", "protected_tags", "prevent_destroy", "provider", "replicate_to",
-        "lifecycle_policy_json", "adopt",
+        "lifecycle_policy_json", "adopt", "image_tag_mutability_exclusion_filters",
     }
 
 
@@ -205,6 +206,7 @@ def _python(arguments: list, cwd: Path) -> "subprocess.CompletedProcess[str]":
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(LINE.framework_package != "cdktf", reason="README's examples import cdktf")
 def test_the_readme_example_app_synthesizes_what_the_readme_says(tmp_path: Path) -> None:
     # GIVEN the README's main.py in a project of its own
     (tmp_path / "main.py").write_text(_readme_files()["main.py"], encoding="utf-8")
@@ -229,6 +231,7 @@ def test_the_readme_example_app_synthesizes_what_the_readme_says(tmp_path: Path)
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(LINE.framework_package != "cdktf", reason="README's examples import cdktf")
 def test_the_readme_pytest_example_passes_without_warnings(tmp_path: Path) -> None:
     # GIVEN the README's pytest configuration and test module in a project of its own
     files = _readme_files()

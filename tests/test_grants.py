@@ -33,9 +33,11 @@ from cdktf_cdktf_provider_aws.iam_user import IamUser
 from cdktf_cdktf_provider_aws.iam_user_policy import IamUserPolicy
 from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from conftest import ACCOUNT, only, plans, resources_of, stack_on_disk, synth_error, synth_json
 from constructs import Construct
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
+from refusals import assert_refused
+from test_access import OUTSIDERS, _allows_outsider, conditions_strategy, principals_strategy
 
 from cdktf_aws_ecr import (
     Condition,
@@ -55,10 +57,7 @@ from cdktf_aws_ecr.policy.repository_policy import (
     WILDCARD_GUARD_CONDITION,
     WILDCARD_GUARD_MESSAGE,
 )
-from conftest import ACCOUNT, only, plans, resources_of, stack_on_disk, synth_error, synth_json
 from devtools import terraform as tf
-from refusals import assert_refused
-from test_access import OUTSIDERS, _allows_outsider, conditions_strategy, principals_strategy
 
 OTHER_ACCOUNT = "210987654321"
 ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/deployer"

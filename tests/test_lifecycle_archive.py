@@ -18,6 +18,7 @@ from typing import Any, Dict
 
 import pytest
 from cdktf import Fn, TerraformStack, TerraformVariable, Token
+from conftest import only, plans, resources_of, stack_on_disk, synth_json
 
 from cdktf_aws_ecr import (
     LifecycleAction,
@@ -29,7 +30,6 @@ from cdktf_aws_ecr import (
 )
 from cdktf_aws_ecr.lifecycle.rules import PROTECT_COUNT, assemble_lifecycle_policy
 from cdktf_aws_ecr.lifecycle.simulator import Verdict
-from conftest import only, plans, resources_of, stack_on_disk, synth_json
 from devtools import terraform as tf
 
 TRANSITION = {"type": "transition", "targetStorageClass": "archive"}

@@ -15,8 +15,7 @@ from typing import Any, Dict, List, Mapping, Sequence
 
 import pytest
 from cdktf import Fn, Token
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from cdktf_aws_ecr.errors import ValidationError
 from cdktf_aws_ecr.lifecycle.rules import LifecycleRule, TagStatus, assemble_lifecycle_policy

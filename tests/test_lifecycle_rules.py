@@ -16,8 +16,8 @@ from cdktf import Fn, Token
 
 from cdktf_aws_ecr import json_text
 from cdktf_aws_ecr.errors import ValidationError
-from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
 from cdktf_aws_ecr.facts import MAX_LIFECYCLE_RULES
+from cdktf_aws_ecr.json_text import compact_json as lifecycle_policy_json
 from cdktf_aws_ecr.lifecycle.policy_check import check_lifecycle_policy
 from cdktf_aws_ecr.lifecycle.rules import (
     PROTECT_COUNT,

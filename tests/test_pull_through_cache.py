@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from cdktf_aws_ecr.registry.upstreams import Authentication, Upstream, UpstreamRegistry
-from cdktf_aws_ecr.registry.pull_through_cache import PullThroughCacheRule
 from refusals import assert_refused
+
+from cdktf_aws_ecr.registry.pull_through_cache import PullThroughCacheRule
+from cdktf_aws_ecr.registry.upstreams import Authentication, Upstream, UpstreamRegistry
 
 REGION = "us-east-1"
 ACCOUNT = "111111111111"

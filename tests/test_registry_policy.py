@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from refusals import assert_refused
+
 from cdktf_aws_ecr.enums import RegistryPolicyScope
 from cdktf_aws_ecr.policy.statement import Condition, PolicyStatement
 from cdktf_aws_ecr.registry.registry_policy import (
@@ -12,7 +14,6 @@ from cdktf_aws_ecr.registry.registry_policy import (
     registry_policy_statement,
     replication_source_statement,
 )
-from refusals import assert_refused
 
 ACCOUNT = "111111111111"
 SOURCE = "222222222222"

@@ -14,6 +14,8 @@ from typing import Any, Callable, Dict, List
 import pytest
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from conftest import ACCOUNT, resources_of, synth_json
+from test_registry_scanning import assert_refused, assert_synth_refused
 
 from cdktf_aws_ecr import (
     Registry,
@@ -24,8 +26,6 @@ from cdktf_aws_ecr import (
     Upstream,
     ValidationError,
 )
-from conftest import ACCOUNT, resources_of, synth_json
-from test_registry_scanning import assert_refused, assert_synth_refused
 
 REPLICATION = "aws_ecr_replication_configuration"
 POLICY = "aws_ecr_registry_policy"

@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 import pytest
 from cdktf import TerraformStack, TerraformVariable, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from conftest import ACCOUNT, AWS_CONSTRAINT, only, resources_of, synth_error, synth_json
 from constructs import Construct
 
 from cdktf_aws_ecr import (
@@ -30,7 +31,6 @@ from cdktf_aws_ecr import (
     UndeclaredRepositories,
     ValidationError,
 )
-from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
 
 CONFIG = "aws_ecr_registry_scanning_configuration"
 OTHER_ACCOUNT = "210987654321"
@@ -427,7 +427,7 @@ def test_included_stack_reports_to_the_owner(make_stack: MakeStack) -> None:
     assert RegistryScanning.of(prod) is owner and RegistryScanning.of(dev) is owner
     # AND the owner's stack, which has no repository, still pins the provider and Terraform versions
     terraform = synth_json(shared)["terraform"]
-    assert terraform["required_providers"]["aws"] == {"source": "hashicorp/aws", "version": "~> 5.0"}
+    assert terraform["required_providers"]["aws"] == {"source": "hashicorp/aws", "version": AWS_CONSTRAINT}
     assert terraform["required_version"] == ">= 1.5.0"
 
 

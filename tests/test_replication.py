@@ -12,6 +12,8 @@ from typing import Any, Callable, Dict, List, Sequence
 
 import jsii
 from cdktf import IAnyProducer, IResolveContext, Lazy, TerraformStack
+from conftest import only, resources_of, synth_json
+from refusals import assert_refused
 
 from cdktf_aws_ecr.registry.destinations import DestinationRegistry, ReplicationDestination
 from cdktf_aws_ecr.registry.replication_planner import (
@@ -20,8 +22,6 @@ from cdktf_aws_ecr.registry.replication_planner import (
     ReplicationRule,
     plan_replication,
 )
-from conftest import only, resources_of, synth_json
-from refusals import assert_refused
 
 SOURCE = "111111111111"
 OTHER = "222222222222"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Sequence
 
 import pytest
 from cdktf import TerraformOutput, TerraformStack, TerraformVariable, Testing, Token
@@ -20,11 +20,12 @@ from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
 from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from conftest import ACCOUNT, AWS_CONSTRAINT, only, resources_of, synth_json
 
 from cdktf_aws_ecr import (
     PULL_ACTIONS,
-    Adopt,
     PUSH_ACTIONS,
+    Adopt,
     EncryptionType,
     ImageTagMutability,
     LifecycleRule,
@@ -32,7 +33,6 @@ from cdktf_aws_ecr import (
     ScanFrequency,
     TagStatus,
 )
-from conftest import ACCOUNT, only, resources_of, synth_json
 from devtools import terraform as tf
 
 KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -558,7 +558,7 @@ def test_terraform_constraints(stack: TerraformStack) -> None:
     Repository(stack, "one", name="one")
     Repository(stack, "two", name="two")
     terraform = synth_json(stack)["terraform"]
-    assert terraform["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": "~> 5.0"}}
+    assert terraform["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": AWS_CONSTRAINT}}
     assert terraform["required_version"] == ">= 1.5.0"
 
 
@@ -664,9 +664,18 @@ def test_lifecycle_policy_json_is_the_lifecycle_policy(stack: TerraformStack) ->
 # --------------------------------------------------------------------------- coverage of the signature
 
 #: Inputs whose synthesized attribute this file asserts (test names in brackets).
+def test_image_tag_mutability_exclusion_filters_are_absent_by_default(stack: TerraformStack) -> None:
+    # Their synthesis (6.x lines) and refusal (5.x line) are in test_aws_provider6.py; by
+    # default the argument is not written, so line 1's bindings (which lack it) are unaffected.
+    Repository(stack, "api", name="team/api")
+    repository = only(resources_of(synth_json(stack), "aws_ecr_repository"))
+    assert "image_tag_mutability_exclusion_filter" not in repository
+
+
 INPUTS_ASSERTED = {
     "name": "defaults, token_counts_and_name",
     "image_tag_mutability": "image_tag_mutability",
+    "image_tag_mutability_exclusion_filters": "image_tag_mutability_exclusion_filters",
     "scan_on_push": "scan_on_push",
     "enhanced_scanning": "enhanced_scanning_and_frequency",
     "enhanced_scan_frequency": "enhanced_scanning_and_frequency",

@@ -16,6 +16,9 @@ from typing import Any, Dict, List
 
 import pytest
 from cdktf import TerraformStack, TerraformVariable
+from conftest import only, plans, resources_of, stack_on_disk, synth_json
+from test_repository import expected_lifecycle, terraform_console
+from test_validation import assert_rejected
 
 from cdktf_aws_ecr import (
     LifecycleRule,
@@ -27,10 +30,7 @@ from cdktf_aws_ecr import (
     preview_lifecycle,
 )
 from cdktf_aws_ecr.lifecycle.preview import find_lifecycle_policy
-from conftest import only, plans, resources_of, stack_on_disk, synth_json
 from devtools import terraform as tf
-from test_repository import expected_lifecycle, terraform_console
-from test_validation import assert_rejected
 
 UNTAGGED_14 = LifecycleRule(tag_status=TagStatus.UNTAGGED, max_image_age_days=14)
 RELEASES_30 = LifecycleRule(tag_pattern_list=["v*"], max_image_count=30)

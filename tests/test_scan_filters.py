@@ -15,13 +15,12 @@ import time
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cdktf_aws_ecr import ScanFrequency, ValidationError
+from cdktf_aws_ecr.registry.prefixes import wildcard_matches
 from cdktf_aws_ecr.registry.scan_filters import OverCoverage, ScanNeed, ScanningPlan, check_filter
 from cdktf_aws_ecr.registry.scan_planner import plan_registry_scanning
-from cdktf_aws_ecr.registry.prefixes import wildcard_matches
 
 SOP = ScanFrequency.SCAN_ON_PUSH
 CONT = ScanFrequency.CONTINUOUS_SCAN

@@ -11,18 +11,17 @@ is not scanned.
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 from cdktf import App, TerraformStack, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from conftest import only, resources_of, synth_json
 
 from cdktf_aws_ecr import RegistryScanning, Repository, ScanFrequency, ScanningCoverageWarning
-from conftest import only, resources_of, synth_json
 
 CONFIG = "aws_ecr_registry_scanning_configuration"
 FILTER_SYNTAX = re.compile(r"[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*")

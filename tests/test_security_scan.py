@@ -32,6 +32,7 @@ from cdktf_cdktf_provider_aws.ecr_repository import (
 )
 from cdktf_cdktf_provider_aws.ecr_repository_policy import EcrRepositoryPolicy
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from conftest import REPO_ROOT
 
 from cdktf_aws_ecr import (
     Condition,
@@ -43,8 +44,6 @@ from cdktf_aws_ecr import (
 )
 from devtools import security_scan as scan
 from stacks import DeploySettings, build_app
-
-from conftest import REPO_ROOT
 
 ECR_REPOSITORY_CHECKS = scan.REQUIRED_CHECKS["aws_ecr_repository"]
 APP_STACKS = ("dev", "stage", "prod")

@@ -23,7 +23,7 @@ import itertools
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import pytest
 from cdktf import App, TerraformStack
@@ -32,8 +32,7 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 from cdktf_aws_ecr import Repository
-from devtools import seed
-from devtools import terraform as tf
+from devtools import seed, terraform as tf
 
 pytestmark = [
     pytest.mark.terraform,

@@ -11,13 +11,19 @@ from typing import Any, Dict, List, Sequence
 
 import pytest
 from cdktf import App, Testing
+from conftest import AWS_CONSTRAINT, REPO_ROOT, only, resources_of
 
-from cdktf_aws_ecr import PULL_ACTIONS, PUSH_ACTIONS, LifecycleRule, TagStatus, ValidationError, preview_lifecycle
+from cdktf_aws_ecr import (
+    PULL_ACTIONS,
+    PUSH_ACTIONS,
+    LifecycleRule,
+    TagStatus,
+    ValidationError,
+    preview_lifecycle,
+)
 from cdktf_aws_ecr.lifecycle.simulator import tag_pattern_matches
 from stacks import ENVIRONMENTS, DeploySettings, build_app
 from stacks.environments import registry_groups
-
-from conftest import REPO_ROOT, only, resources_of
 
 ENVIRONMENT_NAMES = ["dev", "prod", "stage"]
 
@@ -54,7 +60,7 @@ def test_each_environment_has_its_own_region_default_tags_and_state(default_app)
         }
         assert synth["terraform"]["required_providers"]["aws"] == {
             "source": "hashicorp/aws",
-            "version": "~> 5.0",
+            "version": AWS_CONSTRAINT,
         }
         assert synth["terraform"]["required_version"] == ">= 1.5.0"
 

@@ -19,6 +19,7 @@ import pytest
 from cdktf import TerraformStack, TerraformVariable
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
 from constructs import Construct
 
 from cdktf_aws_ecr import (
@@ -28,7 +29,6 @@ from cdktf_aws_ecr import (
     ScanFrequency,
     ValidationError,
 )
-from conftest import ACCOUNT, only, resources_of, synth_error, synth_json
 
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/{KEY_ID}"
@@ -356,7 +356,7 @@ PRINCIPAL_PARAMETERS = ["pull_principal_arns", "push_principal_arns"]
         ("1234567890123", "not an IAM principal ARN"),
         (f"arn:aws:iam::{ACCOUNT}:group/devs", "not an IAM principal ARN"),
         (f"arn:aws:iam::{ACCOUNT}:role/", "not an IAM principal ARN"),
-        (f"arn:aws:s3:::bucket", "not an IAM principal ARN"),
+        ("arn:aws:s3:::bucket", "not an IAM principal ARN"),
         (f"arn:azure:iam::{ACCOUNT}:root", "not an IAM principal ARN"),
         (f" arn:aws:iam::{ACCOUNT}:root", "not an IAM principal ARN"),
     ],

@@ -19,6 +19,7 @@ _PUBLIC: Dict[str, str] = {
     "AdoptionWarning": ".adoption",
     "AppliedFor": ".registry.creation_template",
     "BasicScanTypeVersion": ".enums",
+    "BlobMounting": ".enums",
     "Condition": ".policy.statement",
     "DestroyableRepositoryWarning": ".repository_props",
     "Effect": ".policy.statement",
@@ -83,6 +84,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, eagerly
     from .adoption import Adopt as Adopt, AdoptionWarning as AdoptionWarning
     from .enums import (
         BasicScanTypeVersion as BasicScanTypeVersion,
+        BlobMounting as BlobMounting,
         EncryptionType as EncryptionType,
         ImageTagMutability as ImageTagMutability,
         RegistryPolicyScope as RegistryPolicyScope,

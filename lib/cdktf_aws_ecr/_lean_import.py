@@ -1,5 +1,6 @@
-"""Start the AWS provider bindings with only the submodules a program uses: their stock
-``__init__`` imports all ~2,100 (seconds and hundreds of megabytes). An import hook runs it
+"""Start cdktf's AWS provider bindings (19.x and 21.x) with only the submodules a program uses:
+their stock ``__init__`` imports all ~2,100 (seconds and hundreds of megabytes); cdktn's
+bindings load submodules lazily, and are left alone. An import hook runs it
 without those imports and lets jsii load each submodule on demand; an unknown layout, an old
 jsii or ``CDKTF_AWS_ECR_STOCK_IMPORT=1`` falls back to the stock import (same output)."""
 
@@ -30,7 +31,8 @@ _SUBMODULE_IMPORT = re.compile(r"from \. import ([a-z0-9_]+)")
 _PRELOADED = f"{PROVIDER_PACKAGE} was imported before cdktf_aws_ecr"
 
 #: How the provider package was started in this process: "lean", "stock"
-#: (fallback or opt-out) or "preloaded" (imported before this library).
+#: (fallback or opt-out), "preloaded" (imported before this library) or "lazy" (bindings
+#: that load their submodules on demand: nothing to do).
 mode: Optional[str] = None
 #: Why the lean start was not used, when it was not.
 fallback_reason: Optional[str] = None
@@ -191,11 +193,26 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0")
 
 
+def _bindings_load_lazily() -> bool:
+    """Whether the installed line's bindings need no lean start (or no line is installed: the
+    framework seam says what to install when the program needs one)."""
+    global mode
+    if not __package__:  # loaded on its own, by a test of the lean start itself
+        return False
+    try:
+        from .framework import LINE
+    except ImportError:
+        return True
+    if not LINE.lean_import:
+        mode = "lazy"
+    return not LINE.lean_import
+
+
 def install_on_import() -> None:
     """Start the provider bindings lean when the program first imports them, or warn, naming
     the importer, when they were imported already."""
     global mode, fallback_reason
-    if mode is not None or any(isinstance(f, _LeanFinder) for f in sys.meta_path):
+    if mode is not None or _bindings_load_lazily() or any(isinstance(f, _LeanFinder) for f in sys.meta_path):
         return
     if PROVIDER_PACKAGE not in sys.modules:
         sys.meta_path.insert(0, _LeanFinder())
@@ -217,6 +234,8 @@ def install_on_import() -> None:
 def install() -> str:
     """Start the provider bindings now, lean if possible; return the mode used."""
     global mode, fallback_reason
+    if _bindings_load_lazily():
+        return "lazy"
     if mode is None and PROVIDER_PACKAGE in sys.modules:
         mode, fallback_reason = "preloaded", _PRELOADED
     if mode is None:

@@ -6,10 +6,14 @@ import enum
 
 
 class ImageTagMutability(str, enum.Enum):
-    """Whether an image tag can be pushed again to point at another image."""
+    """Whether an image tag can be pushed again to point at another image. The
+    ``*_WITH_EXCLUSION`` modes (AWS provider 6.x lines only) apply to every tag but those that
+    ``image_tag_mutability_exclusion_filters`` match, which get the opposite."""
 
     MUTABLE = "MUTABLE"
     IMMUTABLE = "IMMUTABLE"
+    MUTABLE_WITH_EXCLUSION = "MUTABLE_WITH_EXCLUSION"
+    IMMUTABLE_WITH_EXCLUSION = "IMMUTABLE_WITH_EXCLUSION"
 
 
 class EncryptionType(str, enum.Enum):
@@ -41,10 +45,20 @@ class UndeclaredRepositories(str, enum.Enum):
 
 
 class AccountSettingName(str, enum.Enum):
-    """The account settings provider 5.100 manages."""
+    """The account settings the provider manages (``BLOB_MOUNTING`` from 6.29)."""
 
     BASIC_SCAN_TYPE_VERSION = "BASIC_SCAN_TYPE_VERSION"
     REGISTRY_POLICY_SCOPE = "REGISTRY_POLICY_SCOPE"
+    BLOB_MOUNTING = "BLOB_MOUNTING"
+
+
+class BlobMounting(str, enum.Enum):
+    """Whether a push may mount a layer that another repository of the registry holds instead
+    of uploading it again (same encryption type and key only; not for pull-through cache images).
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/blob-mounting.html"""
+
+    ENABLED = "ENABLED"
+    DISABLED = "DISABLED"
 
 
 class BasicScanTypeVersion(str, enum.Enum):

@@ -46,6 +46,13 @@ class InputSpec:
     description: str
 
 
+_REGION_HINT = (
+    ": AWS provider 6.x's per-resource region is not modelled (a registry's owner, its "
+    "registry-wide settings, the KMS key and partition checks and the addresses follow the "
+    "provider's region); pass provider= an AwsProvider of that region instead"
+)
+
+
 @functools.lru_cache(maxsize=None)
 def _declared(props: type) -> Dict[str, Tuple[Any, Input]]:
     """``{name: (type, Input)}`` of a props ``TypedDict``, in declaration order (cached:
@@ -113,6 +120,8 @@ def checked_inputs(
         if name not in declared:
             close = difflib.get_close_matches(name, declared, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
+            if name == "region":  # AWS provider 6.x has one on every resource; not modelled here
+                hint = _REGION_HINT
             raise TypeError(f"{callable_name}() got an unexpected keyword argument {name!r}{hint}")
     missing = [n for n, (_, spec) in declared.items() if spec.default is REQUIRED and n not in given]
     if missing:

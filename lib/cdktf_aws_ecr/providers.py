@@ -8,27 +8,42 @@ from typing import Any, FrozenSet, Optional
 
 from ._framework import AwsProvider, TerraformStack
 from .errors import ValidationError
+from .framework import LINE
 
-#: The provider line these bindings (cdktf-cdktf-provider-aws 19.x) were generated for.
 AWS_PROVIDER_SOURCE = "hashicorp/aws"
-AWS_PROVIDER_CONSTRAINT = "~> 5.0"
+#: The provider major the installed bindings were generated for (5.x on the cdktf-aws5 line,
+#: 6.x on the others), any minor: the bindings would pin their exact version instead.
+AWS_PROVIDER_CONSTRAINT = f"~> {LINE.aws_provider_major}.0"
 TERRAFORM_CONSTRAINT = ">= 1.5.0"
 _CONSTRAINTS_WRITTEN = "_cdktf_aws_ecr_constraints_written"
+_MINIMUM = "_cdktf_aws_ecr_aws_provider_minimum"
 
 
 def require_provider_versions(stack: TerraformStack) -> None:
-    """Declare ``hashicorp/aws ~> 5.0`` and Terraform ``>= 1.5.0`` for ``stack``, as every
-    stack with a construct of this library does. Call it for a stack that only uses the
-    bindings: they would pin the exact version they were generated from (5.99.1), which
-    offline mirrors and most lock files lack."""
+    """Declare ``hashicorp/aws ~> 5.0`` (``~> 6.0`` on the 6.x lines) and Terraform
+    ``>= 1.5.0`` for ``stack``, as every stack with a construct of this library does. Call it
+    for a stack that only uses the bindings: they would pin the exact version they were
+    generated from (5.99.1 for 19.65), which offline mirrors and most lock files lack."""
     if getattr(stack, _CONSTRAINTS_WRITTEN, False):
         return
-    stack.add_override(
-        "terraform.required_providers.aws",
-        {"source": AWS_PROVIDER_SOURCE, "version": AWS_PROVIDER_CONSTRAINT},
-    )
+    _write_aws_constraint(stack, AWS_PROVIDER_CONSTRAINT)
     stack.add_override("terraform.required_version", TERRAFORM_CONSTRAINT)
     setattr(stack, _CONSTRAINTS_WRITTEN, True)
+
+
+def _write_aws_constraint(stack: TerraformStack, constraint: str) -> None:
+    stack.add_override(
+        "terraform.required_providers.aws", {"source": AWS_PROVIDER_SOURCE, "version": constraint}
+    )
+
+
+def require_aws_provider_minor(stack: TerraformStack, minor: int) -> None:
+    """Raise ``stack``'s AWS provider constraint to ``~> 6.<minor>``, for a feature that
+    provider 6.<minor> brought (only called on a 6.x line)."""
+    require_provider_versions(stack)
+    if minor > getattr(stack, _MINIMUM, 0):
+        setattr(stack, _MINIMUM, minor)
+        _write_aws_constraint(stack, f"~> {LINE.aws_provider_major}.{minor}")
 
 
 def _plain_string(value: object) -> Optional[str]:

@@ -62,6 +62,7 @@ from .repository_props import (
     warn_if_destroyable,
     warn_if_prefixes_mean_and,
 )
+from .tag_mutability import exclusion_filter_arguments
 from .tokens import is_token, literal_in_expression, literal_text
 
 
@@ -347,6 +348,7 @@ class Repository(Construct):
             "repository",
             name=settings["name"],
             image_tag_mutability=settings["image_tag_mutability"],
+            **exclusion_filter_arguments(settings["image_tag_mutability_exclusion_filters"]),
             force_delete=settings["force_delete"],
             image_scanning_configuration=aws.EcrRepositoryImageScanningConfiguration(
                 scan_on_push=settings["scan_on_push"]

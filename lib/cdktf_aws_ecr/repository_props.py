@@ -41,6 +41,13 @@ from .policy.repository_policy import PullPrincipalArns, PushPrincipalArns
 from .providers import check_provider
 from .registry.destinations import ReplicationDestination
 from .registry.replication_planner import REPLICATE_TO_ALLOWED, check_replicate_to
+from .tag_mutability import (
+    FILTERS_ALLOWED,
+    MUTABILITY_ALLOWED,
+    check_exclusion_filters,
+    check_mutability,
+    check_mutability_with_filters,
+)
 from .tokens import is_token
 
 Number = Union[int, float]
@@ -81,9 +88,16 @@ class RepositoryProps(TypedDict, total=False):
     )]]
     image_tag_mutability: Annotated[Union[str, ImageTagMutability], Input(
         description="`IMMUTABLE` stops a pushed tag (`:v1.4.2`, `:latest`) from being moved to another image.",
-        allowed="`MUTABLE`, `IMMUTABLE`; or a token",
-        check=lambda parameter, value: check_choice(parameter, value, ImageTagMutability),
+        allowed=MUTABILITY_ALLOWED + "; or a token",
+        check=check_mutability,
         default="IMMUTABLE",
+    )]
+    image_tag_mutability_exclusion_filters: Annotated[Sequence[str], Input(
+        description="Not in the seed module. Tags that get the opposite of a `*_WITH_EXCLUSION` "
+        "mode, e.g. `IMMUTABLE_WITH_EXCLUSION` with `[\"latest\", \"dev-*\"]`.",
+        allowed=FILTERS_ALLOWED,
+        check=check_exclusion_filters,
+        default=(),
     )]
     scan_on_push: Annotated[BoolOrToken, Input(
         description="Basic scan of every pushed image. Under an ENHANCED registry the repository "
@@ -246,6 +260,9 @@ class RepositoryProps(TypedDict, total=False):
 def check_combinations(settings: Mapping[str, Any], given: Mapping[str, Any]) -> None:
     """Checks of inputs that depend on each other (errors show the values as ``given``)."""
     check_adoption(settings, given)
+    check_mutability_with_filters(
+        settings["image_tag_mutability"], settings["image_tag_mutability_exclusion_filters"], given
+    )
     frequency = settings["enhanced_scan_frequency"]
     if settings["enhanced_scanning"] and frequency not in {m.value for m in ScanFrequency}:
         raise ValidationError(

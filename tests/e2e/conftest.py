@@ -27,8 +27,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 import pytest
 from cdktf import App
 
-from devtools import rehearse
-from devtools import terraform as tf
+from devtools import rehearse, terraform as tf
 from devtools.local_aws import ACCOUNT_ID, LocalAws
 from stacks import ENVIRONMENTS, DeploySettings, EnvironmentConfig, build_app
 

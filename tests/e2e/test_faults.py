@@ -32,12 +32,10 @@ from typing import Any, Callable, Dict, Iterator, Optional
 
 import psutil
 import pytest
-
-from devtools import rehearse
-from devtools import terraform as tf
-from devtools.local_aws import LocalAws, free_port
-
 from test_scanning_scale import scanned_as
+
+from devtools import rehearse, terraform as tf
+from devtools.local_aws import LocalAws, free_port
 
 from .conftest import (
     aws_client,

@@ -18,10 +18,10 @@ import boto3
 import pytest
 from cdktf import App, LocalBackend, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from test_scanning_scale import build, fleet, scanned_as
 
 from cdktf_aws_ecr import RegistryScanning, Repository, ScanFrequency, ScanningCoverageWarning
 from devtools.local_aws import LocalAws
-from test_scanning_scale import build, fleet, scanned_as
 
 from .conftest import Plan, plan, terraform
 

@@ -12,12 +12,11 @@ import json
 from pathlib import Path
 
 import pytest
+from cdktf import App
 
 from devtools import rehearse
 from devtools.local_aws import ACCOUNT_ID, LocalAws
 from stacks import ENVIRONMENTS, DeploySettings, build_app
-
-from cdktf import App
 
 from .conftest import aws_client, plan, terraform
 

@@ -12,11 +12,10 @@ import json
 from typing import Any, Dict, List, Sequence, Tuple
 
 import pytest
+from test_scanning_scale import scanned_as
 
 from cdktf_aws_ecr import LifecycleRule, Repository
 from stacks import ENVIRONMENTS, EnvironmentConfig
-
-from test_scanning_scale import scanned_as
 
 from .conftest import Deployment
 

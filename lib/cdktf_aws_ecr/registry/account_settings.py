@@ -10,8 +10,10 @@ from typing import Any, Dict, Optional, Type, Union
 from .._framework import aws
 from ..addresses import account_setting_address_id, pin_address
 from ..checks import check_choice
-from ..enums import AccountSettingName, BasicScanTypeVersion, RegistryPolicyScope
+from ..enums import AccountSettingName, BasicScanTypeVersion, BlobMounting, RegistryPolicyScope
 from ..errors import ValidationError
+from ..framework import needs_aws_provider_6
+from ..providers import require_aws_provider_minor
 from ..tokens import is_token
 from .membership import OwnerCore
 
@@ -21,7 +23,10 @@ _NAMES = tuple(member.value for member in AccountSettingName)
 _VALUES: Dict[AccountSettingName, Type[enum.Enum]] = {
     AccountSettingName.BASIC_SCAN_TYPE_VERSION: BasicScanTypeVersion,
     AccountSettingName.REGISTRY_POLICY_SCOPE: RegistryPolicyScope,
+    AccountSettingName.BLOB_MOUNTING: BlobMounting,
 }
+#: The provider 6 minor that accepts ``BLOB_MOUNTING`` (its changelog).
+BLOB_MOUNTING_MINOR = 29
 
 
 def account_setting(
@@ -62,6 +67,23 @@ def check_basic_scan_type_version(parameter: str, value: Any) -> Optional[str]:
     return checked
 
 
+def check_blob_mounting(parameter: str, value: Any) -> Optional[str]:
+    """``ENABLED``, ``DISABLED`` or None, known at synth; only on a 6.x line.
+    https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutAccountSetting.html"""
+    if value is None:
+        return None
+    checked = check_choice(parameter, value, BlobMounting)
+    refusal = needs_aws_provider_6("the BLOB_MOUNTING account setting")
+    if refusal is not None:
+        raise ValidationError(parameter, value, "None", problem=refusal)
+    if is_token(checked):
+        raise ValidationError(
+            parameter, value, "'ENABLED', 'DISABLED' or None, known at synth",
+            problem="is an unresolved token",
+        )
+    return checked
+
+
 def check_registry_policy_scope(parameter: str, value: Any) -> Optional[str]:
     if value is None:
         return None
@@ -95,6 +117,8 @@ class AccountSettings:
             account_setting_address_id(name.value, owner.alias), in_release_0_1_0=False,
         )
         self.values[name.value] = arguments["value"]
+        if name is AccountSettingName.BLOB_MOUNTING:
+            require_aws_provider_minor(owner.stack_state.stack, BLOB_MOUNTING_MINOR)
 
     @property
     def registry_policy_scope(self) -> Optional[RegistryPolicyScope]:

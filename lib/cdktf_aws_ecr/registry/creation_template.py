@@ -54,6 +54,7 @@ from ..facts import (
     TEMPLATE_PREFIX_LENGTH,
     TEMPLATE_PREFIX_PATTERN,
 )
+from ..framework import needs_aws_provider_6
 from ..inputs import Input, checked_inputs, expand_keyword_arguments, with_init_signature
 from ..json_text import compact_json
 from ..lifecycle.policy_check import TagStatus
@@ -72,6 +73,15 @@ from ..policy.repository_policy import (
     write_policy_document,
     written_condition,
 )
+from ..providers import require_aws_provider_minor
+from ..tag_mutability import (
+    FILTERS_ALLOWED,
+    MUTABILITY_ALLOWED,
+    check_exclusion_filters,
+    check_mutability,
+    check_mutability_with_filters,
+    exclusion_filter_arguments,
+)
 from ..tokens import is_token
 from .membership import OwnerCore
 from .prefixes import normalized_prefix
@@ -81,13 +91,16 @@ _PREFIX = re.compile(TEMPLATE_PREFIX_PATTERN, re.ASCII)
 
 class AppliedFor(str, enum.Enum):
     """When ECR applies a template: to repositories that replication or pull-through cache
-    creates. (``CREATE_ON_PUSH`` needs provider 6: ``terraform validate`` refuses it on 5.100.)"""
+    creates, or (AWS provider 6.28 and later, the 6.x lines) that a push to a missing
+    repository creates."""
 
     REPLICATION = "REPLICATION"
     PULL_THROUGH_CACHE = "PULL_THROUGH_CACHE"
+    CREATE_ON_PUSH = "CREATE_ON_PUSH"
 
 
-CREATE_ON_PUSH = "CREATE_ON_PUSH"
+#: The provider 6 minor that accepts ``applied_for = CREATE_ON_PUSH``.
+CREATE_ON_PUSH_MINOR = 28
 
 
 def check_template_prefix(parameter: str, value: Any) -> str:
@@ -101,29 +114,24 @@ def check_template_prefix(parameter: str, value: Any) -> str:
 
 
 APPLIED_FOR_ALLOWED = (
-    "a non-empty list of distinct 'REPLICATION' and 'PULL_THROUGH_CACHE' "
-    "(AppliedFor members)"
+    "a non-empty list of distinct 'REPLICATION', 'PULL_THROUGH_CACHE' and, on the AWS provider "
+    "6.x lines, 'CREATE_ON_PUSH' (AppliedFor members)"
 )
 DESCRIPTION_ALLOWED = f"None or at most {MAX_DESCRIPTION_LENGTH} characters"
 
 
 def check_applied_for(parameter: str, value: Any) -> List[str]:
-    """The scenarios of a template, sorted; ``CREATE_ON_PUSH`` is refused (provider 5.100)."""
+    """The scenarios of a template, sorted; ``CREATE_ON_PUSH`` only on a 6.x line."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not value:
         raise ValidationError(
             parameter, value, APPLIED_FOR_ALLOWED, problem="is not a non-empty list"
         )
     checked: List[str] = []
     for item in value:
-        if item == CREATE_ON_PUSH:
-            raise ValidationError(
-                parameter,
-                value,
-                APPLIED_FOR_ALLOWED,
-                problem="holds 'CREATE_ON_PUSH', which provider hashicorp/aws 5.100 refuses; "
-                "it needs provider 6",
-            )
         checked.append(check_choice(parameter, item, AppliedFor))
+        refusal = needs_aws_provider_6("applied_for 'CREATE_ON_PUSH'")
+        if checked[-1] == AppliedFor.CREATE_ON_PUSH.value and refusal is not None:
+            raise ValidationError(parameter, value, APPLIED_FOR_ALLOWED, problem=refusal)
     repeated = sorted({v for v in checked if checked.count(v) > 1})
     if repeated:
         raise ValidationError(parameter, value, APPLIED_FOR_ALLOWED, problem=f"repeats {repeated}")
@@ -185,6 +193,7 @@ class CreationTemplateSettings:
     applied_for: Sequence[Union[str, AppliedFor]]
     description: Optional[str] = None
     image_tag_mutability: Union[str, ImageTagMutability] = ImageTagMutability.IMMUTABLE
+    image_tag_mutability_exclusion_filters: Tuple[str, ...] = ()
     encryption_type: Union[str, EncryptionType] = EncryptionType.AES256
     kms_key_arn: Optional[str] = None
     lifecycle_policy: Optional[str] = None
@@ -204,10 +213,22 @@ class CreationTemplateSettings:
             self, "applied_for", tuple(check_applied_for("applied_for", self.applied_for))
         )
         check_description("description", self.description)
-        for name, choices in (
-            ("image_tag_mutability", ImageTagMutability), ("encryption_type", EncryptionType)
-        ):
-            object.__setattr__(self, name, check_choice(name, getattr(self, name), choices))
+        object.__setattr__(
+            self, "image_tag_mutability",
+            check_mutability("image_tag_mutability", self.image_tag_mutability),
+        )
+        object.__setattr__(self, "image_tag_mutability_exclusion_filters", check_exclusion_filters(
+            "image_tag_mutability_exclusion_filters", self.image_tag_mutability_exclusion_filters
+        ))
+        check_mutability_with_filters(
+            self.image_tag_mutability, self.image_tag_mutability_exclusion_filters, {
+                "image_tag_mutability": self.image_tag_mutability,
+                "image_tag_mutability_exclusion_filters": self.image_tag_mutability_exclusion_filters,
+            },
+        )
+        object.__setattr__(
+            self, "encryption_type", check_choice("encryption_type", self.encryption_type, EncryptionType)
+        )
         check_kms_key_arn("kms_key_arn", self.kms_key_arn)
         for name, limit in (
             ("lifecycle_policy", MAX_LIFECYCLE_POLICY_LENGTH),
@@ -258,6 +279,11 @@ class CreationTemplateSettings:
             "image_tag_mutability": self.image_tag_mutability,
             "encryption_configuration": [encryption],
         }
+        if self.image_tag_mutability_exclusion_filters:
+            arguments["image_tag_mutability_exclusion_filter"] = [
+                {"filter": f, "filter_type": "WILDCARD"}
+                for f in self.image_tag_mutability_exclusion_filters
+            ]
         for key, value in (
             ("description", self.description),
             ("lifecycle_policy", self.lifecycle_policy),
@@ -308,8 +334,8 @@ class _TemplateArguments(TypedDict, total=False):
     applied_for: Required[Annotated[Sequence[Union[str, AppliedFor]], Input(
         description="Which repositories ECR creates get it: those of `REPLICATION` and/or "
         "`PULL_THROUGH_CACHE`.",
-        allowed=APPLIED_FOR_ALLOWED.replace("'", "`") + "; `CREATE_ON_PUSH` is refused "
-        "(provider 5.100 does not accept it)",
+        allowed=APPLIED_FOR_ALLOWED.replace("'", "`") + " (`CREATE_ON_PUSH` raises the stack's "
+        "AWS provider constraint to `~> 6.28`)",
         check=check_applied_for,
     )]]
 
@@ -326,9 +352,15 @@ class RepositoryCreationTemplateProps(TypedDict, total=False):
     )]
     image_tag_mutability: Annotated[Union[str, ImageTagMutability], Input(
         description="`IMMUTABLE` stops a tag from being moved to another image.",
-        allowed="`MUTABLE`, `IMMUTABLE`",
-        check=lambda parameter, value: check_choice(parameter, value, ImageTagMutability),
+        allowed=MUTABILITY_ALLOWED,
+        check=check_mutability,
         default="IMMUTABLE",
+    )]
+    image_tag_mutability_exclusion_filters: Annotated[Sequence[str], Input(
+        description="Tags that get the opposite of a `*_WITH_EXCLUSION` mode.",
+        allowed=FILTERS_ALLOWED,
+        check=check_exclusion_filters,
+        default=(),
     )]
     encryption_type: Annotated[Union[str, EncryptionType], Input(
         description="Used when no key applies; `KMS` then means the AWS-managed `aws/ecr` key.",
@@ -430,6 +462,9 @@ class RepositoryCreationTemplate(Construct):
                     applied_for=given["applied_for"],
                     description=given["description"],
                     image_tag_mutability=given["image_tag_mutability"],
+                    image_tag_mutability_exclusion_filters=given[
+                        "image_tag_mutability_exclusion_filters"
+                    ],
                     encryption_type=given["encryption_type"],
                     kms_key_arn=key,
                     lifecycle_policy=lifecycle_policy,
@@ -469,6 +504,8 @@ class RepositoryCreationTemplate(Construct):
                         managed=False)
         arguments = core.arguments()
         encryption = arguments["encryption_configuration"]
+        if AppliedFor.CREATE_ON_PUSH.value in self.applied_for:
+            require_aws_provider_minor(stack, CREATE_ON_PUSH_MINOR)
         self.template = aws.EcrRepositoryCreationTemplate(
             self,
             "template",
@@ -476,6 +513,7 @@ class RepositoryCreationTemplate(Construct):
             applied_for=arguments["applied_for"],
             description=arguments.get("description"),
             image_tag_mutability=arguments["image_tag_mutability"],
+            **exclusion_filter_arguments(core.image_tag_mutability_exclusion_filters),
             # Plain dicts would be read as jsii structs (camelCase keys) and synthesize as [{}].
             encryption_configuration=lazy_any(lambda: encryption),
             lifecycle_policy=arguments.get("lifecycle_policy"),

@@ -43,6 +43,7 @@ from .pull_through_cache import (
     PullThroughCacheInputs,
     PullThroughCacheProps,
 )
+from .pull_time_exclusions import add_pull_time_exclusions
 from .registry_policy import RegistryPolicy
 from .registry_props import RegistryProps
 from .replication import Replication
@@ -148,9 +149,11 @@ class Registry(Construct):
         for name, value in (
             (AccountSettingName.BASIC_SCAN_TYPE_VERSION, settings["basic_scan_type_version"]),
             (AccountSettingName.REGISTRY_POLICY_SCOPE, settings["registry_policy_scope"]),
+            (AccountSettingName.BLOB_MOUNTING, settings["blob_mounting"]),
         ):
             if value is not None:
                 self._account_settings.add(name, value)
+        add_pull_time_exclusions(self, settings["pull_time_update_exclusions"])
 
     @property
     def label(self) -> str:

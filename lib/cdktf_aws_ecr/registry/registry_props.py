@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Optional, TypedDict, Union
+from typing import Annotated, Any, Optional, Sequence, TypedDict, Union
 
 from .._framework import AwsProvider
 from ..checks import check_choice, check_kms_key_arn
-from ..enums import BasicScanTypeVersion, RegistryPolicyScope, UndeclaredRepositories
+from ..enums import BasicScanTypeVersion, BlobMounting, RegistryPolicyScope, UndeclaredRepositories
 from ..errors import ValidationError
 from ..facts import ACCOUNT_ID_PATTERN, REGION_PATTERN
 from ..inputs import Input
@@ -16,9 +16,11 @@ from .account_settings import (
     CLAIR_ENDED,
     DEFAULT_BASIC_SCAN_TYPE_VERSION,
     check_basic_scan_type_version,
+    check_blob_mounting,
     check_registry_policy_scope,
 )
 from .pull_through_cache import check_flag
+from .pull_time_exclusions import PULL_TIME_EXCLUSIONS_ALLOWED, check_pull_time_exclusions
 
 _ACCOUNT_ID = re.compile(ACCOUNT_ID_PATTERN, re.ASCII)
 _REGION = re.compile(REGION_PATTERN, re.ASCII)
@@ -117,6 +119,22 @@ class RegistryProps(TypedDict, total=False):
         allowed="`V1`, `V2`, or None",
         check=check_registry_policy_scope,
         default=None,
+    )]
+    blob_mounting: Annotated[Optional[Union[str, BlobMounting]], Input(
+        description="Account setting `BLOB_MOUNTING`: a push may mount a layer another "
+        "repository of the registry holds (same encryption) instead of uploading it. None "
+        "leaves the setting alone. Raises the provider constraint to `~> 6.29`.",
+        allowed="`ENABLED`, `DISABLED`, or None; not None only on the AWS provider 6.x lines",
+        check=check_blob_mounting,
+        default=None,
+    )]
+    pull_time_update_exclusions: Annotated[Sequence[str], Input(
+        description="IAM principals whose pulls do not update an image's last-pull time, e.g. a "
+        "scanner or a cache warmer, so that they do not keep images alive under "
+        "`sinceImagePulled` lifecycle rules. Raises the provider constraint to `~> 6.28`.",
+        allowed=PULL_TIME_EXCLUSIONS_ALLOWED,
+        check=check_pull_time_exclusions,
+        default=(),
     )]
     kms_key_arn: Annotated[Optional[str], Input(
         description="Customer-managed key for the repositories ECR creates from this owner's "
