@@ -708,3 +708,18 @@ def test_owners_sharing_a_stack_are_named_with_their_providers(app) -> None:
     Repository(stack, "b", name="svc-b", enhanced_scanning=True, provider=other)
     assert_synth_refused(stack, "enhanced_scanning", ["stack 's' (the credentials' account",
                                                       "stack 's' (provider aws.b,"])
+
+
+def test_a_duplicate_name_is_blamed_on_the_repository_declared_later(make_stack: MakeStack) -> None:
+    # GIVEN two stacks of one registry (one account, one region), each with a repository "api",
+    # the first declared in "prod"
+    prod = make_stack("prod", allowed_account_ids=["123456789012"])
+    stage = make_stack("stage", allowed_account_ids=["123456789012"])
+    Repository(prod, "api", name="api")
+    Repository(stage, "api", name="api")
+    # WHEN either stack is synthesized  THEN the later one is refused, naming the first
+    for stack in (prod, stage):
+        with pytest.raises(ValidationError) as caught:
+            Testing.synth(stack)
+        assert caught.value.where == "Repository 'stage/api'"
+        assert caught.value.problem == "is already used by Repository 'prod/api', declared before it"
