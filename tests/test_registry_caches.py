@@ -457,3 +457,16 @@ def test_the_example_app_with_every_registry_setting_validates(tmp_path: Path, t
     build_app(app, DeploySettings(state_dir=str(tmp_path / "state"), full_registry=True))
     app.synth()
     assert Testing.to_be_valid_terraform(str(tmp_path))
+
+
+def test_a_templates_principal_list_variable_set_to_empty_writes_no_policy(pinned: TerraformStack) -> None:
+    from cdktf import TerraformVariable
+
+    # GIVEN a creation template whose only principals are a list variable
+    pullers = TerraformVariable(pinned, "pullers", type="list(string)", default=[])
+    Registry(pinned).add_creation_template("prod", ["REPLICATION"], pull_principal_arns=pullers.list_value)
+    template = templates(pinned)["creation_template_prod"]
+    # THEN Terraform writes its repository policy only when the list is not empty
+    assert template["repository_policy"] == (
+        "${(length(var.pullers) >= 1) ? data.aws_iam_policy_document.creation_template_prod.json : null}"
+    )

@@ -446,3 +446,63 @@ def test_a_validation_error_in_a_lazy_value_reaches_app_synth(tmp_path: Any) -> 
         app.synth()
     # THEN the library's error arrives as itself
     assert caught.value.parameter == "organization_id"
+
+
+# --------------------------------------------------------------------------- the source itself, at plan
+
+ITSELF = "a replication destination is the source registry itself"
+
+
+def _guard(stack: TerraformStack) -> List[Dict[str, str]]:
+    configuration = resources_of(synth_json(stack), "aws_ecr_replication_configuration")
+    return next(iter(configuration.values())).get("lifecycle", {}).get("precondition", [])
+
+
+def test_a_destination_that_may_be_the_source_is_guarded_at_plan(make_stack: Callable[..., TerraformStack]) -> None:
+    from cdktf import TerraformVariable
+
+    # GIVEN a source whose account is not pinned, replicating to an account in its own region,
+    # and a destination region given as a variable
+    stack = make_stack()
+    region = TerraformVariable(stack, "dr_region", type="string").string_value
+    Repository(stack, "api", name="api", replicate_to=[D("us-east-1", account_id=ACCOUNT)])
+    Repository(stack, "web", name="web", replicate_to=[D(region)])
+    Repository(stack, "job", name="job", replicate_to=[D("us-west-2")])
+    # THEN Terraform checks both at plan, and not the one in another region
+    (guard,) = _guard(stack)
+    caller = "data.aws_caller_identity.registry_account.account_id"
+    assert guard["condition"] == (
+        f'${{(!((var.dr_region == "us-east-1") && ({caller} == {caller})) && '
+        f'!(("us-east-1" == "us-east-1") && ("{ACCOUNT}" == {caller})))}}'
+    )
+    assert ITSELF in guard["error_message"]
+
+
+def test_destinations_known_at_synth_carry_no_guard(make_stack: Callable[..., TerraformStack]) -> None:
+    stack = make_stack(allowed_account_ids=[ACCOUNT])
+    Repository(stack, "api", name="api", replicate_to=[D("us-west-2"), D("us-east-1", account_id="210987654321")])
+    assert _guard(stack) == []
+
+
+@pytest.mark.terraform
+@pytest.mark.e2e
+def test_the_guard_stops_a_plan_replicating_into_itself(local_aws: Any, tmp_path: Any) -> None:
+    from cdktf import TerraformVariable
+
+    from conftest import plans, stack_on_disk
+    from devtools import terraform as tf
+
+    # GIVEN a destination region given as a variable, in a stack whose account is not pinned
+    app, stack = stack_on_disk(tmp_path, "itself")
+    region = TerraformVariable(stack, "dr_region", type="string").string_value
+    Repository(stack, "api", name="api", replicate_to=[D(region)])
+    app.synth()
+    directory = tmp_path / "stacks" / "itself"
+    env = local_aws.environ()
+    tf.run(["init", "-input=false", "-no-color"], directory, env)
+    # WHEN terraform plans with another region and with the source's own
+    other, itself = plans(directory, env, [{"dr_region": "us-west-2"}, {"dr_region": "us-east-1"}])
+    # THEN the first plans, the second stops before anything changes, with our message
+    assert other.returncode == 0 or other.returncode == 2, other.stdout + other.stderr
+    output = " ".join((itself.stdout + itself.stderr).split())
+    assert itself.returncode == 1 and ITSELF in output, output[-2000:]

@@ -839,3 +839,18 @@ def test_a_continuous_member_request_under_an_on_push_namespace_rule_is_refused(
          "would leave it scanned on push only, not continuously",
          ".add_rule('dev/*', ScanFrequency.CONTINUOUS_SCAN)"],
     )
+
+
+def test_a_duplicate_name_is_blamed_on_the_repository_declared_later(make_stack: MakeStack) -> None:
+    # GIVEN two stacks of one registry (one account, one region), each with a repository "api",
+    # the first declared in "prod"
+    prod = make_stack("prod", allowed_account_ids=["123456789012"])
+    stage = make_stack("stage", allowed_account_ids=["123456789012"])
+    Repository(prod, "api", name="api")
+    Repository(stage, "api", name="api")
+    # WHEN either stack is synthesized  THEN the later one is refused, naming the first
+    for stack in (prod, stage):
+        with pytest.raises(ValidationError) as caught:
+            Testing.synth(stack)
+        assert caught.value.where == "Repository 'stage/api'"
+        assert caught.value.problem == "is already used by Repository 'prod/api', declared before it"

@@ -668,7 +668,7 @@ def test_duplicate_repository_name_in_one_registry_is_rejected(stack: TerraformS
     # THEN it is refused, naming the first construct
     assert_rejected(
         stack, "name", "svc", ["a name not used by another repository of the same registry"],
-        problem=f"is already used by Repository '{stack.node.path}/first'",
+        problem=f"is already used by Repository '{stack.node.path}/first', declared before it",
         construct_id="second", name="svc",
     )
 
@@ -825,3 +825,19 @@ def test_a_list_variable_next_to_a_grant_is_always_written(stack: TerraformStack
     assert "count" not in only(resources_of(synth, "aws_ecr_repository_policy"))
     # (a dynamic statement written before the grant is left as none: terraform validate takes it)
     assert only(synth["data"]["aws_iam_policy_document"]).get("dynamic", {}).get("statement", []) == []
+
+
+def test_a_principal_list_built_by_fn_concat_says_to_use_token_as_list(stack: TerraformStack) -> None:
+    from cdktf import Fn, Token
+
+    pullers = TerraformVariable(stack, "pullers", type="list(string)")
+    built = Fn.concat([pullers.list_value, [ACCOUNT]])  # a list, as a string token
+    # WHEN it is passed as it is  THEN the message says what to do, not only "a str"
+    assert_rejected(
+        stack, "pull_principal_arns", built, ["IAM principal ARNs"],
+        problem="is a string token, not a list; a list built by a Terraform function "
+        "(Fn.concat, Fn.flatten...) is passed as Token.as_list(...)",
+        pull_principal_arns=built,
+    )
+    # AND as Token.as_list it is accepted
+    assert_accepted(stack, "other", name="other", pull_principal_arns=Token.as_list(built))

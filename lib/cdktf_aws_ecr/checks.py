@@ -162,6 +162,13 @@ def check_count(parameter: str, value: Any, minimum: int = 1) -> Number:
 
 def string_list(parameter: str, value: Any, allowed: str) -> Optional[List[str]]:
     """The list's items, or None when the whole list is an unresolved token."""
+    if isinstance(value, str) and is_token(value):
+        # cdktf's Fn.concat, Fn.flatten... return a list as a string token.
+        raise ValidationError(
+            parameter, value, allowed,
+            problem="is a string token, not a list; a list built by a Terraform function "
+            "(Fn.concat, Fn.flatten...) is passed as Token.as_list(...)",
+        )
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise ValidationError(
             parameter, value, allowed, problem=f"is {type_name(value)}, not a list"

@@ -11,9 +11,11 @@ ACCOUNT_ID_PATTERN = r"\d{12}"
 # A region code: two letters (four for the European Sovereign Cloud's partition aws-eusc,
 # whose first region is eusc-de-east-1, https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
 # lists partitions; the aws-eusc ARN prefix and region: https://cambelo.com/posts/aws-european-sovereign-cloud-technical-guide),
-# then words and a number. Provider 5.100's own region check refuses "eusc-de-east-1" in
-# `terraform validate` where it checks one (a replication destination), as it refuses "US-east-1".
+# then words and a number.
 REGION_PATTERN = r"(?:[a-z]{2}|eusc)(?:-[a-z]+)+-\d{1,2}"
+# Provider 5.100 validates a replication destination's `region` with this older shape: it
+# accepted "us-east-10" and refused "eusc-de-east-1" and "US-east-1" in `terraform validate`.
+PROVIDER_DESTINATION_REGION_PATTERN = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
 PARTITION_PATTERN = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?|-eusc)?"
 # Region name prefix -> AWS partition; every other region is in "aws".
 _REGION_PARTITIONS = (

@@ -3,10 +3,16 @@ as resolved against the source registry."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
-from ..checks import check_account_id, check_region
+from ..checks import REGION_ALLOWED, check_account_id, check_region
+from ..errors import ValidationError
+from ..facts import PROVIDER_DESTINATION_REGION_PATTERN
+from ..tokens import is_token
+
+_DESTINATION_REGION = re.compile(PROVIDER_DESTINATION_REGION_PATTERN, re.ASCII)
 
 
 class DestinationRegistry(NamedTuple):
@@ -30,6 +36,12 @@ class ReplicationDestination:
 
     def __post_init__(self) -> None:
         check_region("region", self.region)
+        if not is_token(self.region) and not _DESTINATION_REGION.fullmatch(self.region):
+            raise ValidationError(
+                "region", self.region, REGION_ALLOWED + ", of a partition AWS provider 5.100 "
+                "can replicate to", problem="is not an AWS region code the provider accepts "
+                "in a replication destination (it refuses the aws-eusc partition's regions)",
+            )
         if self.account_id is not None:
             check_account_id("account_id", self.account_id)
 

@@ -3,6 +3,7 @@ app's record of registry owners."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Protocol, Sequence, Tuple
 
@@ -21,6 +22,7 @@ from .destinations import ReplicationDestination
 from .scan_filters import ScanNeed
 
 _UNKNOWN_ACCOUNT = "the credentials' account"
+_DECLARED = itertools.count()
 _UNKNOWN_REGION = "the provider's default region"
 
 
@@ -57,6 +59,8 @@ class RepositoryRequest:
     stack_path: str
     #: Registries that receive copies of its images (``Repository(replicate_to=...)``).
     replicate_to: Tuple[ReplicationDestination, ...] = ()
+    #: Its place in the order repositories were declared in (the app's, across stacks).
+    order: int = field(default_factory=lambda: next(_DECLARED), compare=False)
 
     @property
     def need(self) -> ScanNeed:
@@ -68,13 +72,15 @@ class RepositoryRequest:
         return f"Repository '{self.construct_path}'"
 
 
-def duplicate_name_error(request: RepositoryRequest, first: RepositoryRequest) -> ValidationError:
+def duplicate_name_error(request: RepositoryRequest, other: RepositoryRequest) -> ValidationError:
+    """The error of two repositories of one registry named alike, on the one declared later."""
+    first, later = sorted((request, other), key=lambda r: r.order)
     return ValidationError(
         "name",
-        request.name,
+        later.name,
         "a name not used by another repository of the same registry",
-        problem=f"is already used by {first.where}",
-        where=request.where,
+        problem=f"is already used by {first.where}, declared before it",
+        where=later.where,
     )
 
 

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .._framework import aws
+from .._framework import Op, Precondition, TerraformResourceLifecycle, aws
 from .._state import lazy_any
 from ..addresses import REGISTRY_REPLICATION_ID, pin_address, with_alias
 from ..errors import ValidationError, located
@@ -120,6 +121,7 @@ class Replication:
                     )
         with located(owner.label):
             plan = self.plan()
+        self._guard_against_itself(plan.destinations, account, region)
         for destination in plan.destinations:
             receivers = receivers_of(destination)
             if receivers and not is_literal(owner.location.account_id):
@@ -140,6 +142,31 @@ class Replication:
                 ReplicationCoverageWarning,
                 stacklevel=2,
             )
+
+    def _guard_against_itself(
+        self, destinations: Iterable[DestinationRegistry], account: str, region: Optional[str]
+    ) -> None:
+        """A Terraform precondition, at plan, that no destination is the source registry itself
+        where synth cannot tell (an account not pinned, a region given as a token): ECR
+        replicates only across regions or accounts,
+        https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html"""
+        if self.configuration is None or region is None:
+            return
+        terms = [
+            Op.not_(Op.and_(Op.eq(d.region, region), Op.eq(d.registry_id, account)))
+            for d in destinations
+            if not (is_literal(d.region) and d.region != region)
+            and not (is_literal(d.registry_id) and is_literal(account) and d.registry_id != account)
+            and not (is_literal(d.region) and is_literal(d.registry_id) and is_literal(account))
+        ]
+        if not terms:
+            return
+        self.configuration.lifecycle = TerraformResourceLifecycle(precondition=[Precondition(
+            condition=functools.reduce(Op.and_, terms),
+            error_message=f"cdktf_aws_ecr: {self.owner.label}: a replication destination is "
+            "the source registry itself (its account and region); ECR replicates only to "
+            "another region or another account.",
+        )])
 
     def written(self) -> Dict[str, Tuple[str, Any]]:
         """What the one-owner check compares: ``{what: (parameter, value)}``."""
