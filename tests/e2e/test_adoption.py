@@ -431,7 +431,7 @@ def check_story(facts: Dict[str, Any]) -> None:
     filters = {rule["scanFrequency"]: {f["filter"] for f in rule["repositoryFilters"]}
                for rule in facts["scanning after"]["rules"]}
     assert "seed/accounts-service" in filters["CONTINUOUS_SCAN"]
-    assert "console/bare" in filters["SCAN_ON_PUSH"]
+    assert "console/bare*" in filters["SCAN_ON_PUSH"]
 
 
 def test_adoption(story: Dict[str, Any]) -> None:
