@@ -78,7 +78,7 @@ test: setup $(CHECKOV_VENV)/.installed $(OTHER_LINES:%=.venv-%/.installed)
 
 test-line: setup .venv-$(LINE)/.installed
 	@echo "== synth-level suite on the $(LINE) line =="
-	$(TF_CONFIG) .venv-$(LINE)/bin/python -m pytest -q -m "$(SYNTH_LEVEL)"
+	$(TF_CONFIG) .venv-$(LINE)/bin/python -m pytest -q -n 2 -m "$(SYNTH_LEVEL)"
 
 test-long: setup
 	$(TF_CONFIG) $(PY) -m pytest -m long_running
