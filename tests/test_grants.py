@@ -786,10 +786,12 @@ def test_an_exclusive_list_of_the_role_gets_the_login_policys_name(stack: Terraf
     for role in roles[:3]:
         repository.grant_pull(role)
     exclusive = resources_of(synth_json(stack), "aws_iam_role_policies_exclusive")
-    # THEN each exclusive list of a granted role names the login policy, the other is untouched
+    # THEN each exclusive list of a granted role names the login policy, by a reference (the list
+    # then waits for the policy it lists), and the other is untouched
+    login = "${aws_iam_role_policy.r%d_registry_login.name}"
     assert {k: v["policy_names"] for k, v in exclusive.items()} == {
-        "by_name": ["a", "ecr-registry-login"], "by_id": ["ecr-registry-login"],
-        "by_literal": ["b", "ecr-registry-login"], "another": ["c"],
+        "by_name": ["a", login % 0], "by_id": [login % 1],
+        "by_literal": ["b", login % 2], "another": ["c"],
     }
 
 

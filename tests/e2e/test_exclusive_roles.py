@@ -49,8 +49,10 @@ def _synth(outdir: Path, state_dir: Path) -> None:
                      inline_policy=[IamRoleInlinePolicy(name="logs", policy=READ_LOGS)])
     # A role whose inline policies an aws_iam_role_policies_exclusive lists
     listed = IamRole(stack, "listed", name=ROLES[1], assume_role_policy=TRUST)
-    IamRolePolicy(stack, "listed_logs", role=listed.name, name="logs", policy=READ_LOGS)
-    IamRolePoliciesExclusive(stack, "listed_exclusive", role_name=listed.name, policy_names=["logs"])
+    logs = IamRolePolicy(stack, "listed_logs", role=listed.name, name="logs", policy=READ_LOGS)
+    # By reference, as the provider's docs do: the list must wait for the policies it lists.
+    IamRolePoliciesExclusive(stack, "listed_exclusive", role_name=listed.name,
+                             policy_names=[logs.name])
     repository = Repository(stack, "api", name="exclusive/api", force_delete=True, prevent_destroy=False)
     repository.grant_pull(inline)
     repository.grant_pull(listed)

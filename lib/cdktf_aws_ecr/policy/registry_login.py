@@ -68,7 +68,11 @@ def grant_registry_login(identity: Any) -> Any:
     policy.override_logical_id(logical_id)
     claim(stack, policy, "aws_iam_user_policy" if user else "aws_iam_role_policy", logical_id,
           data=False)
-    add_synth_check(state_of(identity), lambda: _keep_under_exclusive_management(stack, identity, user))
+    # A reference, not the name: the exclusive list must wait for the policy it lists, or
+    # the provider's create of that list fails on a policy not yet there.
+    name_reference = policy.name
+    add_synth_check(state_of(identity), lambda: _keep_under_exclusive_management(
+        stack, identity, user, name_reference))
     return policy
 
 
@@ -79,7 +83,9 @@ _EXCLUSIVE = {False: ("aws_iam_role_policies_exclusive", "role_name"),
               True: ("aws_iam_user_policies_exclusive", "user_name")}
 
 
-def _keep_under_exclusive_management(stack: TerraformStack, identity: Any, user: bool) -> None:
+def _keep_under_exclusive_management(
+    stack: TerraformStack, identity: Any, user: bool, name_reference: str
+) -> None:
     """List the login policy wherever Terraform manages ``identity``'s inline policies
     exclusively (an ``inline_policy`` block of a role, a name of an ``*_policies_exclusive``
     resource of the stack); otherwise one apply deletes it and the next creates it again.
@@ -110,8 +116,8 @@ def _keep_under_exclusive_management(stack: TerraformStack, identity: Any, user:
         listed = exclusive.policy_names_input
         if is_token(listed) or not isinstance(listed, list):
             raise _unlistable(f"policy_names of '{exclusive.node.path}'", identity.node.path, where)
-        if LOGIN_POLICY_NAME not in listed:
-            exclusive.policy_names = list(listed) + [LOGIN_POLICY_NAME]
+        if LOGIN_POLICY_NAME not in listed and name_reference not in listed:
+            exclusive.policy_names = list(listed) + [name_reference]
 
 
 def _exclusive_resources(stack: TerraformStack, kind: str) -> List[Any]:
