@@ -90,6 +90,18 @@ def pin_address(
     return logical_id
 
 
+def pin_written_address(
+    stack: TerraformStack, resource_type: str, logical_id: str, path: Sequence[str],
+    *, managed: bool = True,
+) -> None:
+    """:func:`pin_address` for a resource that Python writes as JSON (no construct to
+    override), in a stack that allocates ids as cdktf does: declare its move from release
+    0.1.0's address."""
+    legacy = path_logical_id(path)
+    if managed and legacy != logical_id:
+        _declare_move(stack, f"{resource_type}.{legacy}", f"{resource_type}.{logical_id}")
+
+
 def legacy_logical_id(stack: TerraformStack, path: Optional[Sequence[str]]) -> Optional[str]:
     """The id release 0.1.0 gave the element at ``path`` (construct ids below the
     stack), derived in Python; None without a path, or when the stack's class
