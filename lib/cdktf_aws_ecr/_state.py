@@ -34,6 +34,7 @@ _BOOK_ID = "cdktf-aws-ecr"
 _CHECKS_ID = "cdktf-aws-ecr-checks"
 _STATE = "_cdktf_aws_ecr_state"
 _raised = threading.local()
+_app_synth = threading.local()
 
 
 class AppBook(Construct):
@@ -162,10 +163,16 @@ def add_synth_check(state: StackState, check: Callable[[], None]) -> None:
         state.checked = True
 
 
-def _reraising(function: F) -> F:
+def in_app_synth() -> bool:
+    """Whether ``App.synth`` is running (it prepares every stack before it writes any)."""
+    return bool(getattr(_app_synth, "running", False))
+
+
+def _reraising(function: F, app: bool = False) -> F:
     @functools.wraps(function)
     def synth(*args: Any, **kwargs: Any) -> Any:
         _raised.error = None
+        _app_synth.running = app
         try:
             return function(*args, **kwargs)
         except RuntimeError:
@@ -174,6 +181,8 @@ def _reraising(function: F) -> F:
             if isinstance(error, ValidationError):
                 raise error from None
             raise
+        finally:
+            _app_synth.running = False
 
     setattr(synth, "_cdktf_aws_ecr_reraising", True)
     return synth  # type: ignore[return-value]
@@ -182,7 +191,7 @@ def _reraising(function: F) -> F:
 def _raise_synth_errors_as_themselves() -> None:
     """Make cdktf's synth entry points raise this library's errors as they are."""
     if not getattr(App.synth, "_cdktf_aws_ecr_reraising", False):
-        setattr(App, "synth", _reraising(App.synth))
+        setattr(App, "synth", _reraising(App.synth, app=True))
     for name in ("synth", "full_synth", "synth_scope", "synth_hcl"):
         method = getattr(Testing, name, None)
         if method is not None and not getattr(method, "_cdktf_aws_ecr_reraising", False):

@@ -143,6 +143,10 @@ def _as_added_rule_error(error: ValidationError, rule: LifecycleRule, index: int
     return error
 
 
+#: ``(kind, resource type, block)`` of a repository's Terraform JSON (kind: resource or data).
+Block = Tuple[str, str, Dict[str, Any]]
+
+
 def _holds_token(value: Any) -> bool:
     """Whether some part of a policy document is only known at apply time."""
     if isinstance(value, Mapping):
@@ -335,7 +339,7 @@ class Repository(Construct):
         self._repository_policy: Optional[Any] = None
         self._has_policy = False
         #: The JSON blocks written for it, until an input changes.
-        self._blocks: Optional[List[Tuple[str, str, Dict[str, Any]]]] = None
+        self._blocks: Optional[Tuple[List[Block], List[Block]]] = None
         #: Whether its provider constructs exist; until then the stack writes its JSON.
         self.has_constructs = False
         self._written = address_id is not None and self._plain(settings)
@@ -442,15 +446,20 @@ class Repository(Construct):
         # its ARN is unknown exactly when it is being replaced, which recreates them.
         return [f"aws_ecr_repository.{self._repository_id}.arn"]
 
-    def write_terraform(self, terraform: Dict[str, Dict[str, Dict[str, Any]]]) -> None:
+    def write_terraform(
+        self, terraform: Dict[str, Dict[str, Dict[str, Any]]], tokens_only: bool
+    ) -> None:
         """Add the JSON its provider constructs would synthesize (see
-        :mod:`~cdktf_aws_ecr.stack_terraform`)."""
-        if self._blocks is None:  # cdktf asks twice per synth (prepare, then write)
-            self._blocks = self._terraform_blocks()
-        for kind, resource_type, block in self._blocks:
+        :mod:`~cdktf_aws_ecr.stack_terraform`); only the blocks with tokens if ``tokens_only``."""
+        if self._blocks is None:
+            blocks = self._terraform_blocks()
+            # Plain inputs (see _plain): only grants and statements bring tokens.
+            self._blocks = (blocks, [b for b in blocks if b[0] == "data" and _holds_token(b[2])])
+        every, with_tokens = self._blocks
+        for kind, resource_type, block in with_tokens if tokens_only else every:
             terraform[kind].setdefault(resource_type, {})[self._repository_id] = block
 
-    def _terraform_blocks(self) -> List[Tuple[str, str, Dict[str, Any]]]:
+    def _terraform_blocks(self) -> List[Block]:
         settings = self.settings
         address = self._repository_id
         provider = settings["provider"]

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Protocol
 
-from ._framework import TerraformElement, TerraformStack
+from ._framework import Aspects, IAspect, IConstruct, TerraformElement, TerraformStack, implements
+from ._state import in_app_synth
 
 _ELEMENT = "_cdktf_aws_ecr_stack_terraform"
 _ELEMENT_ID = "cdktf-aws-ecr-terraform"
@@ -24,8 +25,11 @@ class Writer(Protocol):
     #: Whether its provider constructs exist (then cdktf writes them, not this element).
     has_constructs: bool
 
-    def write_terraform(self, terraform: Dict[str, Dict[str, Dict[str, Any]]]) -> None:
-        """Add its blocks to ``terraform`` (``{"resource"|"data": {type: {id: block}}}``)."""
+    def write_terraform(
+        self, terraform: Dict[str, Dict[str, Dict[str, Any]]], tokens_only: bool
+    ) -> None:
+        """Add its blocks to ``terraform`` (``{"resource"|"data": {type: {id: block}}}``);
+        only those that hold tokens if ``tokens_only``."""
 
     def build_constructs(self) -> List[Any]:
         """Build its provider constructs (once); return them."""
@@ -37,12 +41,21 @@ class StackTerraform(TerraformElement):
     def __init__(self, stack: TerraformStack) -> None:
         super().__init__(stack, _ELEMENT_ID)
         self.writers: List[Writer] = []
+        #: Whether the stack's aspects ran since this element was last written.
+        self.aspects_ran = False
+        Aspects.of(self).add(_AspectsRan(self))
 
     def to_terraform(self) -> Any:
+        # App.synth first prepares every stack: it resolves each element's JSON only to
+        # find the tokens of other stacks' resources, and drops it. Then, stack by stack, it
+        # runs the aspects and writes the JSON. Every block crosses to the jsii kernel as
+        # JSON, so the first time only those that hold tokens are sent.
+        preparing = in_app_synth() and not self.aspects_ran
+        self.aspects_ran = False
         terraform: Dict[str, Dict[str, Dict[str, Any]]] = {"resource": {}, "data": {}}
         for writer in self.writers:
             if not writer.has_constructs:
-                writer.write_terraform(terraform)
+                writer.write_terraform(terraform, tokens_only=preparing)
         return {kind: blocks for kind, blocks in terraform.items() if blocks}
 
     def to_hcl_terraform(self) -> Any:
@@ -56,6 +69,15 @@ class StackTerraform(TerraformElement):
             for element in writer.build_constructs():
                 _merge(merged, element.to_hcl_terraform())
         return merged
+
+
+@implements(IAspect)
+class _AspectsRan:
+    def __init__(self, element: StackTerraform) -> None:
+        self._element = element
+
+    def visit(self, node: IConstruct) -> None:
+        self._element.aspects_ran = True
 
 
 def _merge(into: Dict[str, Any], fragment: Any) -> None:
