@@ -168,13 +168,22 @@ def in_app_synth() -> bool:
     return bool(getattr(_app_synth, "running", False))
 
 
+def after_app_synth(hook: Callable[[], None]) -> None:
+    """Run ``hook()`` when the running ``App.synth`` has written its files."""
+    _app_synth.hooks.append(hook)
+
+
 def _reraising(function: F, app: bool = False) -> F:
     @functools.wraps(function)
     def synth(*args: Any, **kwargs: Any) -> Any:
         _raised.error = None
         _app_synth.running = app
+        _app_synth.hooks = []
         try:
-            return function(*args, **kwargs)
+            result = function(*args, **kwargs)
+            for hook in _app_synth.hooks:
+                hook()
+            return result
         except RuntimeError:
             error = getattr(_raised, "error", None)
             _raised.error = None
@@ -183,6 +192,7 @@ def _reraising(function: F, app: bool = False) -> F:
             raise
         finally:
             _app_synth.running = False
+            _app_synth.hooks = []
 
     setattr(synth, "_cdktf_aws_ecr_reraising", True)
     return synth  # type: ignore[return-value]

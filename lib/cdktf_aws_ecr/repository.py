@@ -62,8 +62,8 @@ from .repository_props import (
     warn_if_destroyable,
     warn_if_prefixes_mean_and,
 )
-from .stack_terraform import stack_terraform
-from .tokens import is_token, literal_in_expression, literal_text
+from .stack_terraform import Terraform, stack_terraform
+from .tokens import is_token, literal_in_expression, literal_text, may_hold_token_json
 
 
 def _whole_policy_error(error: ValidationError, parameter: str, value: Any) -> ValidationError:
@@ -339,7 +339,7 @@ class Repository(Construct):
         self._repository_policy: Optional[Any] = None
         self._has_policy = False
         #: The JSON blocks written for it, until an input changes.
-        self._blocks: Optional[Tuple[List[Block], List[Block]]] = None
+        self._blocks: Optional[List[Tuple[bool, str, str, Dict[str, Any]]]] = None
         #: Whether its provider constructs exist; until then the stack writes its JSON.
         self.has_constructs = False
         self._written = address_id is not None and self._plain(settings)
@@ -365,7 +365,12 @@ class Repository(Construct):
     def _plain(self, settings: Mapping[str, Any]) -> bool:
         """Whether Python can write this repository's JSON: every value it writes is plain
         (no token, no precondition, no adoption) and the stack allocates ids as cdktf does."""
-        alias = alias_of(settings["provider"])
+        written = [alias_of(settings["provider"]), self._lifecycle_document, *(
+            settings[name] for name in (
+                "name", "image_tag_mutability", "force_delete", "scan_on_push",
+                "encryption_type", "kms_key_arn", "tags",
+            )
+        )]
         return (
             not self._preconditions
             and not self._token_checks.lifecycle_policy
@@ -373,12 +378,8 @@ class Repository(Construct):
             and settings["adopt"] is None
             and settings["enable_lifecycle_policy"] in (True, False)
             and legacy_logical_id(self._state.stack, self._path) is not None
-            and not _holds_token([alias, self._lifecycle_document, *(
-                settings[name] for name in (
-                    "name", "image_tag_mutability", "force_delete", "scan_on_push",
-                    "encryption_type", "kms_key_arn", "tags",
-                )
-            )])
+            # The quick test of the JSON text first; the exact one only when it is unsure.
+            and not (may_hold_token_json(written) and _holds_token(written))
         )
 
     def build_constructs(self) -> List[Any]:
@@ -446,18 +447,19 @@ class Repository(Construct):
         # its ARN is unknown exactly when it is being replaced, which recreates them.
         return [f"aws_ecr_repository.{self._repository_id}.arn"]
 
-    def write_terraform(
-        self, terraform: Dict[str, Dict[str, Dict[str, Any]]], tokens_only: bool
-    ) -> None:
+    def write_terraform(self, with_tokens: Terraform, plain: Terraform) -> None:
         """Add the JSON its provider constructs would synthesize (see
-        :mod:`~cdktf_aws_ecr.stack_terraform`); only the blocks with tokens if ``tokens_only``."""
+        :mod:`~cdktf_aws_ecr.stack_terraform`): blocks that hold tokens to ``with_tokens``,
+        the others to ``plain``."""
         if self._blocks is None:
-            blocks = self._terraform_blocks()
-            # Plain inputs (see _plain): only grants and statements bring tokens.
-            self._blocks = (blocks, [b for b in blocks if b[0] == "data" and _holds_token(b[2])])
-        every, with_tokens = self._blocks
-        for kind, resource_type, block in with_tokens if tokens_only else every:
-            terraform[kind].setdefault(resource_type, {})[self._repository_id] = block
+            self._blocks = [
+                # Plain inputs (see _plain): only grants and statements bring tokens.
+                (kind == "data" and may_hold_token_json(block), kind, resource_type, block)
+                for kind, resource_type, block in self._terraform_blocks()
+            ]
+        for tokens, kind, resource_type, block in self._blocks:
+            into = with_tokens if tokens else plain
+            into[kind].setdefault(resource_type, {})[self._repository_id] = block
 
     def _terraform_blocks(self) -> List[Block]:
         settings = self.settings
