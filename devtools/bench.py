@@ -73,6 +73,8 @@ TIME_TARGETS = {100: 0.25, 1000: 0.5, 5000: 1.5}
 #: Targets by line name; a line without one is reported, not judged.
 LINE_TARGETS: Dict[str, Dict[int, float]] = {"1": TIME_TARGETS}
 MEMORY_TARGET = 1.0
+#: A plan of the seed's 1,000 modules takes 1-2 minutes alone, and many more on a busy machine.
+PLAN_TIMEOUT = 3600.0
 #: Our synth + plan of PLAN_FLEET at most this many times the seed module's plan.
 PLAN_TARGET = 0.5
 MB = 1024 * 1024
@@ -285,6 +287,7 @@ class Bench:
         self.local_aws: Any = None
         self.plan_env: Dict[str, str] = {}
         self.round_trips: Dict[str, int] = {}
+        self.warmup = True
 
     def _outdir(self) -> Path:
         self.counter += 1
@@ -388,7 +391,8 @@ class Bench:
         for state in directory.glob("terraform.tfstate*"):
             state.unlink()
         sample, stdout = measure(
-            [tf.terraform_binary(), "plan", "-input=false", "-no-color"], directory, self.plan_env
+            [tf.terraform_binary(), "plan", "-input=false", "-no-color"], directory, self.plan_env,
+            timeout=PLAN_TIMEOUT,
         )
         match = re.search(r"Plan: (\d+) to add, (\d+) to change, (\d+) to destroy", stdout)
         if match is None:
@@ -434,6 +438,7 @@ class Bench:
 
     def run(self, repetitions: int, warmup: bool, with_plan: bool, with_app: bool) -> None:
         self.build_variants(with_plan, with_app)
+        self.warmup = warmup
         try:
             if self.fleets:
                 self._count_round_trips(self.fleets[0])
@@ -617,7 +622,8 @@ def write_report(bench: Bench, info: Dict[str, Any], result: Dict[str, Any], rep
                               for line in bench.lines) + ".")
     w(f"- Load average (1/5/15 min) at start {loads[0][0]:.2f}/{loads[0][1]:.2f}/{loads[0][2]:.2f}, "
       f"at end {loads[1][0]:.2f}/{loads[1][1]:.2f}/{loads[1][2]:.2f}.")
-    w(f"- {repetitions} timed repetitions per variant after one untimed warm-up round; "
+    warmup = "after one untimed warm-up round" if bench.warmup else "without a warm-up round"
+    w(f"- {repetitions} timed repetitions per variant {warmup}; "
       "each round runs every variant once, in its own shuffled order. Before each measurement the "
       f"bench waits (up to {QUIET_WAIT:.0f} s) for other processes to use less than {QUIET_BELOW:.0%} of "
       "the CPUs. Medians, with (min–max).")
@@ -801,9 +807,10 @@ def _notes(bench: Bench, result: Dict[str, Any]) -> List[str]:
             f"Each construct, struct and property read is a JSON round trip between Python and the `node` "
             f"process. Building N={per:,} repositories sent {sum(trips.values()) / per:.2f} requests per "
             f"`Repository` to the jsii kernel ({detail}): the `Repository` construct itself. A repository "
-            "of plain inputs hands its four resources to one element of its stack, which writes their "
-            "JSON in one callback per synth (`cdktf_aws_ecr.stack_terraform`); its provider constructs are "
-            "only built when asked for."
+            "of plain inputs hands its four resources to one element of its stack "
+            "(`cdktf_aws_ecr.stack_terraform`); under `App.synth` their JSON is merged into the stack's "
+            "`cdk.tf.json` once cdktf has written it, and only policy blocks with tokens go through the "
+            "kernel. Its provider constructs are only built when asked for."
         )
     return notes
 
