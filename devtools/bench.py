@@ -561,7 +561,7 @@ def evaluate(bench: Bench) -> Dict[str, Any]:
     """Each line's rows (ours against that line's floor) and the plan comparison."""
     by_key = {v.key: v for v in bench.variants}
     lines = []
-    for line in bench.lines:
+    for line in bench.lines if bench.fleets else ():
         floor = by_key[f"floor@{line.name}"]
         targets = LINE_TARGETS.get(line.name, {})
         rows = []

@@ -168,16 +168,22 @@ def in_app_synth() -> bool:
     return bool(getattr(_app_synth, "running", False))
 
 
+def in_hcl_synth() -> bool:
+    """Whether a synth that writes HCL (``Testing.synth_hcl``, an ``App(hcl_output=True)``) runs."""
+    return bool(getattr(_app_synth, "hcl", False))
+
+
 def after_app_synth(hook: Callable[[], None]) -> None:
     """Run ``hook()`` when the running ``App.synth`` has written its files."""
     _app_synth.hooks.append(hook)
 
 
-def _reraising(function: F, app: bool = False) -> F:
+def _reraising(function: F, app: bool = False, hcl: bool = False) -> F:
     @functools.wraps(function)
     def synth(*args: Any, **kwargs: Any) -> Any:
         _raised.error = None
         _app_synth.running = app
+        _app_synth.hcl = hcl or (app and bool(args[0].hcl_output))
         _app_synth.hooks = []
         try:
             result = function(*args, **kwargs)
@@ -191,7 +197,7 @@ def _reraising(function: F, app: bool = False) -> F:
                 raise error from None
             raise
         finally:
-            _app_synth.running = False
+            _app_synth.running = _app_synth.hcl = False
             _app_synth.hooks = []
 
     setattr(synth, "_cdktf_aws_ecr_reraising", True)
@@ -205,7 +211,7 @@ def _raise_synth_errors_as_themselves() -> None:
     for name in ("synth", "full_synth", "synth_scope", "synth_hcl"):
         method = getattr(Testing, name, None)
         if method is not None and not getattr(method, "_cdktf_aws_ecr_reraising", False):
-            setattr(Testing, name, classmethod(_reraising(method.__func__)))
+            setattr(Testing, name, classmethod(_reraising(method.__func__, hcl=name == "synth_hcl")))
 
 
 _raise_synth_errors_as_themselves()

@@ -6,8 +6,8 @@ millisecond each); a repository as four provider constructs costs twelve, which 
 a fleet's synth. A repository whose inputs are all plain values hands its resources to the
 stack's :class:`StackTerraform` instead, which writes the same JSON that those constructs
 would (cdktf's ``"//"`` metadata aside). A writer whose provider constructs are asked for
-(an escape hatch, a token of its attributes, HCL output) builds them then, and from then on
-the stack writes it the ordinary way.
+(an escape hatch, a token of its attributes) builds them then, and from then on cdktf writes
+it the ordinary way; a synth to HCL builds them all when the stack's aspects run.
 
 Under ``App.synth`` the blocks without tokens do not cross to the jsii kernel at all (where
 each JSON value costs a conversion on both sides, twice per synth): once cdktf has written the
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Protocol
 
 from ._framework import Aspects, IAspect, IConstruct, TerraformElement, TerraformStack, implements
-from ._state import after_app_synth, in_app_synth
+from ._state import after_app_synth, in_app_synth, in_hcl_synth
 
 _ELEMENT = "_cdktf_aws_ecr_stack_terraform"
 _ELEMENT_ID = "cdktf-aws-ecr-terraform"
@@ -78,24 +78,36 @@ class StackTerraform(TerraformElement):
         outdir = Path(self.node.root.outdir)
         stack_path = str(self._stack.node.path)
         manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
-        for entry in manifest["stacks"].values():
-            if entry["constructPath"] == stack_path:
+        for entry in manifest.get("stacks", {}).values():
+            if entry.get("constructPath") == stack_path:
                 path = outdir / entry["synthesizedStackPath"]
                 config = json.loads(path.read_text(encoding="utf-8"))
                 _merge(config, plain)
                 path.write_text(stable_json(config), encoding="utf-8")
+                return
+        # Never silently short of resources.
+        raise RuntimeError(
+            f"cdktf_aws_ecr: {outdir / 'manifest.json'} lists no stack '{stack_path}' to write "
+            "its repositories into"
+        )
 
     def to_hcl_terraform(self) -> Any:
-        # cdktf renders HCL from its constructs' own shapes: build them now and pass on
-        # what they give (the stack has listed its elements already, so they are not
-        # rendered twice; later syntheses list them and skip these writers).
-        merged: Dict[str, Any] = {}
-        for writer in self.writers:
-            if writer.has_constructs:
-                continue
-            for element in writer.build_constructs():
-                _merge(merged, element.to_hcl_terraform())
-        return merged
+        # cdktf renders HCL from its constructs, one fragment each: they were built when the
+        # stack's aspects ran (see _AspectsRan), so the stack renders them itself.
+        self.aspects_ran = False
+        if any(self.build_constructs()):
+            raise RuntimeError(
+                "cdktf_aws_ecr: HCL output of repositories needs Testing.synth_hcl or "
+                "App(hcl_output=True).synth(); their constructs exist now, so a second call works"
+            )
+        return {}
+
+    def build_constructs(self) -> List[Any]:
+        """Build the provider constructs of every writer that has none; return them."""
+        return [
+            element for writer in self.writers if not writer.has_constructs
+            for element in writer.build_constructs()
+        ]
 
 
 @implements(IAspect)
@@ -105,6 +117,9 @@ class _AspectsRan:
 
     def visit(self, node: IConstruct) -> None:
         self._element.aspects_ran = True
+        if in_hcl_synth():
+            # Before the stack lists its elements, so it renders these too.
+            self._element.build_constructs()
 
 
 def _without_empty(terraform: Terraform) -> Dict[str, Any]:
