@@ -14,17 +14,10 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 from cdktf_aws_ecr.stack_terraform import stable_json
+from test_golden import without_metadata
 
 REGION = "us-east-1"
 PULL = "arn:aws:iam::123456789012:role/reader"
-
-
-def without_metadata(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: without_metadata(v) for k, v in value.items() if k != "//"}
-    if isinstance(value, list):
-        return [without_metadata(v) for v in value]
-    return value
 
 
 def fleet_app(outdir: Path, build_constructs: bool) -> Dict[str, Path]:
