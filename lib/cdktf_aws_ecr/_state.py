@@ -34,6 +34,7 @@ _BOOK_ID = "cdktf-aws-ecr"
 _CHECKS_ID = "cdktf-aws-ecr-checks"
 _STATE = "_cdktf_aws_ecr_state"
 _raised = threading.local()
+_app_synth = threading.local()
 
 
 class AppBook(Construct):
@@ -164,18 +165,42 @@ def add_synth_check(state: StackState, check: Callable[[], None]) -> None:
         state.checked = True
 
 
-def _reraising(function: F) -> F:
+def in_app_synth() -> bool:
+    """Whether ``App.synth`` is running (it prepares every stack before it writes any)."""
+    return bool(getattr(_app_synth, "running", False))
+
+
+def in_hcl_synth() -> bool:
+    """Whether a synth that writes HCL (``Testing.synth_hcl``, an ``App(hcl_output=True)``) runs."""
+    return bool(getattr(_app_synth, "hcl", False))
+
+
+def after_app_synth(hook: Callable[[], None]) -> None:
+    """Run ``hook()`` when the running ``App.synth`` has written its files."""
+    _app_synth.hooks.append(hook)
+
+
+def _reraising(function: F, app: bool = False, hcl: bool = False) -> F:
     @functools.wraps(function)
     def synth(*args: Any, **kwargs: Any) -> Any:
         _raised.error = None
+        _app_synth.running = app
+        _app_synth.hcl = hcl or (app and bool(args[0].hcl_output))
+        _app_synth.hooks = []
         try:
-            return function(*args, **kwargs)
+            result = function(*args, **kwargs)
+            for hook in _app_synth.hooks:
+                hook()
+            return result
         except RuntimeError:
             error = getattr(_raised, "error", None)
             _raised.error = None
             if isinstance(error, ValidationError):
                 raise error from None
             raise
+        finally:
+            _app_synth.running = _app_synth.hcl = False
+            _app_synth.hooks = []
 
     setattr(synth, "_cdktf_aws_ecr_reraising", True)
     return synth  # type: ignore[return-value]
@@ -184,11 +209,11 @@ def _reraising(function: F) -> F:
 def _raise_synth_errors_as_themselves() -> None:
     """Make cdktf's synth entry points raise this library's errors as they are."""
     if not getattr(App.synth, "_cdktf_aws_ecr_reraising", False):
-        setattr(App, "synth", _reraising(App.synth))
+        setattr(App, "synth", _reraising(App.synth, app=True))
     for name in ("synth", "full_synth", "synth_scope", "synth_hcl"):
         method = getattr(Testing, name, None)
         if method is not None and not getattr(method, "_cdktf_aws_ecr_reraising", False):
-            setattr(Testing, name, classmethod(_reraising(method.__func__)))
+            setattr(Testing, name, classmethod(_reraising(method.__func__, hcl=name == "synth_hcl")))
 
 
 _raise_synth_errors_as_themselves()

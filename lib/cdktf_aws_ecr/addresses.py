@@ -105,7 +105,14 @@ def claim(
     if not state.addresses:
         add_synth_check(state, lambda: _check_claims(stack, state.addresses))
     address = f"data.{resource_type}.{logical_id}" if data else f"{resource_type}.{logical_id}"
-    state.addresses.setdefault(address, []).append(element)
+    claims = state.addresses.setdefault(address, [])
+    if any(isinstance(c, WrittenResource) for c in claims) and not isinstance(
+        element, WrittenResource
+    ):
+        # The construct of a resource Python wrote until now takes its claim over.
+        path = str(element.node.path)
+        claims[:] = [c for c in claims if not (isinstance(c, WrittenResource) and c.path == path)]
+    claims.append(element)
 
 
 #: Terraform type by element class (a class-level fact of the bindings: one jsii call each).
@@ -130,7 +137,12 @@ def _check_claims(stack: TerraformStack, claimed: Dict[str, List[Any]]) -> None:
     # a declared one replaced).
     ours = {id(element): address for address, elements in claimed.items() for element in elements}
     types = {address.rsplit(".", 1)[0] for address in claimed}
+    # What Python writes is in no tree: it holds its address wherever it is claimed.
     holders: Dict[str, List[Any]] = {}
+    for address, elements in claimed.items():
+        written = [element for element in elements if isinstance(element, WrittenResource)]
+        if written:
+            holders[address] = written
     for node in stack.node.find_all():
         if id(node) in ours:
             holders.setdefault(ours[id(node)], []).append(node)
@@ -149,10 +161,14 @@ def _check_claims(stack: TerraformStack, claimed: Dict[str, List[Any]]) -> None:
             raise _collision(address, elements, set(ours))
 
 
+def _path_of(element: Any) -> str:
+    return element.path if isinstance(element, WrittenResource) else str(element.node.path)
+
+
 def _collision(address: str, elements: List[Any], ours: Set[int]) -> ValidationError:
     library = next(element for element in elements if id(element) in ours)
     other = next(element for element in elements if element is not library)
-    here, there = str(library.node.path), str(other.node.path)
+    here, there = _path_of(library), _path_of(other)
     if id(other) in ours:
         resolve = (
             "give one of them another name (a repository's name, a template's or cache rule's "
@@ -173,6 +189,29 @@ def _collision(address: str, elements: List[Any], ours: Set[int]) -> ValidationE
         f"silently merge the two into one element. To resolve it, {resolve}",
         where=here,
     )
+
+
+class WrittenResource:
+    """A resource or data source this library writes as JSON, with no construct (see
+    ``stack_terraform``): the construct path it would have."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+def pin_written_address(
+    stack: TerraformStack, resource_type: str, logical_id: str, path: Sequence[str],
+    *, managed: bool = True, construct_path: str,
+) -> None:
+    """:func:`pin_address` for a resource that Python writes as JSON (no construct to
+    override), in a stack that allocates ids as cdktf does: claim its address and declare
+    its move from release 0.1.0's address."""
+    claim(stack, WrittenResource(construct_path), resource_type, logical_id, data=not managed)
+    legacy = path_logical_id(path)
+    if managed and legacy != logical_id:
+        _declare_move(stack, f"{resource_type}.{legacy}", f"{resource_type}.{logical_id}")
 
 
 def legacy_logical_id(stack: TerraformStack, path: Optional[Sequence[str]]) -> Optional[str]:

@@ -22,7 +22,14 @@ from ._framework import (
     aws,
 )
 from ._state import add_synth_check, lazy_string, path_of, state_of
-from .addresses import node_id, pin_address, repository_address_id
+from .addresses import (
+    claim,
+    legacy_logical_id,
+    node_id,
+    pin_address,
+    pin_written_address,
+    repository_address_id,
+)
 from .adoption import RepositoryAdoption
 from .checks import (
     check_kms_key_region,
@@ -51,7 +58,7 @@ from .policy.repository_policy import (
 )
 from .policy.risks import warn_risky_statements
 from .preconditions import TokenChecks
-from .providers import ProviderFacts, address_alias, require_provider_versions
+from .providers import ProviderFacts, address_alias, alias_of, require_provider_versions
 from .registry.membership import RepositoryRequest, check_same_stack
 from .registry.owner import Registry, owner_for
 from .repository_props import (
@@ -62,8 +69,9 @@ from .repository_props import (
     warn_if_destroyable,
     warn_if_prefixes_mean_and,
 )
+from .stack_terraform import Terraform, stack_terraform
 from .tag_mutability import exclusion_filter_arguments
-from .tokens import is_token, literal_in_expression, literal_text
+from .tokens import is_token, literal_in_expression, literal_text, may_hold_token_json
 
 
 def _whole_policy_error(error: ValidationError, parameter: str, value: Any) -> ValidationError:
@@ -141,6 +149,10 @@ def _as_added_rule_error(error: ValidationError, rule: LifecycleRule, index: int
     if error.parameter == "lifecycle_rules":
         return _whole_policy_error(error, "rule", rule)
     return error
+
+
+#: ``(kind, resource type, block)`` of a repository's Terraform JSON (kind: resource or data).
+Block = Tuple[str, str, Dict[str, Any]]
 
 
 def _holds_token(value: Any) -> bool:
@@ -303,6 +315,7 @@ class Repository(Construct):
         self._state = state
         # The construct ids below the stack, for the path-derived addresses of release 0.1.0.
         self._path = tuple(construct_path[len(state.path) + 1:].split("/"))
+        self._construct_path = construct_path
         self._access_policy = access_policy
         self._seed_lifecycle_keywords = {
             k: v for k, v in inputs.items() if k in SEED_LIFECYCLE_KEYWORDS
@@ -343,7 +356,67 @@ class Repository(Construct):
             )
             preconditions.append(adoption.encryption_guard(encryption, key))
             add_synth_check(self._state, adoption.warn_unmanaged)
-        self.repository = aws.EcrRepository(
+        self._token_checks = token_checks
+        self._address_id = address_id
+        # A key means KMS, or (a key that may be null) the encryption Terraform chooses.
+        self._encryption = (encryption, key)
+        self._preconditions = preconditions
+        self._policy_preconditions = token_checks.repository_policy
+        self._repository: Any = None
+        self._lifecycle_policy: Optional[Any] = None
+        self._policy_document: Optional[Any] = None
+        self._repository_policy: Optional[Any] = None
+        self._has_policy = False
+        #: The JSON blocks written for it, until an input changes.
+        self._blocks: Optional[List[Tuple[bool, str, str, Dict[str, Any]]]] = None
+        #: Whether its provider constructs exist; until then the stack writes its JSON.
+        self.has_constructs = False
+        self._written = address_id is not None and self._plain(settings)
+        if not self._written:
+            self.build_constructs()
+        else:
+            assert address_id is not None
+            # The addresses the constructs would get; their moves are declared now, as
+            # pin_address would, since the stack's moves may be written before this element.
+            self._repository_id = address_id
+            self._pin_written("aws_ecr_repository", "repository")
+            if self._lifecycle_document is not None:
+                self._pin_written("aws_ecr_lifecycle_policy", "lifecycle_policy")
+            stack_terraform(stack).writers.append(self)
+        if not self._access_policy.is_empty:
+            self._access_policy_changed()
+
+    def _plain(self, settings: Mapping[str, Any]) -> bool:
+        """Whether Python can write this repository's JSON: every value it writes is plain
+        (no token, no precondition, no adoption) and the stack allocates ids as cdktf does."""
+        written = [alias_of(settings["provider"]), self._lifecycle_document, *(
+            settings[name] for name in (
+                "name", "image_tag_mutability", "force_delete", "scan_on_push",
+                "encryption_type", "kms_key_arn", "tags",
+            )
+        )]
+        return (
+            not self._preconditions
+            and not self._token_checks.lifecycle_policy
+            and not self._policy_preconditions
+            and settings["adopt"] is None
+            and not settings["image_tag_mutability_exclusion_filters"]
+            and settings["enable_lifecycle_policy"] in (True, False)
+            and legacy_logical_id(self._state.stack, self._path) is not None
+            # The quick test of the JSON text first; the exact one only when it is unsure.
+            and not (may_hold_token_json(written) and _holds_token(written))
+        )
+
+    def build_constructs(self) -> List[Any]:
+        """Build the provider constructs (once; the stack no longer writes this repository's
+        JSON then); return them."""
+        if self.has_constructs:
+            return []
+        self.has_constructs = True
+        settings = self.settings
+        provider = settings["provider"]
+        encryption, key = self._encryption
+        self._repository = aws.EcrRepository(
             self,
             "repository",
             name=settings["name"],
@@ -354,33 +427,21 @@ class Repository(Construct):
                 scan_on_push=settings["scan_on_push"]
             ),
             encryption_configuration=[
-                aws.EcrRepositoryEncryptionConfiguration(
-                    encryption_type=encryption,
-                    kms_key=key,
-                )
+                aws.EcrRepositoryEncryptionConfiguration(encryption_type=encryption, kms_key=key)
             ],
             tags=settings["tags"],
-            lifecycle=_lifecycle(preconditions, prevent_destroy=protected(settings) or None),
+            lifecycle=_lifecycle(self._preconditions, prevent_destroy=protected(settings) or None),
             provider=provider,
         )
-        repository_id = pin_address(
-            stack, self.repository, "aws_ecr_repository", address_id,
-            path=(*self._path, "repository"),
-        )
-        repository_name = self.repository.name
-        # A replaced repository comes back without the policies AWS deleted with it;
-        # its ARN is unknown exactly when it is being replaced, which recreates them.
-        recreate_with_repository = [f"aws_ecr_repository.{repository_id}.arn"]
-
-        self.lifecycle_policy: Optional[Any] = None
-        self._token_checks = token_checks
-        self._recreate_with_repository = recreate_with_repository
+        built = [self._repository]
+        self._repository_id = self._pin(self._repository, "aws_ecr_repository", "repository")
+        self._repository_name = self._repository.name
         if self._lifecycle_document is not None:
             enabled = settings["enable_lifecycle_policy"]
-            self.lifecycle_policy = aws.EcrLifecyclePolicy(
+            self._lifecycle_policy = aws.EcrLifecyclePolicy(
                 self,
                 "lifecycle_policy",
-                repository=repository_name,
+                repository=self._repository_name,
                 # Rewritten by add_lifecycle_rule (a plain string costs no jsii
                 # round trips at synth, where a lazy value costs two per resolve).
                 policy=_lifecycle_policy_text(self._lifecycle_document),
@@ -388,18 +449,133 @@ class Repository(Construct):
                 lifecycle=self._lifecycle_policy_lifecycle(),
                 provider=provider,
             )
-            pin_address(
-                stack, self.lifecycle_policy, "aws_ecr_lifecycle_policy", address_id,
-                path=(*self._path, "lifecycle_policy"),
-            )
+            self._pin(self._lifecycle_policy, "aws_ecr_lifecycle_policy", "lifecycle_policy")
+            built.append(self._lifecycle_policy)
+        if self._has_policy:
+            built.extend(self._build_policy())
+        return built
 
-        self.policy_document: Optional[Any] = None
-        self.repository_policy: Optional[Any] = None
-        self._address_id = address_id
-        self._repository_name = repository_name
-        self._policy_preconditions = token_checks.repository_policy
-        if not self._access_policy.is_empty:
-            self._access_policy_changed()
+    def _pin(self, element: Any, resource_type: str, part: str, managed: bool = True) -> str:
+        """Pin ``element``'s address (its move was declared already if Python wrote it)."""
+        if not self._written:
+            return pin_address(
+                self._state.stack, element, resource_type, self._address_id,
+                managed=managed, path=(*self._path, part),
+            )
+        assert self._address_id is not None
+        if self._address_id != legacy_logical_id(self._state.stack, (*self._path, part)):
+            element.override_logical_id(self._address_id)
+        claim(self._state.stack, element, resource_type, self._address_id, data=not managed)
+        return self._address_id
+
+    def _pin_written(self, resource_type: str, part: str, managed: bool = True) -> None:
+        assert self._address_id is not None
+        pin_written_address(
+            self._state.stack, resource_type, self._address_id, (*self._path, part),
+            managed=managed, construct_path=f"{self._construct_path}/{part}",
+        )
+
+    @property
+    def _recreate_with_repository(self) -> List[str]:
+        # A replaced repository comes back without the policies AWS deleted with it;
+        # its ARN is unknown exactly when it is being replaced, which recreates them.
+        return [f"aws_ecr_repository.{self._repository_id}.arn"]
+
+    def write_terraform(self, with_tokens: Terraform, plain: Terraform) -> None:
+        """Add the JSON its provider constructs would synthesize (see
+        :mod:`~cdktf_aws_ecr.stack_terraform`): blocks that hold tokens to ``with_tokens``,
+        the others to ``plain``."""
+        if self._blocks is None:
+            self._blocks = [
+                # Plain inputs (see _plain): only grants and statements bring tokens.
+                (kind == "data" and may_hold_token_json(block), kind, resource_type, block)
+                for kind, resource_type, block in self._terraform_blocks()
+            ]
+        for tokens, kind, resource_type, block in self._blocks:
+            into = with_tokens if tokens else plain
+            into[kind].setdefault(resource_type, {})[self._repository_id] = block
+
+    def _terraform_blocks(self) -> List[Block]:
+        settings = self.settings
+        address = self._repository_id
+        provider = settings["provider"]
+        common: Dict[str, Any] = {}
+        if provider is not None:
+            alias = alias_of(provider)
+            common["provider"] = "aws" if alias is None else f"aws.{alias}"
+
+        def block(part: str, **attributes: Any) -> Dict[str, Any]:
+            metadata = {"path": f"{self._construct_path}/{part}", "uniqueId": address}
+            values = {k: v for k, v in attributes.items() if v is not None}
+            return {"//": {"metadata": metadata}, **values, **common}
+
+        encryption, key = self._encryption
+        tags = settings["tags"]
+        blocks = [("resource", "aws_ecr_repository", block(
+            "repository",
+            name=settings["name"],
+            image_tag_mutability=settings["image_tag_mutability"],
+            force_delete=settings["force_delete"],
+            image_scanning_configuration={"scan_on_push": settings["scan_on_push"]},
+            encryption_configuration=[
+                {"encryption_type": encryption, **({"kms_key": key} if key is not None else {})}
+            ],
+            tags=None if tags is None else dict(tags),
+            lifecycle={"prevent_destroy": True} if protected(settings) else None,
+        ))]
+        name = f"${{aws_ecr_repository.{address}.name}}"
+        replace = {"replace_triggered_by": self._recreate_with_repository}
+        if self._lifecycle_document is not None:
+            # Plain (see _plain), so the text is written here, without a token test.
+            policy = literal_text(compact_json(dict(self._lifecycle_document)))
+            blocks.append(("resource", "aws_ecr_lifecycle_policy", block(
+                "lifecycle_policy",
+                policy=policy,
+                repository=name,
+                lifecycle=replace,
+            )))
+        if self._has_policy:
+            guards = self._access_policy.guards()
+            blocks.append(("data", "aws_iam_policy_document", block(
+                "policy_document",
+                statement=self._access_policy.blocks(),
+                lifecycle={"postcondition": [
+                    {"condition": condition, "error_message": message}
+                    for condition, message in guards
+                ]} if guards else None,
+            )))
+            blocks.append(("resource", "aws_ecr_repository_policy", block(
+                "repository_policy",
+                policy=f"${{data.aws_iam_policy_document.{address}.json}}",
+                repository=name,
+                lifecycle=replace,
+            )))
+        return blocks
+
+    @property
+    def repository(self) -> Any:
+        """The ``aws_ecr_repository`` (``EcrRepository``)."""
+        self.build_constructs()
+        return self._repository
+
+    @property
+    def lifecycle_policy(self) -> Optional[Any]:
+        """The ``aws_ecr_lifecycle_policy`` (``EcrLifecyclePolicy``), or None without one."""
+        self.build_constructs()
+        return self._lifecycle_policy
+
+    @property
+    def policy_document(self) -> Optional[Any]:
+        """The repository policy's ``aws_iam_policy_document`` data source, or None
+        before the first principal or statement."""
+        self.build_constructs()
+        return self._policy_document
+
+    @property
+    def repository_policy(self) -> Optional[Any]:
+        """The ``aws_ecr_repository_policy``, or None before the first principal or statement."""
+        self.build_constructs()
+        return self._repository_policy
 
     def grant_pull(self, grantee: Any) -> None:
         """Allow ``grantee`` to pull: the seed's 3 read actions (``PULL_ACTIONS``).
@@ -458,38 +634,48 @@ class Repository(Construct):
 
     def _access_policy_changed(self) -> None:
         """Emit the repository policy with the first statement; keep its guards current."""
+        self._blocks = None
+        if not self._has_policy:
+            self._has_policy = True
+            if self.has_constructs:
+                self._build_policy()
+            else:
+                self._pin_written("aws_ecr_repository_policy", "repository_policy")
+                self._pin_written("aws_iam_policy_document", "policy_document", managed=False)
+        if not self.has_constructs and any(p is not None for p in self._access_policy.presence()):
+            # Terraform decides at plan which statements exist (a principal list token may be
+            # empty): dynamic blocks and a count, which the constructs write.
+            self.build_constructs()
+        if self._policy_document is not None:
+            # Checked, with every grant made, by _check_with_provider.
+            write_policy_document(self._policy_document, self._access_policy)
+            written = written_condition(self._access_policy)
+            assert self._repository_policy is not None
+            self._repository_policy.count = (
+                None if written is None else Token.as_number(Fn.conditional(written, 1, 0))
+            )
+
+    def _build_policy(self) -> List[Any]:
+        """The repository policy's data source and resource, as constructs."""
         provider = self.settings["provider"]
-        stack = self._state.stack
-        if self.policy_document is None:
-            self.policy_document = aws.DataAwsIamPolicyDocument(
-                self, "policy_document", provider=provider
-            )
-            pin_address(
-                stack, self.policy_document, "aws_iam_policy_document", self._address_id,
-                managed=False, path=(*self._path, "policy_document"),
-            )
-            self.repository_policy = aws.EcrRepositoryPolicy(
-                self,
-                "repository_policy",
-                repository=self._repository_name,
-                policy=self.policy_document.json,
-                lifecycle=_lifecycle(
-                    self._policy_preconditions,
-                    replace_triggered_by=self._recreate_with_repository,
-                ),
-                provider=provider,
-            )
-            pin_address(
-                stack, self.repository_policy, "aws_ecr_repository_policy", self._address_id,
-                path=(*self._path, "repository_policy"),
-            )
-        # Checked, with every grant made, by _check_with_provider.
-        write_policy_document(self.policy_document, self._access_policy)
-        written = written_condition(self._access_policy)
-        assert self.repository_policy is not None
-        self.repository_policy.count = (
-            None if written is None else Token.as_number(Fn.conditional(written, 1, 0))
+        self._policy_document = aws.DataAwsIamPolicyDocument(
+            self, "policy_document", provider=provider
         )
+        self._pin(self._policy_document, "aws_iam_policy_document", "policy_document", managed=False)
+        self._repository_policy = aws.EcrRepositoryPolicy(
+            self,
+            "repository_policy",
+            repository=self._repository_name,
+            policy=self._policy_document.json,
+            lifecycle=_lifecycle(
+                self._policy_preconditions,
+                replace_triggered_by=self._recreate_with_repository,
+            ),
+            provider=provider,
+        )
+        self._pin(self._repository_policy, "aws_ecr_repository_policy", "repository_policy")
+        write_policy_document(self._policy_document, self._access_policy)
+        return [self._policy_document, self._repository_policy]
 
     def _lifecycle_policy_lifecycle(self) -> Optional[TerraformResourceLifecycle]:
         """The lifecycle policy's preconditions (its tokens') and replacement trigger."""
@@ -541,13 +727,16 @@ class Repository(Construct):
                 document = assemble_lifecycle_policy(rules, self.settings["protected_tags"])
             except ValidationError as error:
                 raise _as_added_rule_error(error, rule, len(rules) - 1) from None
+        if _holds_token(document):
+            self.build_constructs()  # the rule's tokens need Terraform checks of their own
         self._lifecycle_rules = rules
         self._lifecycle_document = document
-        if self.lifecycle_policy is not None:
-            self.lifecycle_policy.policy = _lifecycle_policy_text(document)
+        self._blocks = None
+        if self._lifecycle_policy is not None:
+            self._lifecycle_policy.policy = _lifecycle_policy_text(document)
             if _holds_token(rule.as_policy_rule(len(rules))):
                 # The rule's tokens need Terraform checks of their own.
-                self.lifecycle_policy.lifecycle = self._lifecycle_policy_lifecycle()
+                self._lifecycle_policy.lifecycle = self._lifecycle_policy_lifecycle()
 
     def _provider_facts(self) -> ProviderFacts:
         return self._state.book.provider_facts(self._state, self.settings["provider"])

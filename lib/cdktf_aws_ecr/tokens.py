@@ -4,6 +4,7 @@ Terraform reads as written."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any, Iterable, Mapping, Optional, TypeGuard
@@ -108,3 +109,18 @@ def _escape_template(text: str) -> str:
 def is_literal(value: Optional[str]) -> TypeGuard[str]:
     """Whether ``value``, which passed a check, is known text (not None, not a token)."""
     return value is not None and "${" not in value and not value.startswith("#{")
+
+
+# A number in JSON text; a number token is a float (one of this form) jsii alone recognises.
+_JSON_FRACTION = re.compile(r"\d[.eE]")
+
+
+def may_hold_token_json(value: Any) -> bool:
+    """False when ``value`` certainly holds no token, tested on its JSON text (fast for large
+    blocks; a text or a float that only looks like one makes it True, as does a value
+    that is not plain JSON)."""
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        return True
+    return _TOKEN_MARKER in text or _JSON_FRACTION.search(text) is not None

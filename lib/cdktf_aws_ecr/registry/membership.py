@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Protocol, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Protocol, Sequence, Tuple
 
 from .._framework import AwsProvider, Construct, TerraformStack
 from .._state import StackState
@@ -82,6 +82,23 @@ def duplicate_name_error(request: RepositoryRequest, other: RepositoryRequest) -
         problem=f"is already used by {first.where}, declared before it",
         where=later.where,
     )
+
+
+class AnyRequest:
+    """Whether some request of an owner's (append-only) list passes ``test``, each request
+    tested once: asked on every repository added, a full scan would make a fleet's build
+    quadratic."""
+
+    def __init__(self, test: Callable[[RepositoryRequest], Any]) -> None:
+        self._test = test
+        self._seen = 0
+        self._found = False
+
+    def __call__(self, requests: Sequence[RepositoryRequest]) -> bool:
+        if not self._found:
+            self._found = any(self._test(r) for r in requests[self._seen:])
+            self._seen = len(requests)
+        return self._found
 
 
 @dataclass

@@ -14,7 +14,7 @@ from ..errors import ValidationError, located
 from ..facts import MAX_REPLICATION_RULES
 from ..tokens import is_literal
 from .destinations import DestinationRegistry, ReplicationDestination
-from .membership import OwnerCore
+from .membership import AnyRequest, OwnerCore
 from .replication_planner import ReplicationPlan, ReplicationRule, plan_replication
 
 
@@ -29,6 +29,7 @@ class Replication:
         self.owner = owner
         self.rules: List[ReplicationRule] = []
         self.configuration: Optional[Any] = None
+        self._any_replicated = AnyRequest(lambda r: r.replicate_to)
         self._plan: Optional[Tuple[Any, ReplicationPlan]] = None
 
     def add_rule(self, prefixes: Sequence[str], destinations: Sequence[ReplicationDestination]) -> None:
@@ -43,7 +44,7 @@ class Replication:
 
     def writes(self) -> bool:
         return not self.owner.configured_elsewhere and (
-            bool(self.rules) or any(r.replicate_to for r in self.owner.requests)
+            bool(self.rules) or self._any_replicated(self.owner.requests)
         )
 
     def plan(self) -> ReplicationPlan:

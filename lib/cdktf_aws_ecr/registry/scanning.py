@@ -15,7 +15,7 @@ from ..enums import ScanFrequency, UndeclaredRepositories
 from ..errors import ValidationError, located
 from ..facts import MAX_FILTERS_PER_RULE, SCAN_FILTER_TYPE
 from ..tokens import is_token
-from .membership import OwnerCore
+from .membership import AnyRequest, OwnerCore
 from .prefixes import wildcard_matches
 from .scan_filters import (
     FREQUENCY_LEVEL,
@@ -69,13 +69,12 @@ class Scanning:
         self.namespace_rules: List[Tuple[str, ScanFrequency]] = []
         self.configuration: Optional[Any] = None
         self._plan: Optional[ScanningPlan] = None
+        self._any_enhanced = AnyRequest(lambda r: r.enhanced_frequency)
 
     @property
     def enhanced(self) -> bool:
         """A repository asked for enhanced scanning, or a namespace rule is declared."""
-        return bool(self.namespace_rules) or any(
-            r.enhanced_frequency for r in self._owner.requests
-        )
+        return bool(self.namespace_rules) or self._any_enhanced(self._owner.requests)
 
     def relies_on_basic_scanning(self) -> bool:
         return not self.enhanced and any(
