@@ -72,8 +72,11 @@ synth: setup .venv-$(LINE)/.installed
 	$(TF_CONFIG) .venv-$(LINE)/bin/python main.py
 endif
 
+# Line cdktf-aws5: the synth-level tests on two workers (each its own jsii process), then the
+# tests that run terraform or deploy to the local endpoint, one at a time (they share it).
 test: setup $(CHECKOV_VENV)/.installed $(OTHER_LINES:%=.venv-%/.installed)
-	$(TF_CONFIG) $(PY) -m pytest
+	$(TF_CONFIG) $(PY) -m pytest -q -n 2 -m "$(SYNTH_LEVEL)"
+	$(TF_CONFIG) $(PY) -m pytest -m "(terraform or e2e) and not long_running"
 	for line in $(OTHER_LINES); do $(MAKE) --no-print-directory test-line LINE=$$line; done
 
 test-line: setup .venv-$(LINE)/.installed
@@ -89,8 +92,11 @@ deploy-local: setup
 destroy-local: setup
 	$(TF_CONFIG) $(PY) -m devtools.rehearse destroy
 
-bench: setup
-	$(TF_CONFIG) $(PY) -m devtools.bench
+# Every line side by side: line cdktf-aws5 is this repository's .venv.
+bench: setup $(OTHER_LINES:%=.venv-%/.installed)
+	$(TF_CONFIG) $(PY) -m devtools.bench --line cdktf-aws5=$(PY) \
+	  --line cdktf-aws6=.venv-cdktf-aws6/bin/python \
+	  --line cdktn=.venv-cdktn/bin/python,cdktn,cdktn_provider_aws
 
 checkov: setup $(CHECKOV_VENV)/.installed
 	$(TF_CONFIG) $(PY) -m devtools.security_scan

@@ -14,7 +14,7 @@ interpreter, unless ``--line`` names others):
   with enhanced scanning, pull and push principals granted), 1,000 (30 %
   enhanced, grants, typed lifecycle rules behind protected tags) and 5,000 (10 %
   enhanced, grants) (:mod:`devtools.bench_workload`);
-* **our app**: cold ``python main.py`` (the dev/stage/prod example app), line 1;
+* **our app**: cold ``python main.py`` (the dev/stage/prod example app), on each line;
 * **synth + terraform plan** of 1,000 repositories (line 1): our cold synth plus
   ``terraform plan`` of its output, against the seed HCL module's plan of the
   same 1,000 repositories (same inputs), both against the same local AWS
@@ -339,10 +339,13 @@ class Bench:
 
         return run
 
-    def _app(self, _: int) -> Sample:
+    def _app(self, line: Line) -> Callable[[int], Sample]:
+        return lambda _: self._app_on(line)
+
+    def _app_on(self, line: Line) -> Sample:
         outdir = self._outdir()
         env = dict(self.env, CDKTF_OUTDIR=str(outdir))
-        sample, _stdout = measure([self.lines[0].python, "main.py"], REPO_ROOT, env)
+        sample, _stdout = measure([line.python, "main.py"], REPO_ROOT, env)
         stacks = sorted(p.name for p in (outdir / "stacks").iterdir()) if (outdir / "stacks").is_dir() else []
         if not stacks:
             raise RuntimeError(f"main.py wrote no stacks into CDKTF_OUTDIR={outdir}")
@@ -430,8 +433,9 @@ class Bench:
             for fleet in self.fleets:
                 add(Variant(f"ours-{fleet.count}@{line.name}", f"line {line.name}: ours, {fleet.label}",
                             "synth", self._ours(line, fleet)))
-        if with_app:
-            add(Variant("app", f"line {self.lines[0].name}: our app (python main.py)", "synth", self._app))
+        for line in self.lines if with_app else ():
+            add(Variant(f"app@{line.name}", f"line {line.name}: our app (python main.py)", "synth",
+                        self._app(line)))
         if with_plan:
             add(Variant("plan-ours", f"ours: synth + plan, N={PLAN_FLEET.count:,}", "plan", self._synth_and_plan))
             add(Variant("plan-seed", f"seed: plan, N={PLAN_FLEET.count:,}", "plan", self._seed_plan))
@@ -659,8 +663,8 @@ def write_report(bench: Bench, info: Dict[str, Any], result: Dict[str, Any], rep
             w(f"| ours, {name} | {_fmt_s(v)} | {_fmt_cpu(v)} | {_fmt_mb(v)} | **{row['time_ratio']:.2f}** "
               f"({lo:.2f}–{hi:.2f}) | **{row['cpu_ratio']:.2f}** | **{row['memory_ratio']:.2f}** | {target} | "
               f"{_mark(row['time_ok'])} | {_mark(row['cpu_ok'])} | {_mark(row['memory_ok'])} | {_background(v)} |")
-        if "app" in by_key and line is bench.lines[0]:
-            app = by_key["app"]
+        if f"app@{line.name}" in by_key:
+            app = by_key[f"app@{line.name}"]
             stacks = ", ".join(app.samples[0].info["stacks"])
             w(f"| our app (python main.py): {stacks}, {app.samples[0].info['resources']} resources | "
               f"{_fmt_s(app)} | {_fmt_cpu(app)} | {_fmt_mb(app)} | {_ratio(app, floor, 'seconds'):.2f} | "

@@ -26,6 +26,7 @@ from typing import Any, Callable, Dict, List, Protocol
 
 from ._framework import Aspects, IAspect, IConstruct, TerraformElement, TerraformStack, implements
 from ._state import after_app_synth, in_app_synth, in_hcl_synth
+from .framework import LINE
 
 _ELEMENT = "_cdktf_aws_ecr_stack_terraform"
 _ELEMENT_ID = "cdktf-aws-ecr-terraform"
@@ -134,16 +135,23 @@ def _merge(into: Dict[str, Any], fragment: Any) -> None:
             into[key] = value
 
 
-def stable_json(value: Any) -> str:
-    """``value`` as cdktf writes a stack (json-stable-stringify, two spaces: sorted keys, and
-    ``[`` / ``{`` of an empty container on a line of its own before the closing one)."""
+#: cdktn writes a stack with safe-stable-stringify, which keeps an empty container on one line.
+COMPACT_EMPTY = LINE.framework_package == "cdktn"
+
+
+def stable_json(value: Any, compact_empty: bool = COMPACT_EMPTY) -> str:
+    """``value`` as the framework writes a stack: sorted keys, two spaces, and (cdktf's
+    json-stable-stringify) ``[`` / ``{`` of an empty container on a line of its own before the
+    closing one, or (cdktn's safe-stable-stringify, ``compact_empty``) ``[]`` / ``{}``."""
     parts: List[str] = []
-    _write(value, "\n", parts.append)
+    _write(value, "\n", parts.append, compact_empty)
     return "".join(parts)
 
 
-def _write(value: Any, newline: str, out: Callable[[str], None]) -> None:
-    if isinstance(value, str):
+def _write(value: Any, newline: str, out: Callable[[str], None], compact_empty: bool) -> None:
+    if compact_empty and isinstance(value, (dict, list)) and not value:
+        out("{}" if isinstance(value, dict) else "[]")
+    elif isinstance(value, str):
         out(encode_basestring(value))
     elif isinstance(value, dict):
         inner = newline + "  "
@@ -153,7 +161,7 @@ def _write(value: Any, newline: str, out: Callable[[str], None]) -> None:
             out(separator)
             out(encode_basestring(key))
             out(": ")
-            _write(value[key], inner, out)
+            _write(value[key], inner, out, compact_empty)
             separator = "," + inner
         out(newline + "}")
     elif isinstance(value, list):
@@ -162,7 +170,7 @@ def _write(value: Any, newline: str, out: Callable[[str], None]) -> None:
         separator = inner
         for item in value:
             out(separator)
-            _write(item, inner, out)
+            _write(item, inner, out, compact_empty)
             separator = "," + inner
         out(newline + "]")
     else:
