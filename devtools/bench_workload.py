@@ -117,9 +117,9 @@ def typed_rule_inputs(inputs: Dict[str, Any]) -> Dict[str, Any]:
 def _local_state(stack: Any) -> None:
     """State next to the synthesized stack (cdktf's default is an absolute path
     into the current directory, where a plan would take its lock)."""
-    from cdktf import LocalBackend
+    from cdktf_aws_ecr.framework import framework
 
-    LocalBackend(stack, path="terraform.tfstate")
+    framework().LocalBackend(stack, path="terraform.tfstate")
 
 
 def _count_round_trips() -> Dict[str, int]:
@@ -146,12 +146,15 @@ def _count_round_trips() -> Dict[str, int]:
 def build_fleet(count: int, outdir: str, count_round_trips: bool = False,
                 enhanced_percent: int = DEFAULT_ENHANCED_PERCENT, typed_rules: bool = False) -> None:
     phases = Phases()
-    import cdktf  # noqa: F401  (cdktf, constructs, jsii and the node process)
+    # The installed line's framework (cdktf or cdktn), constructs, jsii and the node process.
+    from cdktf_aws_ecr.framework import framework, provider_bindings
 
+    fw = framework()
     phases.mark("import_cdktf")
     import cdktf_aws_ecr  # lean start of the provider bindings (loads the jsii assembly)
-    from cdktf import App, TerraformStack
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+    App, TerraformStack = fw.App, fw.TerraformStack
+    AwsProvider = provider_bindings("provider").AwsProvider
 
     phases.mark("import_bindings")
 
