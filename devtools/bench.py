@@ -70,8 +70,13 @@ QUIET_BELOW = 0.25
 QUIET_WAIT = 10.0
 #: Targets of line 1 (issue 21): fleet size -> at most this many times the floor's time.
 TIME_TARGETS = {100: 0.25, 1000: 0.5, 5000: 1.5}
-#: Targets by line name; a line without one is reported, not judged.
-LINE_TARGETS: Dict[str, Dict[int, float]] = {"1": TIME_TARGETS}
+#: Targets by line name (`make bench` names them by their extras; "1" is this interpreter
+#: alone); a line without one is reported, not judged. Memory is judged on line 1 only.
+LINE_1 = ("1", "cdktf-aws5")
+LINE_TARGETS: Dict[str, Dict[int, float]] = {
+    **{name: TIME_TARGETS for name in LINE_1},
+    "cdktn": {1000: 3.0},  # issue 21: 1,000 repositories in at most 3x that line's floor
+}
 MEMORY_TARGET = 1.0
 #: A plan of the seed's 1,000 modules takes 1-2 minutes alone, and many more on a busy machine.
 PLAN_TIMEOUT = 3600.0
@@ -587,7 +592,9 @@ def evaluate(bench: Bench) -> Dict[str, Any]:
                 "time_target": target,
                 "time_ok": None if target is None else time_ratio <= target,
                 "cpu_ok": None if target is None else cpu_ratio <= target,
-                "memory_ok": memory_ratio <= MEMORY_TARGET if fleet.count and targets else None,
+                "memory_ok": (
+                    memory_ratio <= MEMORY_TARGET if fleet.count and line.name in LINE_1 else None
+                ),
             })
         lines.append({"line": line, "floor": floor, "rows": rows})
     plan = None
@@ -675,7 +682,8 @@ def write_report(bench: Bench, info: Dict[str, Any], result: Dict[str, Any], rep
     targets = ", ".join(f"N={n:,} at most {t} ×" for n, t in TIME_TARGETS.items())
     w("Ratios are median over median; for wall time, in brackets, the range of the per-round ratios "
       f"(ours and the floor measured in the same round). Targets on line 1 (issue 21): {targets} the "
-      "floor's time, memory (peak RSS) no worse than the floor's; other lines are reported. The time "
+      "floor's time, memory (peak RSS) no worse than the floor's; on the cdktn line, N=1,000 at most "
+      "3 × that line's floor; the cdktf-aws6 line is reported. The time "
       "targets are checked on wall time, as asked, and on *CPU* time, the user + system time of the "
       "process and the children it waited for (the `node` process), which is much less sensitive to "
       "other work on the machine. *Others' load* is how many CPU cores other processes kept busy, on "
