@@ -112,7 +112,6 @@ AwsProvider = aws.AwsProvider
 implements = jsii.implements
 
 
-
 def framework_resource(
     scope: Construct, id: str, resource_type: str, arguments: Dict[str, Any], provider: Any
 ) -> Any:
